@@ -1,0 +1,123 @@
+"""Rules that relate several fields of a structurally valid quiz.
+
+Each check yields Findings with the path of what is wrong; the loader turns paths into
+line and column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from bot.quiz.diagnostics import Loc, Severity
+from bot.quiz.matching import normalize_answer
+from bot.quiz.models import AnyQuestion, ChoiceQuestion, Quiz, ShortAnswerQuestion, Source
+from bot.quiz.presentation import render_problems
+from bot.quiz.quotes import SourceText
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    loc: Loc
+    message: str
+    severity: Severity = "error"
+    at_key: bool = False  # point at the key rather than its value
+
+
+def check_quiz(quiz: Quiz, source: SourceText | None) -> Iterator[Finding]:
+    yield from _check_settings(quiz)
+    yield from check_questions(enumerate(quiz.questions), quiz.title, quiz.source, source)
+
+
+def check_questions(
+    questions: Iterable[tuple[int, AnyQuestion]],
+    title: str,
+    source: Source | None,
+    text: SourceText | None,
+) -> Iterator[Finding]:
+    """Checks each question; `questions` are (index in the file, question) pairs."""
+    seen_ids: dict[str, int] = {}
+    for index, question in questions:
+        loc: Loc = ("questions", index)
+        if question.id in seen_ids:
+            yield Finding(
+                (*loc, "id"),
+                f"duplicate question id `{question.id}` (also questions[{seen_ids[question.id]}]); "
+                "ids must be unique within a quiz",
+            )
+        else:
+            seen_ids[question.id] = index
+        if isinstance(question, ChoiceQuestion):
+            yield from _check_choices(question, loc)
+        elif isinstance(question, ShortAnswerQuestion):
+            yield from _check_short_answers(question, loc)
+        yield from _check_grounding(question, loc, source is not None, text)
+        for name, message in render_problems(question, title, source):
+            yield Finding((*loc, name), message)
+
+
+def _check_settings(quiz: Quiz) -> Iterator[Finding]:
+    per_game = quiz.settings.questions_per_game
+    if per_game is not None and per_game > len(quiz.questions):
+        yield Finding(
+            ("settings", "questions_per_game"),
+            f"asks for {per_game} questions per game but the quiz has {len(quiz.questions)}; "
+            "every game will use all of them",
+            severity="warning",
+        )
+
+
+def _check_choices(question: ChoiceQuestion, loc: Loc) -> Iterator[Finding]:
+    if not question.correct_indexes:
+        yield Finding((*loc, "choices"), "no choice is marked correct: true", at_key=True)
+    seen: dict[str, int] = {}
+    for i, choice in enumerate(question.choices):
+        key = " ".join(choice.text.casefold().split())
+        if key in seen:
+            yield Finding(
+                (*loc, "choices", i, "text"),
+                f"the same choice as choices[{seen[key]}]; choices must differ",
+            )
+        else:
+            seen[key] = i
+
+
+def _check_short_answers(question: ShortAnswerQuestion, loc: Loc) -> Iterator[Finding]:
+    for i, answer in enumerate(question.answers):
+        if not normalize_answer(answer):
+            yield Finding(
+                (*loc, "answers", i),
+                f"`{answer}` has no letters or digits; answers are compared without "
+                "punctuation, so it could never match",
+            )
+
+
+def _check_grounding(
+    question: AnyQuestion, loc: Loc, grounded: bool, source: SourceText | None
+) -> Iterator[Finding]:
+    quotes = question.quotes
+    if not grounded:
+        if quotes:
+            yield Finding(
+                (*loc, "quote"),
+                "the quiz has no `source`, so this quote cannot be checked",
+                severity="warning",
+                at_key=True,
+            )
+        return
+    if not quotes:
+        yield Finding(loc, "missing `quote`: in a quiz with a source, every question quotes it")
+    if question.explanation is None:
+        yield Finding(
+            loc, "no `explanation`: students see why an answer is right", severity="warning"
+        )
+    if source is None:  # the source itself is broken; reported where it is declared
+        return
+    several = isinstance(question.quote, list)
+    for i, quote in enumerate(quotes):
+        if source.contains(quote):
+            continue
+        closest = source.closest(quote)
+        hint = f'; did you mean: "{closest}"' if closest else ""
+        where = (*loc, "quote", i) if several else (*loc, "quote")
+        yield Finding(where, f"quote not found in the source{hint}")

@@ -1,0 +1,249 @@
+"""Reading one quiz file: bytes -> a validated Quiz and every problem, with its position."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import TypeAdapter, ValidationError
+
+from bot.quiz.checks import Finding, check_questions, check_quiz
+from bot.quiz.diagnostics import Diagnostic, Loc, Severity, format_loc, has_errors
+from bot.quiz.messages import translate
+from bot.quiz.models import AnyQuestion, Question, Quiz, Source
+from bot.quiz.quotes import SourceText
+from bot.quiz.yaml_reader import (
+    MAX_FILE_BYTES,
+    Document,
+    Position,
+    YamlError,
+    decode,
+    read_document,
+)
+
+
+class SourceUnavailable(Exception):
+    """The source named by `source.file` cannot be read; the message says why."""
+
+
+# Given `source.file` as written, the bytes of that file.
+SourceReader = Callable[[str], bytes]
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedQuiz:
+    quiz: Quiz
+    source: SourceText | None
+    origin: str  # where it came from, as shown in messages
+    # Content hash of the quiz and its source: a new version whenever either changes.
+    version: str
+    warnings: tuple[Diagnostic, ...] = ()
+    id_position: Position | None = None  # where `id:` stands, for messages about it
+
+    @property
+    def id(self) -> str:
+        return self.quiz.id
+
+
+@dataclass(slots=True)
+class LoadResult:
+    origin: str
+    quiz: LoadedQuiz | None = None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    # Files (besides the quiz itself) that the result depends on.
+    depends_on: list[Path] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.quiz is not None
+
+
+class SourceCache:
+    """Prepared source texts by content, shared by the quizzes of a catalog."""
+
+    def __init__(self) -> None:
+        self._texts: dict[str, SourceText] = {}
+
+    def get(self, text: str) -> SourceText:
+        key = hashlib.sha256(text.encode()).hexdigest()
+        found = self._texts.get(key)
+        if found is None:
+            found = self._texts[key] = SourceText(text)
+        return found
+
+
+def load_quiz(
+    data: bytes,
+    origin: str,
+    read_source: SourceReader | None = None,
+    sources: SourceCache | None = None,
+) -> LoadResult:
+    """Validate a quiz from its bytes. `origin` names it in messages (a path, an upload)."""
+    result = LoadResult(origin)
+    try:
+        doc = read_document(data)
+    except YamlError as exc:
+        pos = exc.position
+        result.diagnostics.append(
+            Diagnostic(origin, pos.line, pos.column, "error", format_loc(exc.where), exc.message)
+        )
+        return result
+
+    report = _Reporter(origin, doc)
+    for problem in doc.problems:
+        report.at(problem.where, problem.message, position=problem.position)
+    if not isinstance(doc.data, dict):
+        report.at((), "a quiz file is a mapping with keys such as `id`, `title` and `questions`")
+        result.diagnostics = report.diagnostics
+        return result
+
+    try:
+        quiz = Quiz.model_validate(doc.data)
+    except ValidationError as exc:
+        for err in translate(exc.errors(), doc.data, doc.scalar_text):
+            report.at(err.loc, err.message, at_key=err.at_key, where=err.where)
+        quiz = None
+        # Check what did validate, so that one broken question hides nothing else.
+        _check_parts(doc.data, read_source, report, sources or SourceCache())
+
+    if quiz is not None:
+        source_text, source_bytes = _read_source(
+            quiz.source, read_source, report, sources or SourceCache()
+        )
+        for finding in check_quiz(quiz, source_text):
+            report.finding(finding)
+        if not doc.problems and not has_errors(report.diagnostics):
+            digest = hashlib.sha256(data)
+            digest.update(source_bytes)
+            result.quiz = LoadedQuiz(
+                quiz,
+                source_text,
+                origin,
+                digest.hexdigest()[:16],
+                tuple(report.diagnostics),
+                doc.position(("id",)),
+            )
+    result.diagnostics = sorted(report.diagnostics, key=lambda d: (d.line, d.column))
+    return result
+
+
+def _check_parts(
+    data: dict[str, object],
+    read_source: SourceReader | None,
+    report: _Reporter,
+    sources: SourceCache,
+) -> None:
+    try:
+        source = Source.model_validate(data["source"]) if data.get("source") is not None else None
+    except (ValidationError, TypeError):
+        return  # already reported; quotes cannot be checked without it
+    title = data.get("title")
+    questions = data.get("questions")
+    if not isinstance(questions, list):
+        return
+    valid = []
+    adapter = _question_adapter()
+    for index, raw in enumerate(questions):
+        try:
+            valid.append((index, adapter.validate_python(raw)))
+        except ValidationError:
+            continue
+    text, _ = _read_source(source, read_source, report, sources)
+    for finding in check_questions(valid, title if isinstance(title, str) else "", source, text):
+        report.finding(finding)
+
+
+@functools.cache
+def _question_adapter() -> TypeAdapter[AnyQuestion]:
+    return TypeAdapter(Question)
+
+
+def _read_source(
+    source: Source | None,
+    read_source: SourceReader | None,
+    report: _Reporter,
+    sources: SourceCache,
+) -> tuple[SourceText | None, bytes]:
+    if source is None:
+        return None, b""
+    if (source.file is None) == (source.text is None):
+        report.at(("source",), "give exactly one of `file` or `text`", at_key=True)
+        return None, b""
+    if source.text is not None:
+        return sources.get(source.text), source.text.encode()
+    if read_source is None:
+        report.at(("source", "file"), "a source file cannot be used here; put the source in `text`")
+        return None, b""
+    try:
+        raw = read_source(source.file or "")
+        if len(raw) > MAX_FILE_BYTES:
+            raise SourceUnavailable(f"the source is {len(raw):,} bytes; the limit is 1 MiB")
+        text = decode(raw)
+    except SourceUnavailable as exc:
+        report.at(("source", "file"), str(exc))
+        return None, b""
+    except YamlError as exc:  # the source's own encoding
+        report.at(("source", "file"), exc.message.replace("the file", "the source file"))
+        return None, b""
+    return sources.get(text), raw
+
+
+def filesystem_sources(quiz_file: Path, root: Path) -> SourceReader:
+    """Reads `source.file` relative to the quiz file, refusing anything outside `root`."""
+
+    def read(name: str) -> bytes:
+        target = (quiz_file.parent / name).resolve()
+        if not target.is_relative_to(root.resolve()):
+            raise SourceUnavailable(f"`{name}` is outside the quiz directory ({root})")
+        try:
+            return target.read_bytes()
+        except FileNotFoundError:
+            raise SourceUnavailable(f"`{name}` does not exist (looked for {target})") from None
+        except IsADirectoryError:
+            raise SourceUnavailable(f"`{name}` is a directory, not a text file") from None
+        except OSError as exc:
+            raise SourceUnavailable(f"`{name}` cannot be read: {exc.strerror}") from None
+
+    return read
+
+
+def source_path(quiz_file: Path, quiz: Quiz | None, data: object = None) -> Path | None:
+    """The source file a quiz file names, if any (for watching it for changes)."""
+    name = None
+    if quiz is not None and quiz.source is not None:
+        name = quiz.source.file
+    elif isinstance(data, dict) and isinstance(data.get("source"), dict):
+        file = data["source"].get("file")
+        name = file if isinstance(file, str) else None
+    return (quiz_file.parent / name).resolve() if name else None
+
+
+class _Reporter:
+    def __init__(self, origin: str, doc: Document) -> None:
+        self.origin = origin
+        self.doc = doc
+        self.diagnostics: list[Diagnostic] = []
+
+    def at(
+        self,
+        loc: Loc,
+        message: str,
+        *,
+        at_key: bool = False,
+        position: Position | None = None,
+        severity: Severity = "error",
+        where: Loc | None = None,
+    ) -> None:
+        pos = position or self.doc.position(loc, key=at_key)
+        shown = format_loc(loc if where is None else where)
+        self.diagnostics.append(
+            Diagnostic(self.origin, pos.line, pos.column, severity, shown, message)
+        )
+
+    def finding(self, finding: Finding) -> None:
+        self.at(finding.loc, finding.message, at_key=finding.at_key, severity=finding.severity)
+
+

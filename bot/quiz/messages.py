@@ -1,0 +1,217 @@
+"""pydantic's validation errors rewritten for teachers, with the path of what is wrong."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic_core import ErrorDetails
+from rapidfuzz import process
+
+from bot.quiz.diagnostics import Loc
+from bot.quiz.models import QUESTION_TYPES, Choice, Quiz, Settings, Source
+
+_BOOL_WORDS = frozenset({"yes", "no", "on", "off", "y", "n", "true", "false"})
+
+
+@dataclass(frozen=True, slots=True)
+class FieldError:
+    loc: Loc  # path in the document as written: where the message points
+    message: str
+    at_key: bool = False
+    where: Loc | None = None  # shown in the message when not `loc` itself
+
+
+def did_you_mean(word: str, options: Iterable[str], cutoff: float = 70) -> str:
+    match = process.extractOne(word, list(options), score_cutoff=cutoff)
+    return f"; did you mean `{match[0]}`?" if match else ""
+
+
+def describe(value: Any) -> str:
+    if value is None:
+        return "nothing (an empty value)"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:39] + "…"
+        return f"the text `{shown}`"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def translate(errors: list[ErrorDetails], data: object, scalar_text: Any) -> list[FieldError]:
+    """Turn pydantic errors into FieldErrors, one per place, most specific first."""
+    out: list[FieldError] = []
+    candidates: list[tuple[Loc, bool, ErrorDetails]] = []
+    for err in errors:
+        if err["type"] == "missing":
+            parent, _ = _real_path(err["loc"][:-1], data)
+            candidates.append(((*parent, str(err["loc"][-1])), False, err))
+        else:
+            path, trailing_label = _real_path(err["loc"], data)
+            candidates.append((path, trailing_label, err))
+    # A union reports a type error for each branch it tried; keep the most specific.
+    kept: dict[Loc, ErrorDetails] = {}
+    for path, trailing_label, err in candidates:
+        if trailing_label and any(
+            other[: len(path)] == path and other != path for other, _, _ in candidates
+        ):
+            continue
+        previous = kept.get(path)
+        if previous is None or (previous["type"] == "int_type" and err["type"] == "float_type"):
+            kept[path] = err
+    for path, err in kept.items():
+        out.append(_field_error(path, err, data, scalar_text))
+    return out
+
+
+def _real_path(loc: tuple[int | str, ...], data: object) -> tuple[Loc, bool]:
+    """Follow `loc` through the data, skipping union branch labels; report a trailing label."""
+    path: list[str | int] = []
+    node = data
+    skipped_last = False
+    for part in loc:
+        if isinstance(node, dict) and isinstance(part, str) and part in node:
+            node = node[part]
+            path.append(part)
+            skipped_last = False
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+            path.append(part)
+            skipped_last = False
+        else:
+            skipped_last = True
+    return tuple(path), skipped_last
+
+
+def _model_at(path: Loc, data: object) -> type[BaseModel] | None:
+    """The model that validates the mapping at `path` (for the list of keys it knows)."""
+    match path:
+        case ():
+            return Quiz
+        case ("source",):
+            return Source
+        case ("settings",):
+            return Settings
+        case ("questions", int(index)):
+            question = _get(data, "questions", index)
+            kind = question.get("type", "choice") if isinstance(question, dict) else None
+            return QUESTION_TYPES.get(kind) if isinstance(kind, str) else None
+        case ("questions", int(), "choices", int()):
+            return Choice
+    return None
+
+
+def _get(data: object, *path: str | int) -> object:
+    for part in path:
+        if isinstance(data, dict) and isinstance(part, str):
+            data = data.get(part)
+        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+            data = data[part]
+        else:
+            return None
+    return data
+
+
+def _field_error(path: Loc, err: ErrorDetails, data: object, scalar_text: Any) -> FieldError:
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    value = err.get("input")
+    field = path[-1] if path else ""
+    if kind == "missing":
+        return FieldError(path[:-1], f"missing required key `{field}`")
+    if kind == "extra_forbidden":
+        return FieldError(
+            path, _unknown_key(str(field), path[:-1], data), at_key=True, where=path[:-1]
+        )
+    if kind == "question_type":
+        if not isinstance(value, dict):
+            return FieldError(
+                path, f"a question must be a mapping of keys (id, prompt, ...), not {describe(value)}"
+            )
+        names = list(QUESTION_TYPES)
+        return FieldError(
+            (*path, "type"),
+            f"unknown question type `{value.get('type')}`; expected one of {', '.join(names)}"
+            + did_you_mean(str(value.get("type")), names),
+        )
+    if kind == "model_type" or kind == "dict_type":
+        return FieldError(path, f"expected a mapping of keys, got {describe(value)}")
+    if kind == "list_type":
+        return FieldError(path, f"expected a list, got {describe(value)}")
+    if kind == "string_type":
+        written = scalar_text(path)
+        if isinstance(value, bool) and written and written.lower() in _BOOL_WORDS:
+            return FieldError(
+                path,
+                f'`{written}` is read by YAML as a boolean; write "{written}" in quotes to mean the word',
+            )
+        return FieldError(path, f"expected text, got {describe(value)}")
+    if kind == "bool_type":
+        return FieldError(path, f"expected true or false (without quotes), got {describe(value)}")
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return FieldError(path, f"expected a whole number, got {describe(value)}")
+    if kind in ("float_type", "float_parsing"):
+        return FieldError(path, f"expected a number (without quotes), got {describe(value)}")
+    if kind == "string_too_short":
+        return FieldError(path, "must not be empty")
+    if kind == "string_too_long":
+        return FieldError(
+            path, f"is {len(value):,} characters long; the limit is {ctx.get('max_length'):,}"
+        )
+    if kind == "too_short":
+        return FieldError(
+            path, f"needs at least {ctx.get('min_length')} item(s); it has {ctx.get('actual_length')}"
+        )
+    if kind == "too_long":
+        return FieldError(
+            path, f"has {ctx.get('actual_length')} items; the limit is {ctx.get('max_length')}"
+        )
+    if kind in ("greater_than_equal", "greater_than"):
+        bound = ctx.get("ge", ctx.get("gt"))
+        return FieldError(path, f"must be at least {bound}; got {value}")
+    if kind in ("less_than_equal", "less_than"):
+        bound = ctx.get("le", ctx.get("lt"))
+        return FieldError(path, f"must be at most {bound}; got {value}")
+    if kind == "string_pattern_mismatch":
+        return FieldError(
+            path,
+            f"`{value}` is not a valid id: use 2 to 64 lowercase letters, digits and dashes, "
+            "starting with a letter or digit (e.g. `icc-gaza-2014`)",
+        )
+    if kind == "literal_error":
+        expected = str(ctx.get("expected", "")).replace("'", "")
+        return FieldError(
+            path,
+            f"`{value}` is not allowed; expected {expected}"
+            + did_you_mean(str(value), [e.strip() for e in expected.replace(" or ", ",").split(",")]),
+        )
+    if kind.startswith("url"):
+        return FieldError(path, f"`{value}` is not a web address starting with http:// or https://")
+    return FieldError(path, err["msg"])  # pragma: no cover - a type this map does not know yet
+
+
+def _unknown_key(key: str, parent: Loc, data: object) -> str:
+    model = _model_at(parent, data)
+    if model is None:
+        return f"unknown key `{key}`"
+    known = list(model.model_fields)
+    if model in QUESTION_TYPES.values():
+        homes = [name for name, m in QUESTION_TYPES.items() if key in m.model_fields]
+        if homes:
+            return (
+                f"`{key}` does not belong in a {_type_of(model)} question "
+                f"(only in {' and '.join(homes)} questions)"
+            )
+    return f"unknown key `{key}`" + did_you_mean(key, known)
+
+
+def _type_of(model: type[BaseModel]) -> str:
+    return next(name for name, m in QUESTION_TYPES.items() if m is model)

@@ -1,0 +1,242 @@
+"""Safe YAML reading that remembers where every value stands.
+
+PyYAML's composer (libyaml's C parser when present) builds a node tree with line and
+column marks; this module turns it into plain Python data itself instead of using
+PyYAML's constructor, so that it can refuse what the constructor silently accepts:
+duplicate keys, language-specific tags, alias bombs. The node tree is kept to map a
+path such as ("questions", 2, "prompt") back to its line and column.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from bot.quiz.diagnostics import Loc
+
+try:  # libyaml is several times faster; same results either way.
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_FILE_BYTES = 1024 * 1024
+# A 500-question quiz with ten choices each has about 25,000 nodes; aliases may not
+# expand a document far beyond that.
+MAX_NODES = 200_000
+MAX_DEPTH = 64
+
+_TAG = "tag:yaml.org,2002:"
+_STR, _INT, _FLOAT, _BOOL, _NULL = (_TAG + t for t in ("str", "int", "float", "bool", "null"))
+_MAP, _SEQ, _TIMESTAMP = _TAG + "map", _TAG + "seq", _TAG + "timestamp"
+
+_ALLOWED_TAGS = frozenset({_STR, _INT, _FLOAT, _BOOL, _NULL, _MAP, _SEQ, _TIMESTAMP})
+
+
+@functools.cache
+def _converters() -> dict[str, Callable[[ScalarNode], object]]:
+    # Scalar conversion is PyYAML's own (YAML 1.1 rules, as in every PyYAML program).
+    constructor = SafeConstructor()
+    return {
+        _INT: constructor.construct_yaml_int,
+        _FLOAT: constructor.construct_yaml_float,
+        _BOOL: constructor.construct_yaml_bool,
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    line: int  # 1-based
+    column: int  # 1-based
+
+
+class YamlError(Exception):
+    """The bytes are not a single plain YAML document; carries where and why."""
+
+    def __init__(self, message: str, position: Position = Position(1, 1), where: Loc = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.position = position
+        self.where = where
+
+
+@dataclass(slots=True)
+class Document:
+    data: object
+    root: Node
+    # Problems that did not stop the reading (duplicate keys, refused tags).
+    problems: list[YamlError] = field(default_factory=list)
+
+    def position(self, loc: Loc, *, key: bool = False) -> Position:
+        """Where `loc` stands: the deepest node along the path that exists.
+
+        With `key=True` and a path ending on a mapping key, the key itself (for unknown
+        or duplicate keys). Path parts that do not match the tree (pydantic's union
+        branch labels) are skipped.
+        """
+        node = self.root
+        key_node: Node | None = None
+        for part in loc:
+            key_node = None
+            if isinstance(node, MappingNode) and isinstance(part, str):
+                for k, v in node.value:
+                    if isinstance(k, ScalarNode) and k.value == part:
+                        key_node, node = k, v
+                        break
+            elif isinstance(node, SequenceNode) and isinstance(part, int):
+                if 0 <= part < len(node.value):
+                    node = node.value[part]
+        target = key_node if key and key_node is not None else node
+        return _mark(target)
+
+    def scalar_text(self, loc: Loc) -> str | None:
+        """The text as written of the scalar at `loc`, if `loc` ends on a scalar."""
+        node = self.root
+        for part in loc:
+            if isinstance(node, MappingNode) and isinstance(part, str):
+                node = next((v for k, v in node.value if getattr(k, "value", None) == part), node)
+            elif isinstance(node, SequenceNode) and isinstance(part, int) and part < len(node.value):
+                node = node.value[part]
+        return node.value if isinstance(node, ScalarNode) else None
+
+
+def _mark(node: Node) -> Position:
+    return Position(node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (a byte-order mark is fine) or a YamlError at the first bad byte."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        raise YamlError(
+            f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+            "save it as UTF-8",
+            Position(line, column),
+        ) from None
+
+
+def read_document(data: bytes) -> Document:
+    """Parse one plain YAML document from `data`, or raise YamlError."""
+    if len(data) > MAX_FILE_BYTES:
+        raise YamlError(f"the file is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,} (1 MiB)")
+    text = decode(data)
+    loader = _Loader(text)
+    try:
+        root = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        raise _syntax_error(exc) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
+        raise YamlError(f"not valid YAML: {exc}") from None
+    finally:
+        loader.dispose()
+    if root is None or (isinstance(root, ScalarNode) and root.tag == _NULL and not root.value):
+        raise YamlError("the file is empty; a quiz needs at least `id`, `title` and `questions`")
+    builder = _Builder()
+    data = builder.build(root)
+    return Document(data, root, builder.problems)
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError) -> YamlError:
+    mark = exc.problem_mark or exc.context_mark
+    position = Position(mark.line + 1, mark.column + 1) if mark else Position(1, 1)
+    problem = exc.problem or "invalid YAML"
+    if "expected a single document" in (exc.context or ""):
+        return YamlError(
+            "the file holds more than one YAML document (a second `---`); "
+            "put each quiz in a file of its own",
+            position,
+        )
+    if "maximum nesting depth" in problem:
+        return YamlError("the document is nested too deeply", position)
+    context = f" {exc.context}" if exc.context else ""
+    return YamlError(f"YAML syntax error: {problem}{context}", position)
+
+
+class _Builder:
+    """Node tree -> plain dicts, lists and scalars, refusing what a quiz must not contain.
+
+    Too many nodes or too deep a nesting stop the reading at once; other problems are
+    collected so that a file's errors are all reported together.
+    """
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.problems: list[YamlError] = []
+        self.convert = _converters()
+
+    def build(self, node: Node, depth: int = 0, loc: Loc = ()) -> object:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise YamlError(
+                f"the document expands past {MAX_NODES:,} values through aliases "
+                '(a "billion laughs" document); quiz files do not need that many',
+                _mark(node),
+                loc,
+            )
+        if depth > MAX_DEPTH:
+            raise YamlError("the document is nested too deeply", _mark(node), loc)
+        if node.tag not in _ALLOWED_TAGS:
+            self.problems.append(_tag_error(node, loc))
+            return None
+        if isinstance(node, ScalarNode):
+            return self._scalar(node, loc)
+        if isinstance(node, SequenceNode):
+            return [self.build(item, depth + 1, (*loc, i)) for i, item in enumerate(node.value)]
+        return self._mapping(node, depth, loc)  # type: ignore[arg-type]
+
+    def _mapping(self, node: MappingNode, depth: int, loc: Loc) -> dict[str, object]:
+        out: dict[str, object] = {}
+        first_seen: dict[str, Node] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _TAG + "merge":
+                self.problems.append(
+                    YamlError("merge keys (`<<`) are not supported in quiz files", _mark(key_node), loc)
+                )
+                continue
+            if not isinstance(key_node, ScalarNode) or key_node.tag not in (_STR, _INT, _BOOL):
+                self.problems.append(YamlError("a key must be plain text", _mark(key_node), loc))
+                continue
+            key = key_node.value
+            if key in first_seen:
+                self.problems.append(
+                    YamlError(
+                        f"duplicate key `{key}` (first at line {_mark(first_seen[key]).line}); "
+                        "YAML would silently keep only the last one",
+                        _mark(key_node),
+                        (*loc, key),
+                    )
+                )
+                continue
+            first_seen[key] = key_node
+            out[key] = self.build(value_node, depth + 1, (*loc, key))
+        return out
+
+    def _scalar(self, node: ScalarNode, loc: Loc) -> object:
+        tag = node.tag
+        if tag == _STR or tag == _TIMESTAMP:  # dates are kept as the text written
+            return node.value
+        if tag == _NULL:
+            return None
+        convert = self.convert.get(tag)
+        if convert is None:  # e.g. `!!map` on a scalar
+            self.problems.append(_tag_error(node, loc))
+            return None
+        return convert(node)
+
+
+def _tag_error(node: Node, loc: Loc) -> YamlError:
+    tag = node.tag or ""
+    shown = "!!" + tag.removeprefix(_TAG) if tag.startswith(_TAG) else tag
+    if tag.startswith(_TAG) and "python" not in tag:
+        why = "quiz files use only text, numbers, booleans, lists and mappings"
+    else:
+        why = "quiz files are plain YAML (no language-specific tags; nothing in them is ever executed)"
+    return YamlError(f"the tag `{shown}` is not allowed: {why}", _mark(node), loc)
