@@ -22,6 +22,7 @@ _FOLD = str.maketrans(
         "…": "...",
     }
 )
+_FOLD_SAME_LENGTH = {k: v for k, v in _FOLD.items() if k != ord("…")}
 _SPACE = re.compile(r"\s+")
 _ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…)\s*")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n")
@@ -87,11 +88,13 @@ class SourceText:
         # The piece that is missing is the one worth showing a neighbour of.
         target = next((p for p in pieces if p not in self.folded), pieces[0])
         best: tuple[float, str] | None = None
-        for folded in self._folded_paragraphs:
-            match = fuzz.partial_ratio_alignment(target, folded)
+        for paragraph in self.paragraphs:
+            # Shown as written (curly quotes and all), with whitespace tidied.
+            written = _SPACE.sub(" ", paragraph.text)
+            # Folding without the ellipsis keeps every index the same in both strings.
+            match = fuzz.partial_ratio_alignment(target, written.translate(_FOLD_SAME_LENGTH))
             if match is not None and (best is None or match.score > best[0]):
-                passage = _widen(folded, match.dest_start, match.dest_end)
-                best = (match.score, passage)
+                best = (match.score, _widen(written, match.dest_start, match.dest_end))
         if best is None or best[0] < 40:
             return None
         passage = best[1]

@@ -140,8 +140,23 @@ def read_document(data: bytes) -> Document:
     if root is None or (isinstance(root, ScalarNode) and root.tag == _NULL and not root.value):
         raise YamlError("the file is empty; a quiz needs at least `id`, `title` and `questions`")
     builder = _Builder()
-    data = builder.build(root)
+    try:
+        data = builder.build(root)
+    except _TooManyNodes as exc:
+        # Point at the top-level entry that expands, not deep inside the expansion.
+        top = exc.loc[:1]
+        raise YamlError(
+            f"the document expands past {MAX_NODES:,} values through aliases "
+            '(a "billion laughs" document); quiz files do not need that many',
+            Document(None, root).position(top),
+            top,
+        ) from None
     return Document(data, root, builder.problems)
+
+
+class _TooManyNodes(Exception):
+    def __init__(self, loc: Loc) -> None:
+        self.loc = loc
 
 
 def _syntax_error(exc: yaml.MarkedYAMLError) -> YamlError:
@@ -157,7 +172,20 @@ def _syntax_error(exc: yaml.MarkedYAMLError) -> YamlError:
     if "maximum nesting depth" in problem:
         return YamlError("the document is nested too deeply", position)
     context = f" {exc.context}" if exc.context else ""
+    start = exc.context_mark
+    if start is not None and mark is not None and (start.line, start.column) != (mark.line, mark.column):
+        what = _OPENED.get(exc.context or "", "it")
+        context += f" ({what} starts at line {start.line + 1}, column {start.column + 1})"
     return YamlError(f"YAML syntax error: {problem}{context}", position)
+
+
+_OPENED = {
+    "while parsing a flow sequence": "the list",
+    "while parsing a flow mapping": "the mapping",
+    "while scanning a quoted scalar": "the quoted text",
+    "while parsing a block mapping": "the mapping",
+    "while parsing a block collection": "the list",
+}
 
 
 class _Builder:
@@ -175,12 +203,7 @@ class _Builder:
     def build(self, node: Node, depth: int = 0, loc: Loc = ()) -> object:
         self.count += 1
         if self.count > MAX_NODES:
-            raise YamlError(
-                f"the document expands past {MAX_NODES:,} values through aliases "
-                '(a "billion laughs" document); quiz files do not need that many',
-                _mark(node),
-                loc,
-            )
+            raise _TooManyNodes(loc)
         if depth > MAX_DEPTH:
             raise YamlError("the document is nested too deeply", _mark(node), loc)
         if node.tag not in _ALLOWED_TAGS:
