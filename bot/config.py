@@ -8,7 +8,6 @@ from typing import Annotated
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///quizbot.db"
 
 

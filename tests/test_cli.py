@@ -16,7 +16,9 @@ from tests.quiz.conftest import BASE
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _run(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def _run(
+    *args: str, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     full_env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "QUIZ_"))}
     full_env.update(env or {})
     return subprocess.run(
@@ -41,7 +43,10 @@ def test_validate_reports_errors_and_exits_1(tmp_path: Path) -> None:
     path.write_text(BASE.replace("prompt: Who", "promt: Who"))
     result = CliRunner().invoke(main, ["validate", str(path)])
     assert result.exit_code == 1
-    assert f"{path}:11:5: error: questions[0]: unknown key `promt`; did you mean `prompt`?" in result.output
+    assert (
+        f"{path}:11:5: error: questions[0]: unknown key `promt`; did you mean `prompt`?"
+        in result.output
+    )
 
 
 def test_validate_json_format(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from bot.quiz.loader import (
     load_quiz,
     source_path,
 )
-from bot.quiz.yaml_reader import MAX_FILE_BYTES
+from bot.quiz.yaml_reader import MAX_FILE_BYTES, too_large
 
 QUIZ_SUFFIXES = (".yaml", ".yml")
 # A file's identity for change detection: (modification time in ns, size).
@@ -32,7 +32,7 @@ def _stamp(path: Path) -> Stamp | None:
 
 
 def find_quiz_files(root: Path) -> list[Path]:
-    """Quiz files under `root`, sorted so that loading order (and who wins an id clash) is stable."""
+    """Quiz files under `root`, sorted: loading order (who keeps a clashing id) is stable."""
     found: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
@@ -54,17 +54,16 @@ def display_path(path: Path) -> str:
 
 def load_file(path: Path, root: Path, sources: SourceCache | None = None) -> LoadResult:
     origin = display_path(path)
+    result = LoadResult(origin)
     try:
         size = path.stat().st_size
-        if size > MAX_FILE_BYTES:  # refuse before reading it
-            data = b"\0" * (MAX_FILE_BYTES + 1)
-        else:
-            data = path.read_bytes()
+        if size > MAX_FILE_BYTES:  # refused before reading it
+            result.diagnostics.append(Diagnostic(origin, 1, 1, "error", "", too_large(size)))
+            return result
+        data = path.read_bytes()
     except OSError as exc:
-        result = LoadResult(origin)
-        result.diagnostics.append(
-            Diagnostic(origin, 1, 1, "error", "", f"cannot read the file: {exc.strerror}")
-        )
+        message = f"cannot read the file: {exc.strerror}"
+        result.diagnostics.append(Diagnostic(origin, 1, 1, "error", "", message))
         return result
     result = load_quiz(data, origin, filesystem_sources(path, root), sources)
     source = source_path(path, result.quiz.quiz if result.quiz else None)
@@ -204,5 +203,3 @@ def summary(results: list[LoadResult]) -> tuple[int, int]:
     errors = sum(d.severity == "error" for r in results for d in r.diagnostics)
     warnings = sum(d.severity == "warning" for r in results for d in r.diagnostics)
     return errors, warnings
-
-

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 Severity = Literal["error", "warning"]
-# A position inside the parsed document: mapping keys and list indexes, e.g. ("questions", 2, "choices").
+# A path inside the parsed document, e.g. ("questions", 2, "choices").
 Loc = tuple[str | int, ...]
 
 

@@ -245,5 +245,3 @@ class _Reporter:
 
     def finding(self, finding: Finding) -> None:
         self.at(finding.loc, finding.message, at_key=finding.at_key, severity=finding.severity)
-
-

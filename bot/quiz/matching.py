@@ -9,7 +9,7 @@ _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
 
 
 def normalize_answer(text: str) -> str:
-    """"  Fatou  Bénsouda! " -> "fatou bensouda"."""
+    """ "  Fatou  Bénsouda! " -> "fatou bensouda"."""
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _NOT_WORD.sub(" ", stripped.casefold()).strip()

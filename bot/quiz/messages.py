@@ -78,17 +78,21 @@ def _real_path(loc: tuple[int | str, ...], data: object) -> tuple[Loc, bool]:
     node = data
     skipped_last = False
     for part in loc:
-        if isinstance(node, dict) and isinstance(part, str) and part in node:
-            node = node[part]
+        found, child = _step(node, part)
+        if found:
+            node = child
             path.append(part)
-            skipped_last = False
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-            node = node[part]
-            path.append(part)
-            skipped_last = False
-        else:
-            skipped_last = True
+        skipped_last = not found
     return tuple(path), skipped_last
+
+
+def _step(node: object, part: str | int) -> tuple[bool, object]:
+    """One step down a path of keys and indexes: (whether it exists, the value there)."""
+    if isinstance(node, dict) and isinstance(part, str) and part in node:
+        return True, node[part]
+    if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        return True, node[part]
+    return False, None
 
 
 def _model_at(path: Loc, data: object) -> type[BaseModel] | None:
@@ -111,11 +115,8 @@ def _model_at(path: Loc, data: object) -> type[BaseModel] | None:
 
 def _get(data: object, *path: str | int) -> object:
     for part in path:
-        if isinstance(data, dict) and isinstance(part, str):
-            data = data.get(part)
-        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
-            data = data[part]
-        else:
+        found, data = _step(data, part)
+        if not found:
             return None
     return data
 
@@ -134,7 +135,8 @@ def _field_error(path: Loc, err: ErrorDetails, data: object, scalar_text: Any) -
     if kind == "question_type":
         if not isinstance(value, dict):
             return FieldError(
-                path, f"a question must be a mapping of keys (id, prompt, ...), not {describe(value)}"
+                path,
+                f"a question must be a mapping of keys (id, prompt, ...), not {describe(value)}",
             )
         names = list(QUESTION_TYPES)
         return FieldError(
@@ -151,7 +153,8 @@ def _field_error(path: Loc, err: ErrorDetails, data: object, scalar_text: Any) -
         if isinstance(value, bool) and written and written.lower() in _BOOL_WORDS:
             return FieldError(
                 path,
-                f'`{written}` is read by YAML as a boolean; write "{written}" in quotes to mean the word',
+                f'`{written}` is read by YAML as a boolean; write "{written}" in quotes '
+                "to mean the word",
             )
         return FieldError(path, f"expected text, got {describe(value)}")
     if kind == "bool_type":
@@ -168,7 +171,8 @@ def _field_error(path: Loc, err: ErrorDetails, data: object, scalar_text: Any) -
         )
     if kind == "too_short":
         return FieldError(
-            path, f"needs at least {ctx.get('min_length')} item(s); it has {ctx.get('actual_length')}"
+            path,
+            f"needs at least {ctx.get('min_length')} item(s); it has {ctx.get('actual_length')}",
         )
     if kind == "too_long":
         return FieldError(
@@ -191,7 +195,9 @@ def _field_error(path: Loc, err: ErrorDetails, data: object, scalar_text: Any) -
         return FieldError(
             path,
             f"`{value}` is not allowed; expected {expected}"
-            + did_you_mean(str(value), [e.strip() for e in expected.replace(" or ", ",").split(",")]),
+            + did_you_mean(
+                str(value), [e.strip() for e in expected.replace(" or ", ",").split(",")]
+            ),
         )
     if kind.startswith("url"):
         return FieldError(path, f"`{value}` is not a web address starting with http:// or https://")

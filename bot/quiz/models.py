@@ -21,7 +21,12 @@ from pydantic import (
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{1,63}$"
 
-Identifier = Annotated[str, Field(pattern=ID_PATTERN, description="Lowercase letters, digits and dashes; 2..64 characters.")]
+Identifier = Annotated[
+    str,
+    Field(
+        pattern=ID_PATTERN, description="Lowercase letters, digits and dashes; 2..64 characters."
+    ),
+]
 # Booleans are never numbers here (`answer: true` on a number question is a mistake).
 Number = Annotated[int, Field(strict=True)] | Annotated[float, Field(strict=True)]
 Quote = Annotated[str, Field(min_length=1, max_length=1000)]
@@ -42,7 +47,9 @@ class Source(_Strict):
     file: Annotated[str, Field(min_length=1)] | None = Field(
         default=None, description="Path relative to the quiz file, inside the quiz directory."
     )
-    text: Annotated[str, Field(min_length=1)] | None = Field(default=None, description="The source inline.")
+    text: Annotated[str, Field(min_length=1)] | None = Field(
+        default=None, description="The source inline."
+    )
 
 
 class Settings(_Strict):
@@ -106,7 +113,9 @@ class TrueFalseQuestion(_QuestionBase):
 
 class ShortAnswerQuestion(_QuestionBase):
     type: Literal["short_answer"]
-    answers: Annotated[list[Annotated[str, Field(min_length=1, max_length=300)]], Field(min_length=1)]
+    answers: Annotated[
+        list[Annotated[str, Field(min_length=1, max_length=300)]], Field(min_length=1)
+    ]
     fuzzy: StrictBool = Field(default=True, description="Forgive small typos (ratio 85).")
 
 

@@ -124,7 +124,9 @@ def correct_answer_text(question: AnyQuestion) -> str:
     return f"{question.answer:g}{tolerance}"
 
 
-def render_problems(question: AnyQuestion, quiz_title: str, source: Source | None) -> list[tuple[str, str]]:
+def render_problems(
+    question: AnyQuestion, quiz_title: str, source: Source | None
+) -> list[tuple[str, str]]:
     """What of this question would not fit Discord: (field of the question, message)."""
     problems: list[tuple[str, str]] = []
     body = question_text(question)
@@ -154,10 +156,13 @@ def render_problems(question: AnyQuestion, quiz_title: str, source: Source | Non
             (
                 "explanation",
                 f"the explanation, the right answer and the longest choice feedback take "
-                f"{feedback_len:,} characters; at most {LIMITS.embed_description:,} fit: shorten them",
+                f"{feedback_len:,} characters; at most {LIMITS.embed_description:,} fit: "
+                "shorten them",
             )
         )
-    total = len(quiz_title) + feedback_len + len(block_quote(quotes)) + len(source_line(source)) + 64
+    total = (
+        len(quiz_title) + feedback_len + len(block_quote(quotes)) + len(source_line(source)) + 64
+    )
     if not problems and total > LIMITS.embed_total:
         problems.append(
             (

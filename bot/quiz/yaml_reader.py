@@ -78,7 +78,16 @@ class Document:
         or duplicate keys). Path parts that do not match the tree (pydantic's union
         branch labels) are skipped.
         """
-        node = self.root
+        node, key_node = self._walk(loc)
+        return _mark(key_node if key and key_node is not None else node)
+
+    def scalar_text(self, loc: Loc) -> str | None:
+        """The text as written of the scalar at `loc`, if `loc` ends on a scalar."""
+        node, _ = self._walk(loc)
+        return node.value if isinstance(node, ScalarNode) else None
+
+    def _walk(self, loc: Loc) -> tuple[Node, Node | None]:
+        node: Node = self.root
         key_node: Node | None = None
         for part in loc:
             key_node = None
@@ -87,25 +96,19 @@ class Document:
                     if isinstance(k, ScalarNode) and k.value == part:
                         key_node, node = k, v
                         break
-            elif isinstance(node, SequenceNode) and isinstance(part, int):
-                if 0 <= part < len(node.value):
-                    node = node.value[part]
-        target = key_node if key and key_node is not None else node
-        return _mark(target)
-
-    def scalar_text(self, loc: Loc) -> str | None:
-        """The text as written of the scalar at `loc`, if `loc` ends on a scalar."""
-        node = self.root
-        for part in loc:
-            if isinstance(node, MappingNode) and isinstance(part, str):
-                node = next((v for k, v in node.value if getattr(k, "value", None) == part), node)
-            elif isinstance(node, SequenceNode) and isinstance(part, int) and part < len(node.value):
+            elif (
+                isinstance(node, SequenceNode) and isinstance(part, int) and part < len(node.value)
+            ):
                 node = node.value[part]
-        return node.value if isinstance(node, ScalarNode) else None
+        return node, key_node
 
 
 def _mark(node: Node) -> Position:
     return Position(node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def too_large(size: int) -> str:
+    return f"the file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} (1 MiB)"
 
 
 def decode(data: bytes) -> str:
@@ -126,7 +129,7 @@ def decode(data: bytes) -> str:
 def read_document(data: bytes) -> Document:
     """Parse one plain YAML document from `data`, or raise YamlError."""
     if len(data) > MAX_FILE_BYTES:
-        raise YamlError(f"the file is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,} (1 MiB)")
+        raise YamlError(too_large(len(data)))
     text = decode(data)
     loader = _Loader(text)
     try:
@@ -173,7 +176,11 @@ def _syntax_error(exc: yaml.MarkedYAMLError) -> YamlError:
         return YamlError("the document is nested too deeply", position)
     context = f" {exc.context}" if exc.context else ""
     start = exc.context_mark
-    if start is not None and mark is not None and (start.line, start.column) != (mark.line, mark.column):
+    if (
+        start is not None
+        and mark is not None
+        and (start.line, start.column) != (mark.line, mark.column)
+    ):
         what = _OPENED.get(exc.context or "", "it")
         context += f" ({what} starts at line {start.line + 1}, column {start.column + 1})"
     return YamlError(f"YAML syntax error: {problem}{context}", position)
@@ -221,7 +228,9 @@ class _Builder:
         for key_node, value_node in node.value:
             if key_node.tag == _TAG + "merge":
                 self.problems.append(
-                    YamlError("merge keys (`<<`) are not supported in quiz files", _mark(key_node), loc)
+                    YamlError(
+                        "merge keys (`<<`) are not supported in quiz files", _mark(key_node), loc
+                    )
                 )
                 continue
             if not isinstance(key_node, ScalarNode) or key_node.tag not in (_STR, _INT, _BOOL):
@@ -244,7 +253,7 @@ class _Builder:
 
     def _scalar(self, node: ScalarNode, loc: Loc) -> object:
         tag = node.tag
-        if tag == _STR or tag == _TIMESTAMP:  # dates are kept as the text written
+        if tag in (_STR, _TIMESTAMP):  # dates are kept as the text written
             return node.value
         if tag == _NULL:
             return None
@@ -261,5 +270,8 @@ def _tag_error(node: Node, loc: Loc) -> YamlError:
     if tag.startswith(_TAG) and "python" not in tag:
         why = "quiz files use only text, numbers, booleans, lists and mappings"
     else:
-        why = "quiz files are plain YAML (no language-specific tags; nothing in them is ever executed)"
+        why = (
+            "quiz files are plain YAML "
+            "(no language-specific tags; nothing in them is ever executed)"
+        )
     return YamlError(f"the tag `{shown}` is not allowed: {why}", _mark(node), loc)

@@ -46,7 +46,9 @@ def test_reload_reparses_only_what_changed(tmp_path: Path) -> None:
     catalog = Catalog(tmp_path)
     assert catalog.reload().reparsed == 5
     assert catalog.reload().reparsed == 0
-    _write(tmp_path / "q2.yaml", variant("id: demo-quiz", "id: quiz-2").replace("Demo\n", "Edited\n"))
+    _write(
+        tmp_path / "q2.yaml", variant("id: demo-quiz", "id: quiz-2").replace("Demo\n", "Edited\n")
+    )
     _bump(tmp_path / "q2.yaml")
     report = catalog.reload()
     assert report.reparsed == 1 and report.loaded == ["quiz-2"]
@@ -72,7 +74,9 @@ def test_broken_edit_reports_and_drops_then_recovers(tmp_path: Path) -> None:
 def test_source_file_change_revalidates_the_quiz(tmp_path: Path) -> None:
     source = tmp_path / "sources" / "demo.txt"
     _write(source, "The ICC prosecutor said so.\n")
-    quiz_text = variant(BASE[BASE.index("  text: |") : BASE.index("questions:")], "  file: sources/demo.txt\n")
+    quiz_text = variant(
+        BASE[BASE.index("  text: |") : BASE.index("questions:")], "  file: sources/demo.txt\n"
+    )
     _write(tmp_path / "q.yaml", quiz_text)
     catalog = Catalog(tmp_path)
     catalog.reload()
@@ -96,7 +100,9 @@ def test_removed_file_is_no_longer_served(tmp_path: Path) -> None:
 def test_validate_paths_single_file_uses_the_quiz_directory(tmp_path: Path) -> None:
     quiz_dir = tmp_path / "quizzes"
     _write(quiz_dir / "sources" / "demo.txt", "The ICC prosecutor said so.\n")
-    quiz_text = variant(BASE[BASE.index("  text: |") : BASE.index("questions:")], "  file: ../sources/demo.txt\n")
+    quiz_text = variant(
+        BASE[BASE.index("  text: |") : BASE.index("questions:")], "  file: ../sources/demo.txt\n"
+    )
     _write(quiz_dir / "sub" / "q.yaml", quiz_text)
     [result] = validate_paths([quiz_dir / "sub" / "q.yaml"], quiz_dir)
     assert result.ok, result.diagnostics
