@@ -111,13 +111,17 @@ def _check_grounding(
         yield Finding(
             loc, "no `explanation`: students see why an answer is right", severity="warning"
         )
-    if source is None:  # the source itself is broken; reported where it is declared
-        return
-    several = isinstance(question.quote, list)
-    for i, quote in enumerate(quotes):
-        if source.contains(quote):
+    if source is not None:  # else the source itself is broken, and reported where declared
+        yield from check_quotes(question.quote, loc, source)
+
+
+def check_quotes(quote: object, loc: Loc, source: SourceText) -> Iterator[Finding]:
+    """Each quote (a string, or a list of them) must stand in the source."""
+    several = isinstance(quote, list)
+    for i, text in enumerate(quote if isinstance(quote, list) else [quote]):
+        if not isinstance(text, str) or not text or source.contains(text):
             continue
-        closest = source.closest(quote)
+        closest = source.closest(text)
         hint = f'; did you mean: "{closest}"' if closest else ""
         where = (*loc, "quote", i) if several else (*loc, "quote")
         yield Finding(where, f"quote not found in the source{hint}")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pydantic import TypeAdapter, ValidationError
 
-from bot.quiz.checks import Finding, check_questions, check_quiz
+from bot.quiz.checks import Finding, check_questions, check_quiz, check_quotes
 from bot.quiz.diagnostics import Diagnostic, Loc, Severity, format_loc, has_errors
 from bot.quiz.messages import translate
 from bot.quiz.models import AnyQuestion, Question, Quiz, Source
@@ -145,13 +145,19 @@ def _check_parts(
     if not isinstance(questions, list):
         return
     valid = []
+    invalid = []
     adapter = _question_adapter()
     for index, raw in enumerate(questions):
         try:
             valid.append((index, adapter.validate_python(raw)))
         except ValidationError:
-            continue
+            invalid.append((index, raw))
     text, _ = _read_source(source, read_source, report, sources)
+    if text is not None:  # a broken question's quotes are still worth checking
+        for index, raw in invalid:
+            if isinstance(raw, dict):
+                for finding in check_quotes(raw.get("quote"), ("questions", index), text):
+                    report.finding(finding)
     for finding in check_questions(valid, title if isinstance(title, str) else "", source, text):
         report.finding(finding)
 

@@ -172,6 +172,8 @@ def _syntax_error(exc: yaml.MarkedYAMLError) -> YamlError:
             "put each quiz in a file of its own",
             position,
         )
+    if "tab character" in problem:
+        problem += " (indent with spaces, not tabs)"
     if "maximum nesting depth" in problem:
         return YamlError("the document is nested too deeply", position)
     context = f" {exc.context}" if exc.context else ""

@@ -327,6 +327,14 @@ CASES = [
         "(the list starts at line 17, column 11)",
     ),
     Case(
+        "tab indentation",
+        variant("    explanation: The article", "\texplanation: The article"),
+        16,
+        1,
+        "",
+        "indent with spaces, not tabs",
+    ),
+    Case(
         "a list instead of a mapping", "- id: q1\n- id: q2\n", 1, 1, "", "a quiz file is a mapping"
     ),
     Case(
@@ -476,5 +484,6 @@ def test_every_error_of_a_file_is_reported(tmp_path: Path) -> None:
         (11, "questions[0]"),  # promt
         (10, "questions[0]"),  # so prompt is missing
         (21, "questions[1].answer"),  # maybe
+        (23, "questions[1].quote"),  # not in the source, though the question is broken
         (26, "questions[2].choices"),  # no correct choice, though questions[1] is broken
     }
