@@ -121,7 +121,14 @@ def check_quotes(quote: object, loc: Loc, source: SourceText) -> Iterator[Findin
     for i, text in enumerate(quote if isinstance(quote, list) else [quote]):
         if not isinstance(text, str) or not text or source.contains(text):
             continue
+        where = (*loc, "quote", i) if several else (*loc, "quote")
+        if source.pieces_found_apart(text):
+            yield Finding(
+                where,
+                "each part of this quote stands in the source, but not in this order within "
+                "one paragraph; `...` may only skip words inside a paragraph",
+            )
+            continue
         closest = source.closest(text)
         hint = f'; did you mean: "{closest}"' if closest else ""
-        where = (*loc, "quote", i) if several else (*loc, "quote")
         yield Finding(where, f"quote not found in the source{hint}")

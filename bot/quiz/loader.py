@@ -103,8 +103,11 @@ def load_quiz(
     try:
         quiz = Quiz.model_validate(doc.data)
     except ValidationError as exc:
+        # A value YAML already refused (a tag, say) is not reported a second time.
+        refused = {p.where for p in doc.problems}
         for err in translate(exc.errors(), doc.data, doc.scalar_text):
-            report.at(err.loc, err.message, at_key=err.at_key, where=err.where)
+            if err.loc not in refused:
+                report.at(err.loc, err.message, at_key=err.at_key, where=err.where)
         quiz = None
         # Check what did validate, so that one broken question hides nothing else.
         _check_parts(doc.data, read_source, report, sources or SourceCache())

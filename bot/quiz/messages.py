@@ -65,11 +65,19 @@ def translate(errors: list[ErrorDetails], data: object, scalar_text: Any) -> lis
         ):
             continue
         previous = kept.get(path)
-        if previous is None or (previous["type"] == "int_type" and err["type"] == "float_type"):
+        if previous is None or _more_telling(err, previous):
             kept[path] = err
     for path, err in kept.items():
         out.append(_field_error(path, err, data, scalar_text))
     return out
+
+
+def _more_telling(new: ErrorDetails, old: ErrorDetails) -> bool:
+    """Of two union branches' errors at one place, the one that says more."""
+    if old["type"] == "int_type" and new["type"] == "float_type":
+        return True  # "expected a number" covers both branches
+    # A constraint (too short, too long) beats "expected text" from a branch that never fit.
+    return old["type"].endswith("_type") and not new["type"].endswith("_type")
 
 
 def _real_path(loc: tuple[int | str, ...], data: object) -> tuple[Loc, bool]:
@@ -139,10 +147,11 @@ def _field_error(path: Loc, err: ErrorDetails, data: object, scalar_text: Any) -
                 f"a question must be a mapping of keys (id, prompt, ...), not {describe(value)}",
             )
         names = list(QUESTION_TYPES)
+        written = scalar_text((*path, "type")) or str(value.get("type"))
         return FieldError(
             (*path, "type"),
-            f"unknown question type `{value.get('type')}`; expected one of {', '.join(names)}"
-            + did_you_mean(str(value.get("type")), names),
+            f"unknown question type `{written}`; expected one of {', '.join(names)}"
+            + did_you_mean(written, names),
         )
     if kind == "model_type" or kind == "dict_type":
         return FieldError(path, f"expected a mapping of keys, got {describe(value)}")
@@ -160,9 +169,11 @@ def _field_error(path: Loc, err: ErrorDetails, data: object, scalar_text: Any) -
     if kind == "bool_type":
         return FieldError(path, f"expected true or false (without quotes), got {describe(value)}")
     if kind in ("int_type", "int_parsing", "int_from_float"):
-        return FieldError(path, f"expected a whole number, got {describe(value)}")
+        return FieldError(
+            path, f"expected a whole number, got {describe(value)}{_number_hint(value)}"
+        )
     if kind in ("float_type", "float_parsing"):
-        return FieldError(path, f"expected a number (without quotes), got {describe(value)}")
+        return FieldError(path, f"expected a number, got {describe(value)}{_number_hint(value)}")
     if kind == "string_too_short":
         return FieldError(path, "must not be empty")
     if kind == "string_too_long":
@@ -204,6 +215,19 @@ def _field_error(path: Loc, err: ErrorDetails, data: object, scalar_text: Any) -
     return FieldError(path, err["msg"])  # pragma: no cover - a type this map does not know yet
 
 
+def _number_hint(value: object) -> str:
+    if not isinstance(value, str):
+        return ""
+    bare = value.replace(",", "").replace("_", "").replace(" ", "")
+    try:
+        float(bare)
+    except ValueError:
+        return ""
+    if bare != value.strip():
+        return f"; write it without separators: {bare}"
+    return f"; write it without quotes: {bare}"
+
+
 def _unknown_key(key: str, parent: Loc, data: object) -> str:
     model = _model_at(parent, data)
     if model is None:
@@ -216,6 +240,8 @@ def _unknown_key(key: str, parent: Loc, data: object) -> str:
                 f"`{key}` does not belong in a {_type_of(model)} question "
                 f"(only in {' and '.join(homes)} questions)"
             )
+        if key in Choice.model_fields:
+            return f"`{key}` belongs to a choice (under `choices:`), not to the question"
     return f"unknown key `{key}`" + did_you_mean(key, known)
 
 

@@ -60,16 +60,21 @@ class SourceText:
         return [p.folded for p in self.paragraphs]
 
     def contains(self, quote: str) -> bool:
-        pieces = [p for p in (fold(x) for x in _ELLIPSIS.split(quote)) if p]
+        pieces = _pieces(quote)
         if not pieces:
             return False
         if len(pieces) == 1:
             return pieces[0] in self.folded
         return any(_in_order(pieces, para) for para in self._folded_paragraphs)
 
+    def pieces_found_apart(self, quote: str) -> bool:
+        """Several `...` pieces that each occur, though not in order in one paragraph."""
+        pieces = _pieces(quote)
+        return len(pieces) > 1 and all(p in self.folded for p in pieces)
+
     def paragraph_of(self, quote: str) -> Paragraph | None:
         """The paragraph where a quote stands (the first one, for a quote over several)."""
-        pieces = [p for p in (fold(x) for x in _ELLIPSIS.split(quote)) if p]
+        pieces = _pieces(quote)
         for paragraph, folded in zip(self.paragraphs, self._folded_paragraphs, strict=True):
             if pieces and _in_order(pieces, folded):
                 return paragraph
@@ -82,7 +87,7 @@ class SourceText:
 
     def closest(self, quote: str, width: int = 160) -> str | None:
         """The passage of the source that looks most like `quote`, for "did you mean"."""
-        pieces = [p for p in (fold(x) for x in _ELLIPSIS.split(quote)) if p]
+        pieces = _pieces(quote)
         if not pieces:
             return None
         # The piece that is missing is the one worth showing a neighbour of.
@@ -99,6 +104,10 @@ class SourceText:
             return None
         passage = best[1]
         return passage if len(passage) <= width else passage[: width - 1].rstrip() + "…"
+
+
+def _pieces(quote: str) -> list[str]:
+    return [p for p in (fold(x) for x in _ELLIPSIS.split(quote)) if p]
 
 
 def _in_order(pieces: list[str], text: str) -> bool:

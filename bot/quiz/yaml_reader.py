@@ -48,6 +48,34 @@ def _converters() -> dict[str, Callable[[ScalarNode], object]]:
     }
 
 
+class WrittenInt(int):
+    """An int that remembers how it was written, so `text: 010` stays "010" as text."""
+
+    raw: str
+
+    def __new__(cls, value: int, raw: str) -> WrittenInt:
+        number = super().__new__(cls, value)
+        number.raw = raw
+        return number
+
+    def __str__(self) -> str:
+        return self.raw
+
+
+class WrittenFloat(float):
+    """A float that remembers how it was written (`2.10` stays "2.10" as text)."""
+
+    raw: str
+
+    def __new__(cls, value: float, raw: str) -> WrittenFloat:
+        number = super().__new__(cls, value)
+        number.raw = raw
+        return number
+
+    def __str__(self) -> str:
+        return self.raw
+
+
 @dataclass(frozen=True, slots=True)
 class Position:
     line: int  # 1-based
@@ -214,7 +242,7 @@ class _Builder:
         if self.count > MAX_NODES:
             raise _TooManyNodes(loc)
         if depth > MAX_DEPTH:
-            raise YamlError("the document is nested too deeply", _mark(node), loc)
+            raise YamlError("the document is nested too deeply", _mark(node), loc[:1])
         if node.tag not in _ALLOWED_TAGS:
             self.problems.append(_tag_error(node, loc))
             return None
@@ -263,7 +291,12 @@ class _Builder:
         if convert is None:  # e.g. `!!map` on a scalar
             self.problems.append(_tag_error(node, loc))
             return None
-        return convert(node)
+        value = convert(node)
+        if tag == _INT:
+            return WrittenInt(value, node.value)  # type: ignore[arg-type]
+        if tag == _FLOAT:
+            return WrittenFloat(value, node.value)  # type: ignore[arg-type]
+        return value
 
 
 def _tag_error(node: Node, loc: Loc) -> YamlError:

@@ -89,7 +89,40 @@ CASES = [
         17,
         12,
         "questions[0].quote",
-        "quote not found in the source",
+        "each part of this quote stands in the source, but not in this order within one paragraph",
+    ),
+    Case(
+        "question type written as a YAML boolean",
+        variant("  - id: q1\n", "  - id: q1\n    type: yes\n"),
+        11,
+        11,
+        "questions[0].type",
+        "unknown question type `yes`",
+    ),
+    Case(
+        "empty list of quotes",
+        variant("quote: The ICC prosecutor said", "quote: []"),
+        17,
+        12,
+        "questions[0].quote",
+        "needs at least 1 item(s); it has 0",
+    ),
+    Case(
+        "number with a thousands separator",
+        BASE + "  - id: q2\n    type: number\n    prompt: How many?\n    answer: 2,100\n"
+        "    explanation: x\n    quote: Health officials said\n",
+        21,
+        13,
+        "questions[1].answer",
+        "write it without separators: 2100",
+    ),
+    Case(
+        "feedback on the question instead of a choice",
+        variant("    explanation: The", "    feedback: Wrong.\n    explanation: The"),
+        16,
+        5,
+        "questions[0]",
+        "`feedback` belongs to a choice (under `choices:`), not to the question",
     ),
     Case(
         "grounded question without a quote",
@@ -352,7 +385,7 @@ CASES = [
         21,
         13,
         "questions[1].answer",
-        "expected a number (without quotes)",
+        "expected a number, got the text `67`; write it without quotes: 67",
     ),
     Case(
         "short answer without answers",
@@ -461,6 +494,13 @@ def test_bad_file_is_reported_at_its_line(tmp_path: Path, case: Case) -> None:
         assert result.quiz is None
     else:
         assert result.quiz is not None
+
+
+def test_a_refused_tag_is_reported_once(tmp_path: Path) -> None:
+    path = tmp_path / "tag.yaml"
+    path.write_text(variant("title: Demo\n", "title: !!binary aGk=\n"))
+    result = load_file(path, tmp_path)
+    assert [(d.line, d.where) for d in result.diagnostics] == [(2, "title")]
 
 
 def test_there_are_at_least_25_bad_files() -> None:

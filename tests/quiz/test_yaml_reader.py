@@ -81,3 +81,12 @@ def test_c_loader_is_used_when_present() -> None:
     if not yaml.__with_libyaml__:
         pytest.skip("PyYAML was built without libyaml")
     assert yaml_reader._Loader is yaml.CSafeLoader
+
+
+def test_numbers_in_text_fields_keep_their_spelling() -> None:
+    from bot.quiz.models import Choice
+
+    doc = read_document(b"a: 010\nb: 2.10\nc: 1_000\n")
+    assert [str(doc.data[k]) for k in "abc"] == ["010", "2.10", "1_000"]
+    assert doc.data["a"] == 8  # still the number YAML reads, where a number is meant
+    assert Choice.model_validate({"text": doc.data["b"]}).text == "2.10"

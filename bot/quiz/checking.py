@@ -1,0 +1,234 @@
+"""Reading and checking answers for every question type.
+
+Positions in a `Picked` response are the ones the student saw (0 = A, after shuffling);
+`order` maps them back to the question's original choices: `order[position] == index`.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from bot.quiz.errors import InvalidAnswer
+from bot.quiz.matching import normalize_answer
+from bot.quiz.models import (
+    AnyQuestion,
+    ChoiceQuestion,
+    NumberQuestion,
+    ShortAnswerQuestion,
+    TrueFalseQuestion,
+)
+from bot.quiz.presentation import LETTERS, letter, true_false_labels
+
+FUZZY_THRESHOLD = 85
+NUMBER_HELP = "type a number, like 42 or 2.5"
+
+
+@dataclass(frozen=True, slots=True)
+class Picked:
+    """Choices picked by displayed position (a button, a select menu, a typed letter)."""
+
+    positions: frozenset[int]
+
+    @classmethod
+    def of(cls, *positions: int) -> Picked:
+        return cls(frozenset(positions))
+
+
+@dataclass(frozen=True, slots=True)
+class Typed:
+    text: str
+
+
+Response = Picked | Typed
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    correct: bool
+    given: str  # what the student answered, as they would read it
+    picked: tuple[int, ...]  # original choice indexes (true_false: 0 True, 1 False)
+    feedback: str | None = None  # the picked choice's own feedback
+
+
+def choice_order(question: AnyQuestion, seed: int, shuffle: bool) -> tuple[int, ...]:
+    """Original choice indexes in display order; the same for a seed in every process."""
+    if isinstance(question, TrueFalseQuestion):
+        return (0, 1)
+    if not isinstance(question, ChoiceQuestion):
+        return ()
+    order = list(range(len(question.choices)))
+    if shuffle:
+        # A str seed is hashed with SHA-512 by random, unlike hash() which varies per run.
+        random.Random(f"{seed}:{question.id}").shuffle(order)
+    return tuple(order)
+
+
+# --- reading typed input ---------------------------------------------------------------
+
+_SEPARATORS = re.compile(r"[\s,;/&+]+")
+_TOKEN_PUNCTUATION = ".:)(][*"
+_TRUE_WORDS = frozenset({"true", "t", "yes", "y"})
+_FALSE_WORDS = frozenset({"false", "f", "no", "n"})
+
+
+def parse_response(question: AnyQuestion, order: Sequence[int], text: str) -> Response:
+    """A response from chat or terminal input: letters for choices, text otherwise."""
+    if isinstance(question, TrueFalseQuestion):
+        return _parse_true_false(text)
+    if isinstance(question, ChoiceQuestion):
+        return _parse_choice(question, order, text)
+    return Typed(text)
+
+
+def _parse_true_false(text: str) -> Picked:
+    word = text.strip().strip(_TOKEN_PUNCTUATION + "!").casefold()
+    if word in _TRUE_WORDS or word == "a":
+        return Picked.of(0)
+    if word in _FALSE_WORDS or word == "b":
+        return Picked.of(1)
+    raise InvalidAnswer("answer true or false (or A for True, B for False)")
+
+
+def _parse_choice(question: ChoiceQuestion, order: Sequence[int], text: str) -> Picked:
+    count = len(question.choices)
+    positions = _letters(text, count)
+    if positions is not None and (question.select_all or len(positions) == 1):
+        return Picked(positions)
+    # The full text of a choice is an answer too ("quiz me" chats invite it).
+    typed = normalize_answer(text)
+    for position, index in enumerate(order):
+        if typed and normalize_answer(question.choices[index].text) == typed:
+            return Picked.of(position)
+    last = LETTERS[count - 1]
+    if question.select_all:
+        raise InvalidAnswer(f'answer with letters from A to {last}, like "A, C"')
+    raise InvalidAnswer(f"answer with a letter from A to {last}")
+
+
+def _letters(text: str, count: int) -> frozenset[int] | None:
+    """ "b", " B. ", "a, c", "a c", "AC", "a and c" -> positions; None if not only letters."""
+    positions: set[int] = set()
+    for raw in _SEPARATORS.split(text.strip().casefold()):
+        token = raw.strip(_TOKEN_PUNCTUATION)
+        if not token or token == "and":  # "and" can never be letters: N is past J
+            continue
+        for ch in token:
+            index = LETTERS[:count].find(ch.upper()) if ch.isascii() and ch.isalpha() else -1
+            if index < 0:
+                return None
+            positions.add(index)
+    return frozenset(positions) or None
+
+
+# --- checking --------------------------------------------------------------------------
+
+
+def check(question: AnyQuestion, order: Sequence[int], response: Response) -> Verdict:
+    """Whether a response is right; InvalidAnswer when it is no answer to this question."""
+    if isinstance(question, ChoiceQuestion | TrueFalseQuestion):
+        if not isinstance(response, Picked):
+            raise InvalidAnswer("pick one of the lettered answers")
+        if isinstance(question, ChoiceQuestion):
+            return _check_choice(question, order, response)
+        return _check_true_false(question, order, response)
+    if not isinstance(response, Typed):
+        raise InvalidAnswer("type your answer")
+    if isinstance(question, ShortAnswerQuestion):
+        return _check_short_answer(question, response.text)
+    return _check_number(question, response.text)
+
+
+def _check_order(order: Sequence[int], count: int) -> None:
+    if sorted(order) != list(range(count)):
+        raise ValueError(f"choice order {tuple(order)} is not a permutation of {count} choices")
+
+
+def _check_choice(question: ChoiceQuestion, order: Sequence[int], response: Picked) -> Verdict:
+    count = len(question.choices)
+    _check_order(order, count)
+    positions = sorted(response.positions)
+    last = LETTERS[count - 1]
+    if not positions or positions[0] < 0 or positions[-1] >= count:
+        raise InvalidAnswer(f"answer with a letter from A to {last}")
+    if len(positions) > 1 and not question.select_all:
+        raise InvalidAnswer(f"pick only one answer, a letter from A to {last}")
+    picked = frozenset(order[p] for p in positions)
+    feedback = None
+    if len(positions) == 1:
+        choice = question.choices[order[positions[0]]]
+        given = f"{letter(positions[0])}. {choice.text}"
+        feedback = choice.feedback
+    else:
+        given = ", ".join(letter(p) for p in positions)
+    return Verdict(picked == question.correct_indexes, given, tuple(sorted(picked)), feedback)
+
+
+def _check_true_false(
+    question: TrueFalseQuestion, order: Sequence[int], response: Picked
+) -> Verdict:
+    _check_order(order, 2)
+    if len(response.positions) != 1 or not response.positions <= {0, 1}:
+        raise InvalidAnswer("answer true or false (or A for True, B for False)")
+    [position] = response.positions
+    index = order[position]  # 0 is True, 1 is False
+    said_true = index == 0
+    return Verdict(said_true == question.answer, true_false_labels()[index], (index,))
+
+
+def _check_short_answer(question: ShortAnswerQuestion, text: str) -> Verdict:
+    typed = normalize_answer(text)
+    if not typed:
+        raise InvalidAnswer("type an answer (letters or digits)")
+    correct = any(_matches(typed, normalize_answer(a), question.fuzzy) for a in question.answers)
+    return Verdict(correct, text.strip(), ())
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+def _matches(typed: str, accepted: str, fuzzy: bool) -> bool:
+    if typed == accepted:
+        return True
+    if not fuzzy:
+        return False
+    # A typo in a year or a count is a different answer, not a slip: digits must agree.
+    if _DIGITS.findall(typed) != _DIGITS.findall(accepted):
+        return False
+    # ratio, not partial_ratio or token_set: "no idea" is not "no", "table tennis" not "tennis".
+    return fuzz.ratio(typed, accepted) >= FUZZY_THRESHOLD
+
+
+# A number standing alone: thousands grouped by "," or a space ("2,100", "2 100"), an
+# optional fraction, an optional sign. Not glued to letters or to other digits.
+_NUMBER = re.compile(
+    r"""
+    (?<![\w.,])
+    [+-]?
+    (?: \d{1,3}(?:[,\u00a0\u202f ]\d{3})+(?:\.\d+)?
+      | \d+(?:\.\d+)?
+      | \.\d+ )
+    (?![\w]|[.,]\d)
+    """,
+    re.VERBOSE,
+)
+
+
+def parse_number(text: str) -> float:
+    """The one number in the text ("2,100", "-3", ".5", "67 soldiers"); else InvalidAnswer."""
+    found = _NUMBER.findall(text.replace("\u2212", "-"))  # the typographic minus sign
+    if len(found) != 1:
+        raise InvalidAnswer(NUMBER_HELP)
+    return float(re.sub(r"[,\u00a0\u202f ]", "", found[0]))
+
+
+def _check_number(question: NumberQuestion, text: str) -> Verdict:
+    value = parse_number(text)
+    # Floats like 0.1 + 0.2 must not miss an exact answer by a rounding error.
+    epsilon = 1e-9 * max(1.0, abs(question.answer))
+    correct = abs(value - question.answer) <= question.tolerance + epsilon
+    return Verdict(correct, text.strip(), ())

@@ -1,0 +1,73 @@
+"""What can go wrong while playing: the edges (Discord, chat, terminal) show `str(error)`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # only for type hints: the session module imports this one
+    from bot.quiz.session import Outcome
+
+
+class QuizError(Exception):
+    """Base of every error a player or a teacher can cause; its `str()` is the message."""
+
+    message = "something went wrong with this quiz"
+
+    def __init__(self, message: str | None = None) -> None:
+        self.message = message or type(self).message
+        super().__init__(self.message)
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class AlreadyAnswered(QuizError):
+    """One answer per user per question: the first one is locked in."""
+
+    def __init__(self, outcome: Outcome) -> None:
+        self.outcome = outcome
+        super().__init__(f"your answer {outcome.given} is locked in")
+
+
+class SessionClosed(QuizError):
+    message = "this quiz is over: start a new one to keep playing"
+
+
+class TimeUp(QuizError):
+    message = "time is up: answers to this question are closed"
+
+
+class InvalidAnswer(QuizError):
+    """The input cannot be read as an answer; the message says what to type instead."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+
+
+class NotCurrentQuestion(QuizError):
+    """An answer to a question that is no longer the open one (an old message's button)."""
+
+    def __init__(self, question_id: str) -> None:
+        self.question_id = question_id
+        super().__init__("that question is no longer open")
+
+
+class NotYourSession(QuizError):
+    message = "only the student who started this quiz can answer it: start your own to play"
+
+
+class NothingToAnswer(QuizError):
+    message = "there is no open question right now: wait for the next one"
+
+
+class QuestionStillOpen(QuizError):
+    """`next` before the question was answered or revealed: it would skip it unseen."""
+
+    message = "this question is still open: answer it first"
+
+
+class InvalidOption(QuizError, ValueError):
+    """A bad option when starting a game (count, time limit)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)

@@ -1,0 +1,415 @@
+"""The one place that talks to the database. It takes and returns plain dataclasses."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Integer, and_, cast, delete, func, select, update
+from sqlalchemy.engine import Row
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from bot.storage.dialect import insert_for
+from bot.storage.engine import create_engine
+from bot.storage.records import (
+    ALL_QUIZZES,
+    AnswerRecord,
+    LeaderboardPage,
+    Period,
+    QuestionTally,
+    RankedEntry,
+    StoredSession,
+    UserTotals,
+    WriteOutcome,
+    as_utc,
+    period_key,
+    utcnow,
+)
+from bot.storage.tables import Answer, GameSession, GuildSettings, Member, Score, UserStreak
+from bot.storage.writer import AnswerWriter
+
+
+class Repository:
+    """Sessions, answers, scores and settings. Create with `await Repository.open(url)`."""
+
+    def __init__(self, engine: AsyncEngine, writer: AnswerWriter) -> None:
+        self.engine = engine
+        self.writer = writer
+
+    @classmethod
+    async def open(
+        cls, url: str, *, pool_size: int | None = None, **writer_options: object
+    ) -> Repository:
+        engine = create_engine(url, pool_size=pool_size)
+        writer = AnswerWriter(engine, **writer_options)  # type: ignore[arg-type]
+        await writer.start()
+        return cls(engine, writer)
+
+    async def close(self) -> None:
+        """Flush pending answers, then release the connections."""
+        await self.writer.close()
+        await self.engine.dispose()
+
+    # -- answers -----------------------------------------------------------------------
+
+    async def record_answer(self, record: AnswerRecord) -> WriteOutcome:
+        """Store an answer through the group-commit writer."""
+        return await self.writer.submit(record)
+
+    async def settle(self) -> None:
+        """Wait until every answer submitted so far is counted in the leaderboards."""
+        await self.writer.settle()
+
+    async def session_answers(self, session_id: str) -> list[AnswerRecord]:
+        async with self.engine.connect() as conn:
+            rows = await conn.execute(
+                select(Answer.__table__, Member.display_name)
+                .join(
+                    Member,
+                    and_(Member.guild_id == Answer.guild_id, Member.user_id == Answer.user_id),
+                    isouter=True,
+                )
+                .where(Answer.session_id == session_id)
+                .order_by(Answer.id)
+            )
+            return [_answer_record(row) for row in rows]
+
+    # -- sessions ----------------------------------------------------------------------
+
+    async def save_session(self, s: StoredSession) -> None:
+        """Insert or update a session's plan and state."""
+        now = utcnow()
+        values = {
+            "id": s.id,
+            "guild_id": s.guild_id,
+            "channel_id": s.channel_id,
+            "message_id": s.message_id,
+            "quiz_id": s.quiz_id,
+            "quiz_version": s.quiz_version,
+            "mode": s.mode,
+            "seed": s.seed,
+            "owner_id": s.owner_id,
+            "question_ids": json.dumps(list(s.question_ids)),
+            "time_limit": s.time_limit,
+            "phase": s.phase,
+            "position": s.position,
+            "opened_at": s.opened_at,
+            "deadline": s.deadline,
+            "created_at": s.created_at,
+            "updated_at": now,
+            "ended_at": s.ended_at,
+        }
+        async with self.engine.begin() as conn:
+            stmt = insert_for(conn.dialect)(GameSession).values(values)
+            mutable = {k: v for k, v in values.items() if k not in ("id", "created_at")}
+            await conn.execute(stmt.on_conflict_do_update(index_elements=["id"], set_=mutable))
+
+    async def update_session_state(
+        self,
+        session_id: str,
+        *,
+        phase: str,
+        position: int,
+        opened_at: float | None,
+        deadline: float | None,
+        message_id: int | None = None,
+        ended: bool = False,
+    ) -> None:
+        values: dict[str, object] = {
+            "phase": phase,
+            "position": position,
+            "opened_at": opened_at,
+            "deadline": deadline,
+            "updated_at": utcnow(),
+        }
+        if message_id is not None:
+            values["message_id"] = message_id
+        if ended:
+            values["ended_at"] = utcnow()
+        async with self.engine.begin() as conn:
+            await conn.execute(
+                update(GameSession).where(GameSession.id == session_id).values(values)
+            )
+
+    async def get_session(self, session_id: str) -> StoredSession | None:
+        async with self.engine.connect() as conn:
+            row = (
+                await conn.execute(
+                    select(GameSession.__table__).where(GameSession.id == session_id)
+                )
+            ).first()
+            return _stored_session(row) if row else None
+
+    async def open_sessions(self, guild_ids: Sequence[int] | None = None) -> list[StoredSession]:
+        """Sessions not finished yet (to resume after a restart), optionally for some servers."""
+        query = select(GameSession.__table__).where(GameSession.phase != "finished")
+        if guild_ids is not None:
+            query = query.where(GameSession.guild_id.in_(list(guild_ids)))
+        async with self.engine.connect() as conn:
+            return [
+                _stored_session(row)
+                for row in await conn.execute(query.order_by(GameSession.created_at))
+            ]
+
+    # -- leaderboards and stats ---------------------------------------------------------
+
+    async def leaderboard(
+        self,
+        guild_id: int,
+        *,
+        quiz_id: str | None = None,
+        period: Period = Period.ALL,
+        page: int = 0,
+        page_size: int = 10,
+        caller_id: int | None = None,
+        now: datetime | None = None,
+    ) -> LeaderboardPage:
+        """One page of a server's ranking; ties share a rank (1, 2, 2, 4)."""
+        scope = quiz_id or ALL_QUIZZES
+        key = period_key(period, now or utcnow())
+        where = and_(Score.guild_id == guild_id, Score.scope == scope, Score.period == key)
+        async with self.engine.connect() as conn:
+            total = (await conn.execute(select(func.count()).where(where))).scalar_one()
+            page = max(0, min(page, max(0, (total - 1) // page_size)))
+            rows = (
+                await conn.execute(
+                    select(
+                        Score.user_id,
+                        Score.points,
+                        Score.answered,
+                        Score.correct,
+                        Member.display_name,
+                    )
+                    .join(
+                        Member,
+                        and_(Member.guild_id == Score.guild_id, Member.user_id == Score.user_id),
+                        isouter=True,
+                    )
+                    .where(where)
+                    .order_by(Score.points.desc(), Score.user_id)
+                    .limit(page_size)
+                    .offset(page * page_size)
+                )
+            ).all()
+            entries: list[RankedEntry] = []
+            for i, (user_id, points, answered, correct, name) in enumerate(rows):
+                if entries and entries[-1].points == points:
+                    rank = entries[-1].rank
+                elif i == 0 and page > 0:
+                    rank = await _rank_of(conn, where, points)
+                else:
+                    rank = page * page_size + i + 1
+                entries.append(
+                    RankedEntry(rank, user_id, name or str(user_id), points, answered, correct)
+                )
+            caller = None
+            if caller_id is not None:
+                caller = next((e for e in entries if e.user_id == caller_id), None)
+                if caller is None:
+                    caller = await _caller_entry(conn, guild_id, scope, key, caller_id)
+        return LeaderboardPage(guild_id, scope, period, page, page_size, total, entries, caller)
+
+    async def user_totals(self, guild_id: int, user_id: int) -> UserTotals:
+        async with self.engine.connect() as conn:
+            entry = await _caller_entry(conn, guild_id, ALL_QUIZZES, "all", user_id)
+            streak = (
+                await conn.execute(
+                    select(UserStreak.current_streak, UserStreak.best_streak).where(
+                        UserStreak.guild_id == guild_id, UserStreak.user_id == user_id
+                    )
+                )
+            ).first()
+            tallies = await conn.execute(
+                select(
+                    Answer.quiz_id,
+                    Answer.question_id,
+                    func.count(),
+                    func.sum(cast(Answer.correct, Integer)),
+                )
+                .where(
+                    Answer.guild_id == guild_id, Answer.user_id == user_id, Answer.scored.is_(True)
+                )
+                .group_by(Answer.quiz_id, Answer.question_id)
+            )
+            questions = [QuestionTally(q, qid, n, int(c or 0)) for q, qid, n, c in tallies]
+            per_session = (
+                select(Answer.quiz_id, func.sum(Answer.points).label("total"))
+                .where(
+                    Answer.guild_id == guild_id, Answer.user_id == user_id, Answer.scored.is_(True)
+                )
+                .group_by(Answer.session_id, Answer.quiz_id)
+                .subquery()
+            )
+            best = await conn.execute(
+                select(per_session.c.quiz_id, func.max(per_session.c.total)).group_by(
+                    per_session.c.quiz_id
+                )
+            )
+            name = (
+                await conn.execute(
+                    select(Member.display_name).where(
+                        Member.guild_id == guild_id, Member.user_id == user_id
+                    )
+                )
+            ).scalar()
+        return UserTotals(
+            guild_id=guild_id,
+            user_id=user_id,
+            display_name=name,
+            points=entry.points if entry else 0,
+            answered=entry.answered if entry else 0,
+            correct=entry.correct if entry else 0,
+            best_streak=streak[1] if streak else 0,
+            current_streak=streak[0] if streak else 0,
+            rank=entry.rank if entry else None,
+            questions=questions,
+            best_session_points={q: int(t) for q, t in best},
+        )
+
+    # -- guild settings ------------------------------------------------------------------
+
+    async def teacher_role(self, guild_id: int) -> int | None:
+        async with self.engine.connect() as conn:
+            return (
+                await conn.execute(
+                    select(GuildSettings.teacher_role_id).where(GuildSettings.guild_id == guild_id)
+                )
+            ).scalar()
+
+    async def set_teacher_role(self, guild_id: int, role_id: int | None) -> None:
+        async with self.engine.begin() as conn:
+            stmt = insert_for(conn.dialect)(GuildSettings).values(
+                guild_id=guild_id, teacher_role_id=role_id, updated_at=utcnow()
+            )
+            await conn.execute(
+                stmt.on_conflict_do_update(
+                    index_elements=["guild_id"],
+                    set_={"teacher_role_id": role_id, "updated_at": utcnow()},
+                )
+            )
+
+    # -- maintenance ---------------------------------------------------------------------
+
+    async def recount_scores(self, guild_id: int) -> dict[tuple[str, str, int], int]:
+        """Leaderboard points recomputed from the answers table (scope, period, user) -> points.
+
+        For checks: it must always equal what the running totals say.
+        """
+        async with self.engine.connect() as conn:
+            rows = await conn.execute(
+                select(Answer.quiz_id, Answer.user_id, Answer.points, Answer.answered_at).where(
+                    Answer.guild_id == guild_id, Answer.scored.is_(True)
+                )
+            )
+            totals: dict[tuple[str, str, int], int] = {}
+            for quiz_id, user_id, points, answered_at in rows:
+                for scope in (ALL_QUIZZES, quiz_id):
+                    for period in Period:
+                        key = (scope, period_key(period, as_utc(answered_at)), user_id)
+                        totals[key] = totals.get(key, 0) + points
+            return totals
+
+    async def stored_scores(self, guild_id: int) -> dict[tuple[str, str, int], int]:
+        async with self.engine.connect() as conn:
+            rows = await conn.execute(
+                select(Score.scope, Score.period, Score.user_id, Score.points).where(
+                    Score.guild_id == guild_id
+                )
+            )
+            return {(s, p, u): pts for s, p, u, pts in rows}
+
+    async def delete_sessions(self, session_ids: Sequence[str]) -> None:
+        async with self.engine.begin() as conn:
+            await conn.execute(delete(GameSession).where(GameSession.id.in_(list(session_ids))))
+
+
+async def _rank_of(conn: AsyncConnection, where: object, points: int) -> int:
+    higher = await conn.execute(select(func.count()).where(where, Score.points > points))
+    return higher.scalar_one() + 1
+
+
+async def _caller_entry(
+    conn: AsyncConnection, guild_id: int, scope: str, key: str, user_id: int
+) -> RankedEntry | None:
+    """A user's line in a ranking, with the rank computed from how many are ahead."""
+    me = Score.__table__.alias("me")
+    ahead = (
+        select(func.count())
+        .select_from(Score)
+        .where(
+            Score.guild_id == guild_id,
+            Score.scope == scope,
+            Score.period == key,
+            Score.points > me.c.points,
+        )
+        .scalar_subquery()
+    )
+    row = (
+        await conn.execute(
+            select(me.c.points, me.c.answered, me.c.correct, ahead, Member.display_name)
+            .select_from(me)
+            .join(
+                Member,
+                and_(Member.guild_id == me.c.guild_id, Member.user_id == me.c.user_id),
+                isouter=True,
+            )
+            .where(
+                me.c.guild_id == guild_id,
+                me.c.scope == scope,
+                me.c.period == key,
+                me.c.user_id == user_id,
+            )
+        )
+    ).first()
+    if row is None:
+        return None
+    points, answered, correct, above, name = row
+    return RankedEntry(above + 1, user_id, name or str(user_id), points, answered, correct)
+
+
+def _answer_record(row: Row[Any]) -> AnswerRecord:
+    answer = row
+    name = row.display_name
+    return AnswerRecord(
+        session_id=answer.session_id,
+        guild_id=answer.guild_id,
+        user_id=answer.user_id,
+        display_name=name or str(answer.user_id),
+        quiz_id=answer.quiz_id,
+        quiz_version=answer.quiz_version,
+        question_id=answer.question_id,
+        position=answer.position,
+        mode=answer.mode,
+        given=answer.given,
+        picked=tuple(int(x) for x in answer.picked.split(",") if x),
+        correct=answer.correct,
+        points=answer.points,
+        bonus=answer.bonus,
+        elapsed_ms=answer.elapsed_ms,
+        answered_at=as_utc(answer.answered_at),
+        scored=answer.scored,
+    )
+
+
+def _stored_session(s: Row[Any]) -> StoredSession:
+    return StoredSession(
+        id=s.id,
+        guild_id=s.guild_id,
+        channel_id=s.channel_id,
+        message_id=s.message_id,
+        quiz_id=s.quiz_id,
+        quiz_version=s.quiz_version,
+        mode=s.mode,
+        seed=s.seed,
+        owner_id=s.owner_id,
+        question_ids=tuple(json.loads(s.question_ids)),
+        time_limit=s.time_limit,
+        phase=s.phase,
+        position=s.position,
+        opened_at=s.opened_at,
+        deadline=s.deadline,
+        created_at=as_utc(s.created_at),
+        ended_at=as_utc(s.ended_at) if s.ended_at else None,
+    )

@@ -1,0 +1,197 @@
+"""The database tables (SQLAlchemy 2 typed models). Only the storage package sees these."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.ext.asyncio import AsyncAttrs
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# Named constraints, so that migrations can refer to them on every backend.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# Discord ids are 64-bit; SQLite's INTEGER PRIMARY KEY autoincrements only as "INTEGER".
+Snowflake = BigInteger
+RowId = BigInteger().with_variant(Integer, "sqlite")
+
+
+class Base(AsyncAttrs, DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class GuildSettings(Base):
+    __tablename__ = "guild_settings"
+
+    guild_id: Mapped[int] = mapped_column(Snowflake, primary_key=True, autoincrement=False)
+    teacher_role_id: Mapped[int | None] = mapped_column(Snowflake)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Member(Base):
+    """The name to show for a user in a server (leaderboards, exports)."""
+
+    __tablename__ = "members"
+
+    guild_id: Mapped[int] = mapped_column(Snowflake, primary_key=True, autoincrement=False)
+    user_id: Mapped[int] = mapped_column(Snowflake, primary_key=True, autoincrement=False)
+    display_name: Mapped[str] = mapped_column(String(100))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class GameSession(Base):
+    """A solo run or a live round: its plan (seed, questions) and where it stands."""
+
+    __tablename__ = "game_sessions"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    guild_id: Mapped[int] = mapped_column(Snowflake)
+    channel_id: Mapped[int | None] = mapped_column(Snowflake)
+    message_id: Mapped[int | None] = mapped_column(Snowflake)
+    quiz_id: Mapped[str] = mapped_column(String(64))
+    quiz_version: Mapped[str] = mapped_column(String(64))
+    mode: Mapped[str] = mapped_column(String(8))
+    seed: Mapped[int] = mapped_column(BigInteger)
+    owner_id: Mapped[int] = mapped_column(Snowflake)
+    question_ids: Mapped[str] = mapped_column(Text)  # JSON list, in play order
+    time_limit: Mapped[int] = mapped_column(Integer)
+    phase: Mapped[str] = mapped_column(String(16))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    opened_at: Mapped[float | None] = mapped_column(Float)
+    deadline: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        Index("ix_game_sessions_open", "phase", "guild_id"),
+        Index("ix_game_sessions_channel", "guild_id", "channel_id"),
+    )
+
+
+class Answer(Base):
+    """One answer of one user to one question of one session: the record everything else sums."""
+
+    __tablename__ = "answers"
+
+    id: Mapped[int] = mapped_column(RowId, primary_key=True, autoincrement=True)
+    session_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("game_sessions.id", ondelete="CASCADE")
+    )
+    guild_id: Mapped[int] = mapped_column(Snowflake)
+    user_id: Mapped[int] = mapped_column(Snowflake)
+    display_name: Mapped[str] = mapped_column(String(100))  # as it was when answering
+    quiz_id: Mapped[str] = mapped_column(String(64))
+    quiz_version: Mapped[str] = mapped_column(String(64))
+    question_id: Mapped[str] = mapped_column(String(64))
+    position: Mapped[int] = mapped_column(Integer)
+    mode: Mapped[str] = mapped_column(String(8))
+    given: Mapped[str] = mapped_column(Text)
+    picked: Mapped[str] = mapped_column(String(64))  # original choice indexes, "0,2"
+    correct: Mapped[bool] = mapped_column(Boolean)
+    points: Mapped[int] = mapped_column(Integer)
+    bonus: Mapped[int] = mapped_column(Integer)
+    scored: Mapped[bool] = mapped_column(Boolean)  # False for review answers
+    elapsed_ms: Mapped[int] = mapped_column(Integer)
+    answered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # Counted in the leaderboard totals yet? Set in the transaction that adds them.
+    tallied: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    __table_args__ = (
+        UniqueConstraint("session_id", "user_id", "question_id", name="uq_answers_once"),
+        Index(
+            "ix_answers_untallied",
+            "id",
+            sqlite_where=text("NOT tallied"),
+            postgresql_where=text("NOT tallied"),
+        ),
+        Index("ix_answers_item", "guild_id", "quiz_id", "question_id"),
+        Index("ix_answers_user", "guild_id", "user_id", "answered_at"),
+        Index("ix_answers_time", "guild_id", "answered_at"),
+        Index("ix_answers_user_all", "user_id"),
+    )
+
+
+class Score(Base):
+    """Running totals for leaderboards, kept up to date by the answer writer.
+
+    scope: "*" for all quizzes, or a quiz id; period: "all", an ISO week "2026-W48",
+    or a month "2026-11" (UTC).
+    """
+
+    __tablename__ = "scores"
+
+    guild_id: Mapped[int] = mapped_column(Snowflake, primary_key=True, autoincrement=False)
+    scope: Mapped[str] = mapped_column(String(64), primary_key=True)
+    period: Mapped[str] = mapped_column(String(10), primary_key=True)
+    user_id: Mapped[int] = mapped_column(Snowflake, primary_key=True, autoincrement=False)
+    points: Mapped[int] = mapped_column(BigInteger, default=0)
+    answered: Mapped[int] = mapped_column(Integer, default=0)
+    correct: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (Index("ix_scores_rank", "guild_id", "scope", "period", "points"),)
+
+
+class UserStreak(Base):
+    __tablename__ = "user_streaks"
+
+    guild_id: Mapped[int] = mapped_column(Snowflake, primary_key=True, autoincrement=False)
+    user_id: Mapped[int] = mapped_column(Snowflake, primary_key=True, autoincrement=False)
+    current_streak: Mapped[int] = mapped_column(Integer, default=0)
+    best_streak: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ReviewItem(Base):
+    """A question a user got wrong, scheduled for spaced review."""
+
+    __tablename__ = "review_items"
+
+    guild_id: Mapped[int] = mapped_column(Snowflake, primary_key=True, autoincrement=False)
+    user_id: Mapped[int] = mapped_column(Snowflake, primary_key=True, autoincrement=False)
+    quiz_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    question_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    box: Mapped[int] = mapped_column(Integer, default=1)
+    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (Index("ix_review_due", "guild_id", "user_id", "due_at"),)
+
+
+class UploadedQuiz(Base):
+    """A quiz uploaded to one server; every upload is kept as a new version."""
+
+    __tablename__ = "uploaded_quizzes"
+
+    id: Mapped[int] = mapped_column(RowId, primary_key=True, autoincrement=True)
+    guild_id: Mapped[int] = mapped_column(Snowflake)
+    quiz_id: Mapped[str] = mapped_column(String(64))
+    version: Mapped[str] = mapped_column(String(64))  # content hash, as for files
+    content: Mapped[str] = mapped_column(Text)
+    source_text: Mapped[str | None] = mapped_column(Text)
+    uploaded_by: Mapped[int] = mapped_column(Snowflake)
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    __table_args__ = (
+        UniqueConstraint("guild_id", "quiz_id", "version", name="uq_uploaded_quizzes_version"),
+        Index("ix_uploaded_active", "guild_id", "active"),
+    )

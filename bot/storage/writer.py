@@ -1,0 +1,414 @@
+"""Group commit: answers that arrive together are written in one transaction.
+
+One writer task drains a queue: it takes whatever has arrived, waits a few
+milliseconds for more (or until it holds a full batch), and inserts the batch in one
+transaction. The unique constraint on (session, user, question) is the final judge of
+duplicates; each caller awaits its own outcome, which is known once the batch commits.
+
+Leaderboard totals, streaks and display names are then brought up to date by the
+*tally*: a second transaction that claims answers not yet counted (`tallied` false),
+adds them to the totals and marks them counted, atomically. So a student's click is
+confirmed as soon as the answer itself is durable, the totals follow within
+milliseconds, and a crash between the two loses nothing: the next tally (at start, or
+by any other process) counts what is left. Totals always equal a recount of the
+answers table.
+
+A failed batch is retried with backoff; if it still fails, each answer is tried on its
+own, so one bad row cannot sink the others, and an answer that cannot be stored fails
+loudly to its caller, never silently.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select, tuple_
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from bot.storage.dialect import insert_for, upsert_sql
+from bot.storage.records import (
+    ALL_QUIZZES,
+    AnswerRecord,
+    Period,
+    WriteOutcome,
+    as_utc,
+    period_key,
+)
+from bot.storage.tables import Answer, Member, Score, UserStreak
+
+log = logging.getLogger(__name__)
+
+RETRY_DELAYS = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
+TALLY_BATCH = 5000
+# Any process may tally; on PostgreSQL one at a time, so that streaks follow arrival order.
+TALLY_LOCK_KEY = 0x51_0B07
+
+
+class WriterClosed(RuntimeError):
+    """The writer is shut down; nothing more is accepted."""
+
+
+class AnswerNotStored(RuntimeError):
+    """This answer could not be written, after retries; the caller should say so."""
+
+
+@dataclass(slots=True)
+class _Pending:
+    record: AnswerRecord
+    future: asyncio.Future[WriteOutcome] = field(repr=False)
+
+
+@dataclass(slots=True)
+class WriterStats:
+    batches: int = 0
+    answers: int = 0
+    duplicates: int = 0
+    retries: int = 0
+    largest_batch: int = 0
+    tallied: int = 0
+
+
+class AnswerWriter:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        *,
+        max_batch: int = 1000,
+        max_delay: float = 0.002,
+        retry_delays: Sequence[float] = RETRY_DELAYS,
+    ) -> None:
+        self._engine = engine
+        self._max_batch = max_batch
+        self._max_delay = max_delay
+        self._retry_delays = tuple(retry_delays)
+        self._queue: asyncio.Queue[_Pending | asyncio.Future[None] | None] = asyncio.Queue()
+        self._task: asyncio.Task[None] | None = None
+        self._closing = False
+        self.stats = WriterStats()
+
+    async def start(self) -> None:
+        """Start the writer task; counts whatever an earlier run left untallied."""
+        if self._task is None:
+            self._task = asyncio.create_task(self._run(), name="answer-writer")
+
+    async def submit(self, record: AnswerRecord) -> WriteOutcome:
+        """Store one answer; returns once it is committed (or known to be a duplicate)."""
+        if self._closing:
+            raise WriterClosed("the answer writer is shutting down")
+        if self._task is None:
+            await self.start()
+        future: asyncio.Future[WriteOutcome] = asyncio.get_running_loop().create_future()
+        self._queue.put_nowait(_Pending(record, future))
+        return await future
+
+    async def settle(self) -> None:
+        """Wait until everything submitted so far is stored and counted in the totals."""
+        if self._task is None:
+            await self.start()
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._queue.put_nowait(done)
+        await done
+
+    async def close(self) -> None:
+        """Write and count everything pending, then stop."""
+        self._closing = True
+        if self._task is None:
+            return
+        self._queue.put_nowait(None)
+        await self._task
+        self._task = None
+
+    async def _run(self) -> None:
+        await self._tally_safely()
+        stopping = False
+        while not stopping:
+            batch, waiters, stopping = await self._collect()
+            if batch:
+                await self._write(batch)
+            await self._tally_safely()
+            for waiter in waiters:
+                if not waiter.done():
+                    waiter.set_result(None)
+
+    async def _collect(self) -> tuple[list[_Pending], list[asyncio.Future[None]], bool]:
+        """The next batch: what has arrived, plus what arrives within `max_delay`."""
+        batch: list[_Pending] = []
+        waiters: list[asyncio.Future[None]] = []
+        item = await self._queue.get()
+        deadline = time.monotonic() + self._max_delay
+        while True:
+            if item is None:
+                return batch, waiters, True
+            if isinstance(item, _Pending):
+                batch.append(item)
+            else:
+                waiters.append(item)
+                return batch, waiters, False  # settle: write what we hold, now
+            if len(batch) >= self._max_batch:
+                return batch, waiters, False
+            if self._queue.empty():
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return batch, waiters, False
+                # Let the callers that are about to submit get their turn.
+                await asyncio.sleep(min(remaining, 0.001))
+                if self._queue.empty():
+                    continue
+            item = self._queue.get_nowait()
+
+    async def _write(self, batch: list[_Pending]) -> None:
+        self.stats.batches += 1
+        self.stats.largest_batch = max(self.stats.largest_batch, len(batch))
+        try:
+            outcomes = await self._with_retries(batch)
+        except Exception:
+            log.exception("a batch of %d answers failed; writing them one by one", len(batch))
+            for pending in batch:
+                await self._write_alone(pending)
+            return
+        for pending, outcome in zip(batch, outcomes, strict=True):
+            _settle(pending, outcome)
+        self.stats.answers += len(batch)
+        self.stats.duplicates += outcomes.count(WriteOutcome.DUPLICATE)
+
+    async def _write_alone(self, pending: _Pending) -> None:
+        try:
+            [outcome] = await self._with_retries([pending])
+        except Exception as exc:
+            log.exception("answer %s could not be stored", pending.record.key)
+            if not pending.future.done():
+                pending.future.set_exception(AnswerNotStored(str(exc)))
+            return
+        _settle(pending, outcome)
+        self.stats.answers += 1
+
+    async def _with_retries(self, batch: list[_Pending]) -> list[WriteOutcome]:
+        for attempt, delay in enumerate((*self._retry_delays, None)):
+            try:
+                async with self._engine.begin() as conn:
+                    return await insert_answers(conn, [p.record for p in batch])
+            except DBAPIError as exc:
+                if delay is None or not is_transient(exc):
+                    raise
+                self.stats.retries += 1
+                log.warning("database busy (%s); retry %d in %.2fs", exc.orig, attempt + 1, delay)
+                await asyncio.sleep(delay)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _tally_safely(self) -> None:
+        """Count stored answers into the totals. A failure here loses nothing: the answers
+        stay untallied and the next round counts them."""
+        for delay in (*self._retry_delays, None):
+            try:
+                while True:
+                    async with self._engine.begin() as conn:
+                        counted = await tally(conn)
+                    self.stats.tallied += counted
+                    if counted < TALLY_BATCH:
+                        return
+            except DBAPIError as exc:
+                if delay is None or not is_transient(exc):
+                    log.exception("counting answers into the leaderboards failed; will retry")
+                    return
+                self.stats.retries += 1
+                await asyncio.sleep(delay)
+
+
+def _settle(pending: _Pending, outcome: WriteOutcome) -> None:
+    if not pending.future.done():  # the caller may have been cancelled
+        pending.future.set_result(outcome)
+
+
+def is_transient(exc: DBAPIError) -> bool:
+    """Errors worth retrying: a locked SQLite file, a lost connection, a serialization failure."""
+    if exc.connection_invalidated:
+        return True
+    text = str(exc.orig).lower()
+    return any(
+        word in text
+        for word in (
+            "database is locked",
+            "database is busy",
+            "could not serialize",
+            "deadlock detected",
+            "connection",
+            "serialization",
+            "terminating",
+        )
+    )
+
+
+async def insert_answers(
+    conn: AsyncConnection, records: Sequence[AnswerRecord]
+) -> list[WriteOutcome]:
+    """Insert answers in the caller's transaction; the outcome of each, in order."""
+    first_of: dict[tuple[str, int, str], int] = {}
+    for i, record in enumerate(records):
+        first_of.setdefault(record.key, i)
+    unique = [records[i] for i in sorted(first_of.values())]
+    stmt = (
+        insert_for(conn.dialect)(Answer)
+        .on_conflict_do_nothing(index_elements=["session_id", "user_id", "question_id"])
+        .returning(Answer.session_id, Answer.user_id, Answer.question_id)
+    )
+    # RETURNING names exactly the rows this statement inserted: with several writers,
+    # the database alone decides who was first.
+    result = await conn.execute(stmt, [_answer_row(r) for r in unique])
+    stored = {tuple(row) for row in result.all()}
+    return [
+        WriteOutcome.RECORDED
+        if first_of[r.key] == i and r.key in stored
+        else WriteOutcome.DUPLICATE
+        for i, r in enumerate(records)
+    ]
+
+
+def _answer_row(r: AnswerRecord) -> dict[str, object]:
+    return {
+        "session_id": r.session_id,
+        "guild_id": r.guild_id,
+        "user_id": r.user_id,
+        "display_name": r.display_name[:100],
+        "quiz_id": r.quiz_id,
+        "quiz_version": r.quiz_version,
+        "question_id": r.question_id,
+        "position": r.position,
+        "mode": r.mode,
+        "given": r.given,
+        "picked": ",".join(map(str, r.picked)),
+        "correct": r.correct,
+        "points": r.points,
+        "bonus": r.bonus,
+        "scored": r.scored,
+        "elapsed_ms": r.elapsed_ms,
+        "answered_at": r.answered_at,
+        "tallied": False,
+    }
+
+
+async def tally(conn: AsyncConnection, limit: int = TALLY_BATCH) -> int:
+    """Count up to `limit` untallied answers into the totals, in the caller's transaction.
+
+    Returns how many were counted (0 when another process holds the tally).
+    """
+    if conn.dialect.name == "postgresql":
+        locked = await conn.exec_driver_sql(f"SELECT pg_try_advisory_xact_lock({TALLY_LOCK_KEY})")
+        if not locked.scalar():
+            return 0
+    rows = (
+        await conn.execute(
+            select(
+                Answer.id,
+                Answer.guild_id,
+                Answer.user_id,
+                Answer.display_name,
+                Answer.quiz_id,
+                Answer.points,
+                Answer.correct,
+                Answer.scored,
+                Answer.answered_at,
+            )
+            .where(Answer.tallied.is_(False))
+            .order_by(Answer.id)
+            .limit(limit)
+        )
+    ).all()
+    if not rows:
+        return 0
+    totals: dict[tuple[int, str, str, int], list[int]] = defaultdict(lambda: [0, 0, 0])
+    names: dict[tuple[int, int], tuple[str, datetime]] = {}
+    scored = []
+    for _id, guild_id, user_id, name, quiz_id, points, correct, is_scored, when in rows:
+        answered_at = as_utc(when)
+        names[(guild_id, user_id)] = (name, answered_at)
+        if not is_scored:
+            continue
+        scored.append((guild_id, user_id, bool(correct)))
+        for scope in (ALL_QUIZZES, quiz_id):
+            for period in Period:
+                t = totals[(guild_id, scope, period_key(period, answered_at), user_id)]
+                t[0] += points
+                t[1] += 1
+                t[2] += int(correct)
+    if totals:
+        # Sorted keys: concurrent writers lock rows in one order, which rules out deadlocks.
+        await conn.exec_driver_sql(
+            upsert_sql(
+                conn.dialect,
+                Score.__table__,
+                ["guild_id", "scope", "period", "user_id", "points", "answered", "correct"],
+                conflict=["guild_id", "scope", "period", "user_id"],
+                add=["points", "answered", "correct"],
+            ),
+            [(g, s, p, u, *v) for (g, s, p, u), v in sorted(totals.items())],
+        )
+    await _update_streaks(conn, scored)
+    await conn.exec_driver_sql(
+        upsert_sql(
+            conn.dialect,
+            Member.__table__,
+            ["guild_id", "user_id", "display_name", "updated_at"],
+            conflict=["guild_id", "user_id"],
+            replace=["display_name", "updated_at"],
+        ),
+        [(g, u, name, _bind_time(conn, when)) for (g, u), (name, when) in sorted(names.items())],
+    )
+    await conn.exec_driver_sql(
+        f"UPDATE answers SET tallied = {_true(conn)} WHERE id = {_placeholder(conn, 1)}",
+        [(row[0],) for row in rows],
+    )
+    return len(rows)
+
+
+async def _update_streaks(conn: AsyncConnection, answers: list[tuple[int, int, bool]]) -> None:
+    """Run the answers, in arrival order, through each user's current streak."""
+    if not answers:
+        return
+    users = sorted({(g, u) for g, u, _ in answers})
+    current: dict[tuple[int, int], list[int]] = {}
+    for start in range(0, len(users), 400):
+        rows = await conn.execute(
+            select(
+                UserStreak.guild_id,
+                UserStreak.user_id,
+                UserStreak.current_streak,
+                UserStreak.best_streak,
+            ).where(tuple_(UserStreak.guild_id, UserStreak.user_id).in_(users[start : start + 400]))
+        )
+        for g, u, cur, best in rows:
+            current[(g, u)] = [cur, best]
+    for g, u, correct in answers:
+        streak = current.setdefault((g, u), [0, 0])
+        streak[0] = streak[0] + 1 if correct else 0
+        streak[1] = max(streak[1], streak[0])
+    await conn.exec_driver_sql(
+        upsert_sql(
+            conn.dialect,
+            UserStreak.__table__,
+            ["guild_id", "user_id", "current_streak", "best_streak"],
+            conflict=["guild_id", "user_id"],
+            replace=["current_streak", "best_streak"],
+        ),
+        [(g, u, cur, best) for (g, u), (cur, best) in sorted(current.items())],
+    )
+
+
+def _placeholder(conn: AsyncConnection, n: int) -> str:
+    return "?" if conn.dialect.name == "sqlite" else f"${n}"
+
+
+def _true(conn: AsyncConnection) -> str:
+    return "1" if conn.dialect.name == "sqlite" else "true"
+
+
+def _bind_time(conn: AsyncConnection, when: datetime) -> object:
+    # Driver-level SQL skips SQLAlchemy's type processing; apply it as SQLAlchemy would.
+    process = Member.__table__.c.updated_at.type.bind_processor(conn.dialect)
+    return process(when) if process else when
