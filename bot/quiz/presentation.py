@@ -59,6 +59,21 @@ def option_labels(question: AnyQuestion) -> list[str]:
     return []
 
 
+def clip(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters, with an ellipsis when cut."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def select_option_label(position: int, text: str) -> str:
+    """A select-menu option: its letter and the choice, cut to Discord's limit (the full
+    text stands in the question message above the menu)."""
+    return clip(f"{letter(position)}. {text}", LIMITS.select_option_label)
+
+
+def answer_modal_title(number: int, total: int) -> str:
+    return clip(f"Question {number} of {total}", LIMITS.modal_title)
+
+
 def question_text(question: AnyQuestion, order: Sequence[int] | None = None) -> str:
     """The prompt and its lettered options, in the order the student sees them."""
     lines = [question.prompt]

@@ -1,0 +1,62 @@
+"""What students see fits Discord for every question of every shipped quiz."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.quiz.catalog import Catalog
+from bot.quiz.models import ChoiceQuestion
+from bot.quiz.presentation import (
+    LETTERS,
+    LIMITS,
+    TALLY_ROOM,
+    answer_modal_title,
+    block_quote,
+    clip,
+    question_text,
+    render_problems,
+    select_option_label,
+)
+
+QUIZ_DIR = Path(__file__).resolve().parents[2] / "quizzes"
+
+
+def test_every_shipped_question_fits_discord() -> None:
+    catalog = Catalog(QUIZ_DIR)
+    catalog.reload()
+    assert len(catalog) > 0
+    for loaded in catalog:
+        for q in loaded.quiz.questions:
+            assert render_problems(q, loaded.quiz.title, loaded.quiz.source) == []
+            assert len(question_text(q)) + len(LETTERS) * TALLY_ROOM <= LIMITS.embed_description
+            assert len(block_quote(q.quotes)) <= LIMITS.field_value
+            if isinstance(q, ChoiceQuestion):
+                for i, choice in enumerate(q.choices):
+                    assert len(select_option_label(i, choice.text)) <= LIMITS.select_option_label
+
+
+def test_long_choice_is_clipped_in_a_select_menu() -> None:
+    label = select_option_label(9, "x" * 300)
+    assert len(label) == LIMITS.select_option_label
+    assert label.startswith("J. x") and label.endswith("…")
+
+
+def test_modal_title_fits() -> None:
+    assert answer_modal_title(500, 500) == "Question 500 of 500"
+    assert len(answer_modal_title(500, 500)) <= LIMITS.modal_title
+
+
+def test_clip_keeps_short_text() -> None:
+    assert clip("short", 10) == "short"
+    assert clip("a longer text", 8) == "a longe…"
+
+
+def test_question_text_letters_follow_the_display_order() -> None:
+    q = ChoiceQuestion.model_validate(
+        {
+            "id": "q1",
+            "prompt": "P?",
+            "choices": [{"text": "first", "correct": True}, {"text": "second"}],
+        }
+    )
+    assert question_text(q, order=[1, 0]).splitlines()[2:] == ["**A.** second", "**B.** first"]
