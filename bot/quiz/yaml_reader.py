@@ -16,13 +16,14 @@ from dataclasses import dataclass, field
 import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.resolver import Resolver
 
 from bot.quiz.diagnostics import Loc
 
 try:  # libyaml is several times faster; same results either way.
-    from yaml import CSafeLoader as _Loader
+    from yaml._yaml import CParser
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    CParser = None
 
 MAX_FILE_BYTES = 1024 * 1024
 # A 500-question quiz with ten choices each has about 25,000 nodes; aliases may not
@@ -35,6 +36,42 @@ _STR, _INT, _FLOAT, _BOOL, _NULL = (_TAG + t for t in ("str", "int", "float", "b
 _MAP, _SEQ, _TIMESTAMP = _TAG + "map", _TAG + "seq", _TAG + "timestamp"
 
 _ALLOWED_TAGS = frozenset({_STR, _INT, _FLOAT, _BOOL, _NULL, _MAP, _SEQ, _TIMESTAMP})
+_IMPLICIT = Resolver.yaml_implicit_resolvers
+
+
+if CParser is not None:
+
+    class _CComposer(CParser, Resolver):  # type: ignore[misc, valid-type]
+        """libyaml's parser and composer with PyYAML's tag resolution, minus its overhead.
+
+        Resolves exactly as PyYAML's Resolver does for documents without path
+        resolvers (which PyYAML's safe loaders never register): a plain scalar takes the
+        first implicit tag whose pattern matches, anything else is text, a list or a
+        mapping.
+        """
+
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            Resolver.__init__(self)
+
+        def descend_resolver(self, current_node: object, current_index: object) -> None:
+            pass
+
+        def ascend_resolver(self) -> None:
+            pass
+
+        def resolve(self, kind: type, value: object, implicit: tuple[bool, bool]) -> str:
+            if kind is ScalarNode:
+                if implicit[0]:
+                    for tag, pattern in _IMPLICIT.get(value[:1], ()):  # type: ignore[index]
+                        if pattern.match(value):
+                            return tag
+                return _STR
+            return _SEQ if kind is SequenceNode else _MAP
+
+    _Loader: type = _CComposer
+else:  # pragma: no cover
+    _Loader = yaml.SafeLoader
 
 
 @functools.cache
@@ -241,6 +278,8 @@ class _Builder:
         self.count += 1
         if self.count > MAX_NODES:
             raise _TooManyNodes(loc)
+        if node.tag == _STR and type(node) is ScalarNode:  # most values: plain text
+            return node.value
         if depth > MAX_DEPTH:
             raise YamlError("the document is nested too deeply", _mark(node), loc[:1])
         if node.tag not in _ALLOWED_TAGS:

@@ -80,7 +80,27 @@ def test_c_and_pure_python_parsers_agree(monkeypatch: pytest.MonkeyPatch) -> Non
 def test_c_loader_is_used_when_present() -> None:
     if not yaml.__with_libyaml__:
         pytest.skip("PyYAML was built without libyaml")
-    assert yaml_reader._Loader is yaml.CSafeLoader
+    assert issubclass(yaml_reader._Loader, yaml.CSafeLoader.__mro__[1])  # libyaml's CParser
+
+
+def test_c_composer_resolves_tags_exactly_as_pyyaml() -> None:
+    if not yaml.__with_libyaml__:
+        pytest.skip("PyYAML was built without libyaml")
+    text = (
+        "a: yes\nb: No\nc: ~\nd: null\ne: ''\nf: 0x1F\ng: 1_000\nh: .5\ni: .inf\nj: 2014-07-08\n"
+        "k: '12'\nl: plain text\nm: [1, on, OFF]\nn: {x: 1.5e3}\no:\np: !!str 12\nq: =\nr: 0o17\n"
+    )
+
+    def tags(node):
+        out = [node.tag]
+        for item in node.value if isinstance(node.value, list) else []:
+            for part in item if isinstance(item, tuple) else (item,):
+                out += tags(part)
+        return out
+
+    ours = yaml_reader._Loader(text).get_single_node()
+    pyyaml = yaml.SafeLoader(text).get_single_node()
+    assert tags(ours) == tags(pyyaml)
 
 
 def test_numbers_in_text_fields_keep_their_spelling() -> None:
