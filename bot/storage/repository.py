@@ -150,7 +150,9 @@ class Repository:
         async with self.engine.connect() as conn:
             return [
                 _stored_session(row)
-                for row in await conn.execute(query.order_by(GameSession.created_at))
+                for row in await conn.execute(
+                    query.order_by(GameSession.created_at, GameSession.id)
+                )
             ]
 
     # -- leaderboards and stats ---------------------------------------------------------
