@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from bot.config import Settings
+
+if TYPE_CHECKING:
+    from bot.storage.repository import Repository
 
 NO_TOKEN_MESSAGE = """\
 No Discord token is set, so the bot cannot log in.
@@ -100,6 +107,157 @@ def validate(settings: Settings, paths: tuple[Path, ...], output: str) -> None:
             f"{errors} error(s), {warnings} warning(s)"
         )
     sys.exit(1 if errors else 0)
+
+
+@main.command()
+@click.argument("quiz_id", required=False)
+@click.option(
+    "--user", default=None, help="Your name on the leaderboard (default: your login name)."
+)
+@click.option("--count", type=click.IntRange(min=1), default=None, help="Number of questions.")
+@click.option("--seed", type=int, default=None, hidden=True, help="Fix the shuffles (for scripts).")
+@click.pass_obj
+def play(
+    settings: Settings, quiz_id: str | None, user: str | None, count: int | None, seed: int | None
+) -> None:
+    """Take a quiz in the terminal; the score is recorded like the bot's.
+
+    Answer with a letter (A), several letters for "select all" (A, C), text or a number.
+    Type q to stop. Works with piped input too: one answer per line.
+    """
+    from rich.console import Console
+
+    from bot.quiz.catalog import Catalog
+    from bot.storage.migrate import upgrade
+    from bot.terminal import PlayAborted, play
+
+    name = (user or os.environ.get("USER") or "player").strip() or "player"
+    console = Console(highlight=False)
+    catalog = Catalog(settings.quiz_dir)
+    catalog.reload()
+    if catalog.errors:
+        click.echo(
+            f"{len(catalog.errors)} error(s) in the quiz files; those quizzes are left out "
+            "(see: quizbot validate)",
+            err=True,
+        )
+    _upgrade_database(settings.database_url, upgrade)
+
+    scripted = not sys.stdin.isatty()
+
+    def read(prompt: str) -> str:
+        line = console.input(prompt)
+        if scripted:  # show piped answers, so that a transcript reads like a session
+            console.print(line, highlight=False, markup=False)
+        return line
+
+    async def go() -> None:
+        repo = await _open_repository(settings)
+        try:
+            await play(
+                repo,
+                catalog,
+                quiz_id=quiz_id,
+                user=name,
+                console=console,
+                read=read,
+                count=count,
+                seed=seed,
+            )
+        finally:
+            await repo.close()
+
+    try:
+        asyncio.run(go())
+    except PlayAborted as exc:
+        click.echo(f"quizbot play: {exc}", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        click.echo("\nStopped. Your answers so far are recorded.", err=True)
+        sys.exit(130)
+
+
+@main.command()
+@click.option("--quiz", "quiz_id", default=None, help="Only this quiz.")
+@click.option(
+    "--guild",
+    "guild_id",
+    type=int,
+    default=None,
+    help="A Discord server id (default: terminal games).",
+)
+@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
+@click.option(
+    "--period", type=click.Choice(["all", "week", "month"]), default="all", show_default=True
+)
+@click.pass_obj
+def leaderboard(
+    settings: Settings, quiz_id: str | None, guild_id: int | None, limit: int, period: str
+) -> None:
+    """Print a ranking table."""
+    from rich.console import Console
+
+    from bot.games import LOCAL_GUILD
+    from bot.storage.migrate import upgrade
+    from bot.storage.records import Period
+    from bot.terminal import PERIOD_NAMES, leaderboard_table
+
+    _upgrade_database(settings.database_url, upgrade)
+    guild = LOCAL_GUILD if guild_id is None else guild_id
+
+    async def go() -> None:
+        repo = await _open_repository(settings)
+        try:
+            page = await repo.leaderboard(
+                guild, quiz_id=quiz_id, period=Period(period), page_size=limit
+            )
+        finally:
+            await repo.close()
+        where = "terminal games" if guild == LOCAL_GUILD else f"server {guild}"
+        title = f"Leaderboard: {quiz_id or 'all quizzes'}, {where}, {PERIOD_NAMES[Period(period)]}"
+        console = Console(highlight=False)
+        if not page.entries:
+            console.print(f"{title}: nobody has played yet.")
+            return
+        console.print(leaderboard_table(page, title))
+
+    asyncio.run(go())
+
+
+@main.group()
+def db() -> None:
+    """The database."""
+
+
+@db.command("upgrade")
+@click.pass_obj
+def db_upgrade(settings: Settings) -> None:
+    """Apply the database migrations (run automatically by `run` and `play`)."""
+    from sqlalchemy.engine import make_url
+
+    from bot.storage.migrate import head_revision, upgrade
+
+    _upgrade_database(settings.database_url, upgrade)
+    shown = make_url(settings.database_url).render_as_string(hide_password=True)
+    click.echo(f"{shown} is up to date (revision {head_revision()}).")
+
+
+def _upgrade_database(url: str, upgrade: Callable[[str], None]) -> None:
+    try:
+        upgrade(url)
+    except Exception as exc:  # a clear message, not a traceback, for a wrong URL or a down server
+        from sqlalchemy.engine import make_url
+
+        shown = make_url(url).render_as_string(hide_password=True)
+        click.echo(f"quizbot: cannot open the database {shown}: {exc}", err=True)
+        click.echo("Check DATABASE_URL in .env (see .env.example).", err=True)
+        sys.exit(1)
+
+
+async def _open_repository(settings: Settings) -> Repository:
+    from bot.storage.repository import Repository
+
+    return await Repository.open(settings.database_url)
 
 
 @main.command()

@@ -98,6 +98,8 @@ class Catalog:
         self._entries: dict[Path, _Entry] = {}
         self._sources = SourceCache()
         self.quizzes: dict[str, LoadedQuiz] = {}
+        # Every version served since start, so a game keeps the version it began with.
+        self._versions: dict[tuple[str, str], LoadedQuiz] = {}
         self._clashes: list[Diagnostic] = []
 
     @property
@@ -112,6 +114,12 @@ class Catalog:
 
     def get(self, quiz_id: str) -> LoadedQuiz | None:
         return self.quizzes.get(quiz_id)
+
+    def version(self, quiz_id: str, version: str | None = None) -> LoadedQuiz | None:
+        """A quiz as it was at `version` (the current one when None), if served since start."""
+        if version is None:
+            return self.quizzes.get(quiz_id)
+        return self._versions.get((quiz_id, version))
 
     def __iter__(self) -> Iterator[LoadedQuiz]:
         return iter(self.quizzes.values())
@@ -155,6 +163,8 @@ class Catalog:
             quizzes[loaded.id] = loaded
         self.quizzes = quizzes
         self._clashes = clashes
+        for loaded in quizzes.values():
+            self._versions[(loaded.id, loaded.version)] = loaded
 
 
 def _clash(loaded: LoadedQuiz, first: LoadedQuiz) -> Diagnostic:

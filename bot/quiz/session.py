@@ -357,6 +357,31 @@ class QuizSession:
 
     # --- answers and scores ----------------------------------------------------------
 
+    def withdraw(self, outcome: Outcome) -> None:
+        """Take back an answer that could not be stored, so that the user can try again."""
+        if self._answers[outcome.position].get(outcome.user_id) != outcome:
+            return
+        del self._answers[outcome.position][outcome.user_id]
+        self._rebuild_user(outcome.user_id)
+        if not self.live and self._phase == Phase.REVEALED and outcome.position == self._index:
+            self._phase = Phase.ASKING
+
+    def adopt(self, outcome: Outcome) -> None:
+        """Accept an answer stored elsewhere (another process, an earlier click) as the
+        user's locked-in answer, replacing whatever this session thought it was."""
+        self._answers[outcome.position][outcome.user_id] = outcome
+        self._rebuild_user(outcome.user_id)
+
+    def _rebuild_user(self, user: int) -> None:
+        mine = sorted(
+            (a[user] for a in self._answers if user in a), key=lambda o: (o.position, o.answered_at)
+        )
+        self._totals.pop(user, None)
+        self._streaks.pop(user, None)
+        self._first.pop(user, None)
+        for outcome in mine:
+            self._record(outcome)
+
     def _record(self, outcome: Outcome) -> None:
         user = outcome.user_id
         self._answers[outcome.position][user] = outcome

@@ -597,3 +597,64 @@ def test_tied_users_stand_in_the_order_they_joined() -> None:
     clock.advance(0.1)  # still the full bonus after rounding
     session.answer(ANN, good)
     assert session.standings() == [(1, CY, 15), (1, ANN, 15)]
+
+
+def test_withdraw_lets_the_user_answer_again() -> None:
+    from bot.quiz.checking import Picked
+    from bot.quiz.session import Mode, Phase, QuizSession, plan_session
+
+    quiz = _withdraw_quiz()
+    plan = plan_session(quiz, session_id="w", version="v", mode=Mode.SOLO, seed=1, owner_id=5)
+    clock = _Clock()
+    game = QuizSession(plan, quiz, clock)
+    game.start()
+    first = game.answer(5, Picked.of(game.order.index(0)))
+    assert game.phase is Phase.REVEALED and game.user_total(5) == first.points > 0
+    game.withdraw(first)
+    assert game.phase is Phase.ASKING and game.user_total(5) == 0 and game.locked(5) is None
+    second = game.answer(5, Picked.of(game.order.index(1)))
+    assert not second.correct and game.streak(5) == 0
+
+
+def test_adopt_replaces_the_locked_answer() -> None:
+    from dataclasses import replace
+
+    from bot.quiz.checking import Picked
+    from bot.quiz.session import Mode, QuizSession, plan_session
+
+    quiz = _withdraw_quiz()
+    plan = plan_session(quiz, session_id="a", version="v", mode=Mode.LIVE, seed=1, owner_id=5)
+    game = QuizSession(plan, quiz, _Clock())
+    game.start()
+    mine = game.answer(8, Picked.of(game.order.index(1)))
+    stored = replace(mine, correct=True, points=12, given="A. right")
+    game.adopt(stored)
+    assert game.locked(8) == stored and game.user_total(8) == 12
+
+
+class _Clock:
+    def now(self) -> float:
+        return 1000.0
+
+
+def _withdraw_quiz():
+    from bot.quiz.models import Quiz
+
+    return Quiz.model_validate(
+        {
+            "id": "wq",
+            "title": "W",
+            "questions": [
+                {
+                    "id": "q1",
+                    "prompt": "P?",
+                    "choices": [{"text": "right", "correct": True}, {"text": "wrong"}],
+                },
+                {
+                    "id": "q2",
+                    "prompt": "Q?",
+                    "choices": [{"text": "yes", "correct": True}, {"text": "no"}],
+                },
+            ],
+        }
+    )

@@ -1,0 +1,235 @@
+"""`quizbot play` and `quizbot leaderboard`: the quiz in a terminal, with rich.
+
+The same engine, database and scoring as the Discord bot; games are recorded under the
+local guild. Works interactively and with scripted (piped) input: one answer per line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rich.console import Console, Group
+from rich.markdown import Markdown
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from bot.games import LOCAL_GUILD, Game, GameService
+from bot.quiz.catalog import Catalog
+from bot.quiz.checking import parse_response
+from bot.quiz.errors import QuizError
+from bot.quiz.loader import LoadedQuiz
+from bot.quiz.messages import did_you_mean
+from bot.quiz.models import ChoiceQuestion, NumberQuestion, ShortAnswerQuestion, TrueFalseQuestion
+from bot.quiz.presentation import block_quote, correct_answer_text, letter, option_labels
+from bot.quiz.session import Mode, Outcome
+from bot.storage.records import LeaderboardPage, Period
+from bot.storage.repository import Repository
+
+QUIT_WORDS = frozenset({"q", "quit", "exit", "stop"})
+ReadLine = Callable[[str], str]  # prompt -> the line typed; EOFError at the end of input
+
+
+class PlayAborted(Exception):
+    """Nothing to play: the message says why."""
+
+
+def local_user_id(name: str) -> int:
+    """A stable id for a terminal player's name (Discord ids are never needed here)."""
+    return int.from_bytes(hashlib.sha256(name.strip().casefold().encode()).digest()[:7], "big")
+
+
+@dataclass(slots=True)
+class PlayResult:
+    quiz_id: str
+    answered: int
+    correct: int
+    points: int
+    rank: int | None
+    players: int
+    finished: bool
+
+
+def pick_quiz(
+    catalog: Catalog, quiz_id: str | None, console: Console, read: ReadLine
+) -> LoadedQuiz:
+    quizzes = sorted(catalog, key=lambda q: q.quiz.title.casefold())
+    if not quizzes:
+        raise PlayAborted(f"no valid quiz in {catalog.root}; check it with: quizbot validate")
+    if quiz_id is not None:
+        loaded = catalog.get(quiz_id)
+        if loaded is None:
+            raise PlayAborted(
+                f"there is no quiz `{quiz_id}`"
+                + did_you_mean(quiz_id, [q.id for q in quizzes])
+                + f" (quizzes: {', '.join(q.id for q in quizzes)})"
+            )
+        return loaded
+    if len(quizzes) == 1:
+        return quizzes[0]
+    table = Table(title="Quizzes", show_lines=False)
+    table.add_column("#", justify="right")
+    table.add_column("id")
+    table.add_column("title")
+    table.add_column("questions", justify="right")
+    for i, q in enumerate(quizzes, start=1):
+        table.add_row(str(i), q.id, q.quiz.title, str(len(q.quiz.questions)))
+    console.print(table)
+    while True:
+        choice = read("Pick a quiz (number or id): ").strip()
+        if choice.isdigit() and 1 <= int(choice) <= len(quizzes):
+            return quizzes[int(choice) - 1]
+        found = catalog.get(choice)
+        if found is not None:
+            return found
+        console.print(f"[red]No quiz `{choice}`.[/red] Type a number from 1 to {len(quizzes)}.")
+
+
+def _prompt_for(game: Game) -> str:
+    q = game.session.question
+    if isinstance(q, ChoiceQuestion):
+        last = letter(len(q.choices) - 1)
+        if q.select_all:
+            return f"Your answers (letters A-{last}, e.g. A, C): "
+        return f"Your answer (A-{last}): "
+    if isinstance(q, TrueFalseQuestion):
+        return "True or false (A/B): "
+    if isinstance(q, NumberQuestion):
+        return "Your number: "
+    return "Your answer: "
+
+
+def render_question(game: Game) -> Panel:
+    session = game.session
+    q = session.question
+    body = Text(q.prompt + "\n")
+    labels = option_labels(q)
+    for position, index in enumerate(session.order):
+        body.append(f"\n {letter(position)}. ", style="bold cyan")
+        body.append(labels[index])
+    if isinstance(q, ChoiceQuestion) and q.select_all:
+        body.append("\n\nSelect all that apply.", style="italic")
+    elif isinstance(q, ShortAnswerQuestion | NumberQuestion):
+        body.append("\n(type your answer)", style="dim")
+    details = [f"Question {session.number} of {session.total}", f"{q.points} points"]
+    if q.difficulty:
+        details.append(q.difficulty)
+    return Panel(body, title=game.loaded.quiz.title, subtitle=" · ".join(details), expand=False)
+
+
+def render_outcome(game: Game, outcome: Outcome) -> Group:
+    q = game.session.question
+    parts: list[object] = []
+    if outcome.correct:
+        parts.append(Text(f"✅ Correct! +{outcome.points} points", style="bold green"))
+    else:
+        parts.append(Text(f"❌ Not quite. The answer: {correct_answer_text(q)}", style="bold red"))
+        parts.append(Text(f"You answered: {outcome.given}", style="dim"))
+    if outcome.feedback:
+        parts.append(Text(outcome.feedback, style="italic"))
+    if q.explanation:
+        parts.append(Text(q.explanation))
+    if q.quotes:
+        parts.append(Markdown(block_quote(q.quotes)))
+    source = game.loaded.quiz.source
+    if source is not None:
+        line = f"Source: {source.title}" + (f", {source.publisher}" if source.publisher else "")
+        if source.url:
+            line += f" <{source.url}>"
+        parts.append(Text(line, style="dim"))
+    return Group(*parts)
+
+
+async def play(
+    repo: Repository,
+    catalog: Catalog,
+    *,
+    quiz_id: str | None,
+    user: str,
+    console: Console,
+    read: ReadLine,
+    count: int | None = None,
+    seed: int | None = None,
+) -> PlayResult:
+    loaded = pick_quiz(catalog, quiz_id, console, read)
+    service = GameService(repo, catalog.version)
+    user_id = local_user_id(user)
+    game = await service.start(
+        loaded, guild_id=LOCAL_GUILD, owner_id=user_id, mode=Mode.SOLO, count=count, seed=seed
+    )
+    console.print(
+        f"\n[bold]{loaded.quiz.title}[/bold] — {game.session.total} questions. Type q to stop.\n"
+    )
+    answered = correct = points = 0
+    finished = False
+    while True:
+        console.print(render_question(game))
+        outcome = await _ask(service, game, user_id, user, console, read)
+        if outcome is None:
+            await service.stop(game)
+            console.print("\nStopped. Your answers so far are recorded.")
+            break
+        answered += 1
+        correct += outcome.correct
+        points += outcome.points
+        console.print(render_outcome(game, outcome))
+        console.print()
+        if not await service.next(game):
+            finished = True
+            break
+    await repo.settle()
+    page = await repo.leaderboard(LOCAL_GUILD, quiz_id=loaded.id, caller_id=user_id)
+    rank = page.caller.rank if page.caller else None
+    console.print(
+        Panel(
+            f"{user}: {points} points, {correct} of {answered} right"
+            + (
+                f"\nRank on this quiz's local leaderboard: {rank} of {page.total_players}"
+                if rank
+                else ""
+            ),
+            title="Final score" if finished else "Score so far",
+            expand=False,
+        )
+    )
+    return PlayResult(loaded.id, answered, correct, points, rank, page.total_players, finished)
+
+
+async def _ask(
+    service: GameService, game: Game, user_id: int, user: str, console: Console, read: ReadLine
+) -> Outcome | None:
+    """Read until a readable answer is given; None when the player stops or input ends."""
+    session = game.session
+    while True:
+        try:
+            line = read(_prompt_for(game))
+        except EOFError:
+            return None
+        text = line.strip()
+        if not text:
+            continue
+        if text.casefold() in QUIT_WORDS:
+            return None
+        try:
+            response = parse_response(session.question, session.order, text)
+            return await service.answer(game, user_id, user, response)
+        except QuizError as exc:
+            console.print(f"[yellow]{exc}[/yellow]")
+
+
+def leaderboard_table(page: LeaderboardPage, title: str) -> Table:
+    table = Table(title=title)
+    table.add_column("rank", justify="right")
+    table.add_column("name")
+    table.add_column("points", justify="right")
+    table.add_column("answered", justify="right")
+    table.add_column("accuracy", justify="right")
+    for e in page.entries:
+        accuracy = f"{e.correct / e.answered:.0%}" if e.answered else "-"
+        table.add_row(str(e.rank), e.display_name, str(e.points), str(e.answered), accuracy)
+    return table
+
+
+PERIOD_NAMES = {Period.ALL: "all time", Period.WEEK: "this week", Period.MONTH: "this month"}

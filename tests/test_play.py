@@ -1,0 +1,167 @@
+"""`quizbot play` end to end: a scripted student plays the ICC quiz through stdin."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.quiz.catalog import Catalog
+from bot.quiz.checking import choice_order
+from bot.quiz.models import ChoiceQuestion, NumberQuestion, ShortAnswerQuestion, TrueFalseQuestion
+from bot.quiz.presentation import letter
+from bot.quiz.session import Mode, plan_session
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = 20141
+
+
+def quizbot(*args: str, cwd: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "QUIZ_", "DATABASE_"))
+    }
+    env["DATABASE_URL"] = f"sqlite+aiosqlite:///{cwd / 'scores.db'}"
+    env["COLUMNS"] = "100"
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=cwd,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def right_answers(seed: int) -> tuple[list[str], int]:
+    """What a perfect student types for the game this seed plans, and the points."""
+    catalog = Catalog(ROOT / "quizzes")
+    catalog.reload()
+    quiz = catalog.get("icc-gaza-2014").quiz
+    plan = plan_session(quiz, session_id="x", version="v", mode=Mode.SOLO, seed=seed, owner_id=1)
+    lines = []
+    for qid in plan.question_ids:
+        q = quiz.question(qid)
+        order = choice_order(q, seed, quiz.settings.shuffle_choices)
+        if isinstance(q, ChoiceQuestion):
+            lines.append(", ".join(letter(p) for p, i in enumerate(order) if q.choices[i].correct))
+        elif isinstance(q, TrueFalseQuestion):
+            lines.append("true" if q.answer else "false")
+        elif isinstance(q, ShortAnswerQuestion):
+            lines.append(q.answers[0].upper())  # case is ignored
+        elif isinstance(q, NumberQuestion):
+            lines.append(f"{q.answer:,}")  # "2,100" is read as 2100
+    return lines, sum(quiz.question(qid).points for qid in plan.question_ids)
+
+
+@pytest.fixture
+def workdir(tmp_path: Path) -> Path:
+    shutil.copytree(ROOT / "quizzes", tmp_path / "quizzes")
+    return tmp_path
+
+
+def test_a_perfect_game_through_stdin_lands_on_the_leaderboard(workdir: Path) -> None:
+    lines, points = right_answers(SEED)
+    result = quizbot(
+        "play",
+        "icc-gaza-2014",
+        "--user",
+        "Alice",
+        "--seed",
+        str(SEED),
+        cwd=workdir,
+        stdin="\n".join(lines) + "\n",
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert out.count("✅ Correct!") == 10 and "❌" not in out
+    assert f"Alice: {points} points, 10 of 10 right" in out
+    assert "Rank on this quiz's local leaderboard: 1 of 1" in out
+    assert "▌" in out or ">" in out  # the quote, as a block quote
+    assert "Source: Israel in talks with ICC over Gaza war inquiry, Reuters" in out
+
+    with sqlite3.connect(workdir / "scores.db") as db:
+        rows = db.execute(
+            "select count(*), sum(correct), sum(points), min(guild_id) from answers"
+        ).fetchone()
+    assert rows == (10, 10, points, 0)
+
+    board = quizbot("leaderboard", "--quiz", "icc-gaza-2014", cwd=workdir)
+    assert board.returncode == 0, board.stderr
+    assert "Alice" in board.stdout and str(points) in board.stdout
+
+
+def test_wrong_and_unreadable_answers(workdir: Path) -> None:
+    lines, _ = right_answers(SEED)
+    # Something unreadable first (re-asked), then a wrong answer, then stop.
+    first = "Z" if not lines[0][0].isdigit() else "lots"
+    wrong = "B" if lines[0] == "A" else "A"
+    stdin = f"{first}\n{wrong}\nq\n"
+    result = quizbot(
+        "play", "icc-gaza-2014", "--user", "Bob", "--seed", str(SEED), cwd=workdir, stdin=stdin
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Stopped. Your answers so far are recorded." in result.stdout
+    assert "Score so far" in result.stdout
+
+
+def test_input_ending_early_keeps_the_answers(workdir: Path) -> None:
+    lines, _ = right_answers(SEED)
+    result = quizbot(
+        "play",
+        "icc-gaza-2014",
+        "--user",
+        "Cleo",
+        "--seed",
+        str(SEED),
+        cwd=workdir,
+        stdin="\n".join(lines[:3]) + "\n",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "3 of 3 right" in result.stdout
+    with sqlite3.connect(workdir / "scores.db") as db:
+        assert db.execute("select count(*) from answers").fetchone() == (3,)
+        assert db.execute("select phase from game_sessions").fetchone() == ("finished",)
+
+
+def test_unknown_quiz_suggests_the_right_id(workdir: Path) -> None:
+    result = quizbot("play", "icc-gaza-2104", cwd=workdir)
+    assert result.returncode == 1
+    assert "there is no quiz `icc-gaza-2104`; did you mean `icc-gaza-2014`?" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_leaderboard_of_an_empty_database(workdir: Path) -> None:
+    result = quizbot("leaderboard", cwd=workdir)
+    assert result.returncode == 0, result.stderr
+    assert "nobody has played yet" in result.stdout
+
+
+def test_db_upgrade(workdir: Path) -> None:
+    result = quizbot("db", "upgrade", cwd=workdir)
+    assert result.returncode == 0, result.stderr
+    assert "is up to date (revision 0001)" in result.stdout
+    with sqlite3.connect(workdir / "scores.db") as db:
+        assert db.execute("select version_num from alembic_version").fetchone() == ("0001",)
+
+
+def test_unreachable_database_is_a_clear_message(workdir: Path) -> None:
+    env_url = "postgresql+asyncpg://quizbot:secret@127.0.0.1:1/nowhere"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DATABASE_")}
+    env["DATABASE_URL"] = env_url
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "db", "upgrade"],
+        cwd=workdir,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert "cannot open the database" in result.stderr and "secret" not in result.stderr
+    assert "Traceback" not in result.stderr
