@@ -7,6 +7,8 @@ import functools
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+from bot.quiz.stats import Tally
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -103,14 +105,6 @@ class LeaderboardPage:
 
 
 @dataclass(frozen=True, slots=True)
-class QuestionTally:
-    quiz_id: str
-    question_id: str
-    answered: int
-    correct: int
-
-
-@dataclass(frozen=True, slots=True)
 class UserTotals:
     guild_id: int
     user_id: int
@@ -122,7 +116,7 @@ class UserTotals:
     current_streak: int
     rank: int | None
     # Per quiz and question: how often answered and answered right (scored answers only).
-    questions: list[QuestionTally] = field(default_factory=list)
+    questions: list[Tally] = field(default_factory=list)
     # Per quiz: the best total one session scored.
     best_session_points: dict[str, int] = field(default_factory=dict)
 

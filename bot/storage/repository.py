@@ -11,6 +11,7 @@ from sqlalchemy import Integer, and_, cast, delete, func, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from bot.quiz.stats import Tally
 from bot.storage.dialect import insert_for
 from bot.storage.engine import create_engine
 from bot.storage.records import (
@@ -18,7 +19,6 @@ from bot.storage.records import (
     AnswerRecord,
     LeaderboardPage,
     Period,
-    QuestionTally,
     RankedEntry,
     StoredSession,
     UserTotals,
@@ -235,7 +235,7 @@ class Repository:
                 )
                 .group_by(Answer.quiz_id, Answer.question_id)
             )
-            questions = [QuestionTally(q, qid, n, int(c or 0)) for q, qid, n, c in tallies]
+            questions = [Tally(q, qid, n, int(c or 0)) for q, qid, n, c in tallies]
             per_session = (
                 select(Answer.quiz_id, func.sum(Answer.points).label("total"))
                 .where(
