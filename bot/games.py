@@ -54,6 +54,7 @@ class Game:
     guild_id: int
     channel_id: int | None
     message_id: int | None = None
+    interface: str = "discord"
 
     @property
     def id(self) -> str:
@@ -81,6 +82,7 @@ class GameService:
         count: int | None = None,
         time_limit: int | None = None,
         seed: int | None = None,
+        interface: str = "discord",
     ) -> Game:
         plan = plan_session(
             loaded.quiz,
@@ -94,7 +96,7 @@ class GameService:
         )
         session = QuizSession(plan, loaded.quiz, self.clock)
         session.start()
-        game = Game(session, loaded, guild_id, channel_id)
+        game = Game(session, loaded, guild_id, channel_id, interface=interface)
         await self.repo.save_session(_stored(game))
         self._games[game.id] = game
         return game
@@ -134,6 +136,21 @@ class GameService:
                 )
         return resumed
 
+    async def open_game_of(self, channel_id: int, owner_id: int, interface: str) -> Game | None:
+        """A player's unfinished game in a channel through one interface, e.g. a chat game."""
+        wanted = (channel_id, owner_id, interface)
+        for game in self._games.values():
+            here = (game.channel_id, game.session.plan.owner_id, game.interface)
+            if here == wanted and game.session.phase != Phase.FINISHED:
+                return game
+        stored = await self.repo.open_session_of(channel_id, owner_id, interface)
+        if stored is None:
+            return None
+        try:
+            return await self._restore(stored)
+        except QuizUnavailable:
+            return None
+
     def active(self) -> list[Game]:
         return [g for g in self._games.values() if g.session.phase != Phase.FINISHED]
 
@@ -156,7 +173,9 @@ class GameService:
             )
         except ValueError as exc:  # the quiz changed under the session
             raise QuizUnavailable(str(exc)) from exc
-        game = Game(session, loaded, stored.guild_id, stored.channel_id, stored.message_id)
+        game = Game(
+            session, loaded, stored.guild_id, stored.channel_id, stored.message_id, stored.interface
+        )
         self._games[game.id] = game
         return game
 
@@ -341,4 +360,5 @@ def _stored(game: Game) -> StoredSession:
         opened_at=state.opened_at,
         deadline=state.deadline,
         created_at=datetime.now(UTC),
+        interface=game.interface,
     )

@@ -157,7 +157,13 @@ async def play(
     service = GameService(repo, catalog.version)
     user_id = local_user_id(user)
     game = await service.start(
-        loaded, guild_id=LOCAL_GUILD, owner_id=user_id, mode=Mode.SOLO, count=count, seed=seed
+        loaded,
+        guild_id=LOCAL_GUILD,
+        owner_id=user_id,
+        mode=Mode.SOLO,
+        count=count,
+        seed=seed,
+        interface="terminal",
     )
     console.print(
         f"\n[bold]{loaded.quiz.title}[/bold] — {game.session.total} questions. Type q to stop.\n"

@@ -145,9 +145,9 @@ def test_leaderboard_of_an_empty_database(workdir: Path) -> None:
 def test_db_upgrade(workdir: Path) -> None:
     result = quizbot("db", "upgrade", cwd=workdir)
     assert result.returncode == 0, result.stderr
-    assert "is up to date (revision 0001)" in result.stdout
+    assert "is up to date (revision 0002)" in result.stdout
     with sqlite3.connect(workdir / "scores.db") as db:
-        assert db.execute("select version_num from alembic_version").fetchone() == ("0001",)
+        assert db.execute("select version_num from alembic_version").fetchone() == ("0002",)
 
 
 def test_unreachable_database_is_a_clear_message(workdir: Path) -> None:

@@ -146,3 +146,4 @@ class StoredSession:
     deadline: float | None
     created_at: datetime
     ended_at: datetime | None = None
+    interface: str = "discord"  # "discord" (buttons), "chat" or "terminal"

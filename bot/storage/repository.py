@@ -89,6 +89,7 @@ class Repository:
             "quiz_id": s.quiz_id,
             "quiz_version": s.quiz_version,
             "mode": s.mode,
+            "interface": s.interface,
             "seed": s.seed,
             "owner_id": s.owner_id,
             "question_ids": json.dumps(list(s.question_ids)),
@@ -154,6 +155,26 @@ class Repository:
                     query.order_by(GameSession.created_at, GameSession.id)
                 )
             ]
+
+    async def open_session_of(
+        self, channel_id: int, owner_id: int, interface: str
+    ) -> StoredSession | None:
+        """A player's unfinished game in a channel, through one interface (e.g. chat)."""
+        async with self.engine.connect() as conn:
+            row = (
+                await conn.execute(
+                    select(GameSession.__table__)
+                    .where(
+                        GameSession.channel_id == channel_id,
+                        GameSession.owner_id == owner_id,
+                        GameSession.phase != "finished",
+                        GameSession.interface == interface,
+                    )
+                    .order_by(GameSession.created_at.desc())
+                    .limit(1)
+                )
+            ).first()
+            return _stored_session(row) if row else None
 
     # -- leaderboards and stats ---------------------------------------------------------
 
@@ -414,4 +435,5 @@ def _stored_session(s: Row[Any]) -> StoredSession:
         deadline=s.deadline,
         created_at=as_utc(s.created_at),
         ended_at=as_utc(s.ended_at) if s.ended_at else None,
+        interface=s.interface,
     )

@@ -70,6 +70,8 @@ class GameSession(Base):
     quiz_id: Mapped[str] = mapped_column(String(64))
     quiz_version: Mapped[str] = mapped_column(String(64))
     mode: Mapped[str] = mapped_column(String(8))
+    # Where it is played: "discord" (buttons), "chat" (DMs and mentions), "terminal".
+    interface: Mapped[str] = mapped_column(String(12), server_default="discord")
     seed: Mapped[int] = mapped_column(BigInteger)
     owner_id: Mapped[int] = mapped_column(Snowflake)
     question_ids: Mapped[str] = mapped_column(Text)  # JSON list, in play order
@@ -85,6 +87,7 @@ class GameSession(Base):
     __table_args__ = (
         Index("ix_game_sessions_open", "phase", "guild_id"),
         Index("ix_game_sessions_channel", "guild_id", "channel_id"),
+        Index("ix_game_sessions_player", "channel_id", "owner_id", "phase"),
     )
 
 

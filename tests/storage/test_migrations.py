@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.storage.engine import create_engine
 from bot.storage.migrate import alembic_config, current_revision, head_revision, upgrade
 from bot.storage.repository import Repository
 from bot.storage.tables import Base
 from tests.conftest import _create_database
-from tests.storage.test_repository import GUILD, answer, session
+from tests.storage.test_repository import GUILD, answer
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -46,24 +50,69 @@ async def test_empty_database_upgrades_to_head(empty_url: str) -> None:
         await repo.close()
 
 
-async def test_upgrading_a_database_with_data_keeps_it(empty_url: str) -> None:
-    """Data written at each revision survives every later upgrade, to head and again."""
-    steps = revisions()
-    await asyncio.to_thread(upgrade, empty_url, steps[0])
-    repo = await Repository.open(empty_url)
-    try:
-        await repo.save_session(session())
+async def _seed_0001(engine: AsyncEngine) -> None:
+    """Rows as the first revision's schema holds them (written as that version's code did)."""
+    aware = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+    # As each driver took times then: SQLite as text in UTC, PostgreSQL as timestamptz.
+    when = aware if engine.dialect.name == "postgresql" else "2026-11-25 12:00:00.000000"
+    async with engine.begin() as conn:
+        await conn.execute(
+            text(
+                "INSERT INTO game_sessions (id, guild_id, channel_id, message_id, quiz_id, quiz_version,"
+                " mode, seed, owner_id, question_ids, time_limit, phase, position, opened_at, deadline,"
+                " created_at, updated_at, ended_at) VALUES ('s1', :g, 5, NULL, 'icc-gaza-2014', 'v1',"
+                " 'live', 42, 7, '[\"q1\", \"q2\"]', 30, 'asking', 0, 1000.0, 1030.0, :t, :t, NULL)"
+            ),
+            {"g": GUILD, "t": when},
+        )
         for user in range(1, 6):
-            await repo.record_answer(answer(user, points=user * 10))
-        await repo.set_teacher_role(GUILD, 42)
-        await repo.settle()
-    finally:
-        await repo.close()
-    for step in [*steps[1:], "head", "head"]:  # the last: upgrading twice changes nothing
+            await conn.execute(
+                text(
+                    "INSERT INTO answers (session_id, guild_id, user_id, display_name, quiz_id,"
+                    " quiz_version, question_id, position, mode, given, picked, correct, points, bonus,"
+                    " scored, elapsed_ms, answered_at, tallied) VALUES ('s1', :g, :u, :n,"
+                    " 'icc-gaza-2014', 'v1', 'q1', 0, 'live', 'A', '0', :c, :p, 0, :c, 900, :t, :f)"
+                ),
+                {
+                    "g": GUILD,
+                    "u": user,
+                    "n": f"student {user}",
+                    "c": True,
+                    "p": user * 10,
+                    "t": when,
+                    "f": False,
+                },
+            )
+        await conn.execute(
+            text(
+                "INSERT INTO guild_settings (guild_id, teacher_role_id, updated_at) VALUES (:g, 42, :t)"
+            ),
+            {"g": GUILD, "t": when},
+        )
+
+
+SEEDS = {"0001": _seed_0001}
+
+
+async def test_upgrading_a_database_with_data_keeps_it(empty_url: str) -> None:
+    """Data written at a revision survives every later upgrade, to head and again."""
+    steps = revisions()
+    assert set(SEEDS) <= set(steps)
+    for step in steps:
         await asyncio.to_thread(upgrade, empty_url, step)
+        if step in SEEDS:
+            engine = create_engine(empty_url)
+            try:
+                await SEEDS[step](engine)
+            finally:
+                await engine.dispose()
+    await asyncio.to_thread(upgrade, empty_url)  # upgrading again changes nothing
     repo = await Repository.open(empty_url)
     try:
+        await repo.settle()
         assert len(await repo.session_answers("s1")) == 5
+        stored = await repo.get_session("s1")
+        assert stored is not None and stored.interface == "discord"  # the default for old rows
         page = await repo.leaderboard(GUILD, now=answer(1).answered_at)
         assert [(e.user_id, e.points) for e in page.entries] == [
             (5, 50),
@@ -80,4 +129,4 @@ async def test_upgrading_a_database_with_data_keeps_it(empty_url: str) -> None:
 def test_revisions_form_one_line() -> None:
     script = ScriptDirectory.from_config(alembic_config("sqlite://"))
     assert len(script.get_heads()) == 1
-    assert revisions()[0] == "0001"
+    assert revisions()[:2] == ["0001", "0002"]
