@@ -1,0 +1,351 @@
+"""`/quiz` commands, and the answers students click, select and type."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any, Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.exts import rendering
+from bot.exts.quiz._components import MODAL_ID, answer_view, modal_for, next_view, typed_answer
+from bot.exts.quiz._live import LiveRounds
+from bot.exts.quiz._teachers import can_manage_server, is_teacher
+from bot.games import Game
+from bot.quiz.checking import Picked, Typed
+from bot.quiz.errors import (
+    AlreadyAnswered,
+    InvalidAnswer,
+    InvalidOption,
+    NotCurrentQuestion,
+    NothingToAnswer,
+    NotYourSession,
+    QuizError,
+    SessionClosed,
+    TimeUp,
+)
+from bot.quiz.session import Mode, Phase
+from bot.storage.writer import AnswerNotStored
+
+if TYPE_CHECKING:
+    from bot.app import QuizBot
+
+log = logging.getLogger(__name__)
+GAME_GONE = "This quiz is over (or no longer exists). Start a new one with `/quiz start`."
+
+
+def display_name(user: discord.abc.User) -> str:
+    return getattr(user, "display_name", None) or user.name
+
+
+class QuizCog(commands.Cog, name="Quiz"):
+    quiz = app_commands.Group(name="quiz", description="Play and manage quizzes")
+
+    def __init__(self, bot: QuizBot) -> None:
+        self.bot = bot
+        self.live = LiveRounds(bot, bot.games)
+
+    async def cog_unload(self) -> None:
+        await self.live.close()
+
+    # -- commands ----------------------------------------------------------------------------
+
+    @quiz.command(name="list", description="The quizzes this server can play")
+    async def list_quizzes(self, interaction: discord.Interaction[Any]) -> None:
+        rows = [
+            (
+                q.id,
+                q.quiz.title,
+                len(q.quiz.questions),
+                q.quiz.source.title if q.quiz.source else None,
+            )
+            for q in self.bot.library.available(interaction.guild_id)
+        ]
+        await interaction.response.send_message(
+            embed=rendering.quiz_list_embed(rows), ephemeral=True
+        )
+
+    @quiz.command(
+        name="start", description="Start a quiz: a private solo run, or a live round for the class"
+    )
+    @app_commands.describe(
+        quiz="The quiz to play",
+        count="How many questions (default: the quiz's setting)",
+        mode="solo: just you, at your pace; live: the whole channel, against the clock (teachers)",
+        time_limit="Seconds per question in a live round",
+    )
+    async def start(
+        self,
+        interaction: discord.Interaction[Any],
+        quiz: str,
+        count: app_commands.Range[int, 1, 500] | None = None,
+        mode: Literal["solo", "live"] = "solo",
+        time_limit: app_commands.Range[int, 5, 300] | None = None,
+    ) -> None:
+        loaded = self.bot.library.get(interaction.guild_id, quiz)
+        if loaded is None:
+            await self._tell(
+                interaction, f"There is no quiz `{quiz}` here. `/quiz list` shows them."
+            )
+            return
+        if mode == "live":
+            await self._start_live(interaction, loaded, count, time_limit)
+            return
+        try:
+            game = await self.bot.games.start(
+                loaded,
+                guild_id=interaction.guild_id or 0,
+                owner_id=interaction.user.id,
+                mode=Mode.SOLO,
+                channel_id=interaction.channel_id,
+                count=count,
+            )
+        except InvalidOption as exc:
+            await self._tell(interaction, str(exc))
+            return
+        await interaction.response.send_message(
+            embed=self._question_embed(game), view=answer_view(game), ephemeral=True
+        )
+
+    async def _start_live(
+        self,
+        interaction: discord.Interaction[Any],
+        loaded: Any,
+        count: int | None,
+        time_limit: int | None,
+    ) -> None:
+        if interaction.guild_id is None or interaction.channel_id is None:
+            await self._tell(interaction, "Live rounds are played in a server channel.")
+            return
+        if not await is_teacher(interaction, self.bot.repo):
+            await self._tell(
+                interaction,
+                "Only teachers can start a live round. You can play alone: `mode: solo`.",
+            )
+            return
+        if self.live.in_channel(interaction.channel_id) is not None:
+            await self._tell(
+                interaction,
+                "A live round is already running in this channel; `/quiz stop` ends it.",
+            )
+            return
+        try:
+            game = await self.bot.games.start(
+                loaded,
+                guild_id=interaction.guild_id,
+                owner_id=interaction.user.id,
+                mode=Mode.LIVE,
+                channel_id=interaction.channel_id,
+                count=count,
+                time_limit=time_limit,
+            )
+        except InvalidOption as exc:
+            await self._tell(interaction, str(exc))
+            return
+        await self.live.post_question(game, interaction)
+
+    @start.autocomplete("quiz")
+    async def _quiz_autocomplete(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        return [
+            app_commands.Choice(name=f"{q.quiz.title} ({q.id})"[:100], value=q.id)
+            for q in self.bot.library.search(interaction.guild_id, current)
+        ]
+
+    @quiz.command(name="stop", description="End the live round in this channel (scores are kept)")
+    async def stop(self, interaction: discord.Interaction[Any]) -> None:
+        game = self.live.in_channel(interaction.channel_id or 0)
+        if game is None:
+            await self._tell(interaction, "No live round is running in this channel.")
+            return
+        if interaction.user.id != game.session.plan.owner_id and not await is_teacher(
+            interaction, self.bot.repo
+        ):
+            await self._tell(
+                interaction,
+                "Only the teacher who started this round, or another teacher, can stop it.",
+            )
+            return
+        await interaction.response.send_message(
+            embed=rendering.notice("Stopping the round…"), ephemeral=True
+        )
+        await self.live.stop(game)
+
+    @quiz.command(
+        name="teacher-role", description="Set which role counts as teacher (Manage Server)"
+    )
+    @app_commands.describe(role="Members with this role can run live rounds and see reports")
+    async def teacher_role(self, interaction: discord.Interaction[Any], role: discord.Role) -> None:
+        if not can_manage_server(interaction):
+            await self._tell(
+                interaction,
+                "Only members with the Manage Server permission can set the teacher role.",
+            )
+            return
+        await self.bot.repo.set_teacher_role(interaction.guild_id or 0, role.id)
+        await interaction.response.send_message(
+            embed=rendering.notice(f"Members with {role.mention} now count as teachers."),
+            ephemeral=True,
+        )
+
+    # -- answers -------------------------------------------------------------------------------
+
+    async def on_pick(
+        self, interaction: discord.Interaction[Any], game_id: str, position: int, picks: set[int]
+    ) -> None:
+        game = await self._game(interaction, game_id, position)
+        if game is not None:
+            await self._answer(interaction, game, Picked(frozenset(picks)))
+
+    async def on_type_request(
+        self, interaction: discord.Interaction[Any], game_id: str, position: int
+    ) -> None:
+        game = await self._game(interaction, game_id, position)
+        if game is None:
+            return
+        locked = game.session.locked(interaction.user.id)
+        if locked is not None:
+            await self._tell(interaction, f"Your answer **{locked.given}** is locked in.")
+            return
+        await interaction.response.send_modal(modal_for(game))
+
+    @commands.Cog.listener()
+    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        """Typed answers arrive as modal submissions, matched here by custom_id."""
+        if interaction.type is not discord.InteractionType.modal_submit:
+            return
+        match = MODAL_ID.match(str((interaction.data or {}).get("custom_id", "")))
+        if match is None:
+            return
+        game = await self._game(interaction, match["game"], int(match["position"]))
+        if game is not None:
+            await self._answer(interaction, game, Typed(typed_answer(interaction)))
+
+    async def _game(
+        self, interaction: discord.Interaction[Any], game_id: str, position: int
+    ) -> Game | None:
+        game = await self.bot.games.get(game_id)
+        if game is None or game.session.phase == Phase.FINISHED:
+            await self._tell(interaction, GAME_GONE)
+            return None
+        if position != game.session.index:
+            await self._tell(interaction, "That question is closed; the game has moved on.")
+            return None
+        return game
+
+    async def _answer(
+        self, interaction: discord.Interaction[Any], game: Game, response: Picked | Typed
+    ) -> None:
+        user = interaction.user
+        session = game.session
+        try:
+            outcome = await self.bot.games.answer(
+                game, user.id, display_name(user), response, question_id=session.question.id
+            )
+        except AlreadyAnswered as exc:
+            await self._tell(interaction, f"Your answer **{exc.outcome.given}** is locked in.")
+            return
+        except TimeUp:
+            await self._tell(
+                interaction, "⏰ Time is up for this question: the answer is being revealed."
+            )
+            return
+        except (NothingToAnswer, NotCurrentQuestion, SessionClosed):
+            await self._tell(interaction, "That question is closed.")
+            return
+        except NotYourSession:
+            await self._tell(
+                interaction, "This is someone else's quiz. Start your own with `/quiz start`."
+            )
+            return
+        except InvalidAnswer as exc:
+            await self._tell(interaction, f"{exc}. Try again.")
+            return
+        except AnswerNotStored:
+            await self._tell(
+                interaction, "Your answer could not be saved just now; please click again."
+            )
+            return
+        if session.live:
+            self.live.noted(game, user.id, display_name(user))
+            await interaction.response.send_message(
+                embed=rendering.locked_in_embed(outcome, closes_at=session.deadline), ephemeral=True
+            )
+            await self.live.after_answer(game)
+            return
+        embed = rendering.answer_embed(
+            session.question,
+            outcome,
+            source=game.loaded.quiz.source,
+            number=session.number,
+            total=session.total,
+        )
+        label = "Next" if not session.is_last else "See my score"
+        await interaction.response.edit_message(embed=embed, view=next_view(game, label=label))
+
+    async def on_next(
+        self, interaction: discord.Interaction[Any], game_id: str, position: int
+    ) -> None:
+        game = await self._game(interaction, game_id, position)
+        if game is None:
+            return
+        if game.session.live:
+            if interaction.user.id != game.session.plan.owner_id and not await is_teacher(
+                interaction, self.bot.repo
+            ):
+                await self._tell(interaction, "The teacher moves the round on.")
+                return
+            await interaction.response.defer()
+            await self.live.advance(game)
+            return
+        if interaction.user.id != game.session.plan.owner_id:
+            await self._tell(interaction, "This is someone else's quiz.")
+            return
+        try:
+            more = await self.bot.games.next(game)
+        except QuizError:
+            await self._tell(interaction, "Answer the question first.")
+            return
+        if more:
+            await interaction.response.edit_message(
+                embed=self._question_embed(game), view=answer_view(game)
+            )
+            return
+        await interaction.response.edit_message(
+            embed=await self._summary(game, interaction.user.id), view=None
+        )
+
+    # -- helpers ---------------------------------------------------------------------------------
+
+    def _question_embed(self, game: Game) -> discord.Embed:
+        s = game.session
+        return rendering.question_embed(
+            s.question, s.order, quiz_title=game.loaded.quiz.title, number=s.number, total=s.total
+        )
+
+    async def _summary(self, game: Game, user_id: int) -> discord.Embed:
+        outcomes = [o for o in game.session.outcomes if o.user_id == user_id]
+        await self.bot.repo.settle()
+        page = await self.bot.repo.leaderboard(
+            game.guild_id, quiz_id=game.loaded.id, caller_id=user_id, page_size=1
+        )
+        return rendering.solo_summary_embed(
+            quiz_title=game.loaded.quiz.title,
+            points=sum(o.points for o in outcomes),
+            correct=sum(o.correct for o in outcomes),
+            answered=len(outcomes),
+            rank=page.caller,
+            players=page.total_players,
+        )
+
+    @staticmethod
+    async def _tell(interaction: discord.Interaction[Any], text: str) -> None:
+        """A private note to whoever clicked or typed."""
+        embed = rendering.notice(text)
+        if interaction.response.is_done():
+            await interaction.followup.send(embed=embed, ephemeral=True)
+        else:
+            await interaction.response.send_message(embed=embed, ephemeral=True)

@@ -1,0 +1,214 @@
+"""Buttons, menus and modals of a game, as dynamic items that survive restarts.
+
+Each custom_id names the game, the question's place in it and the displayed position
+the student picked: `quiz:a:<game>:<question>:<position>`. Positions are what the
+student saw after shuffling, so no id says which answer is right; only the stored seed
+maps a position back to a choice.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.quiz.models import ChoiceQuestion, NumberQuestion
+from bot.quiz.presentation import answer_modal_title, letter, option_labels, select_option_label
+
+if TYPE_CHECKING:
+    from bot.exts.quiz._cog import QuizCog
+    from bot.games import Game
+
+GAME = r"(?P<game>[0-9a-f]{32})"
+POSITION = r"(?P<position>\d{1,3})"
+MODAL_ID = re.compile(rf"quiz:m:{GAME}:{POSITION}$")
+
+
+def _cog(interaction: discord.Interaction[Any]) -> QuizCog:
+    cog = interaction.client.get_cog("Quiz")
+    if cog is None:  # pragma: no cover - the extension is always loaded with its items
+        raise RuntimeError("the quiz extension is not loaded")
+    return cog  # type: ignore[return-value]
+
+
+class AnswerButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=rf"quiz:a:{GAME}:{POSITION}:(?P<pick>\d)$",
+):
+    def __init__(self, game_id: str, position: int, pick: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=letter(pick),
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"quiz:a:{game_id}:{position}:{pick}",
+            )
+        )
+        self.game_id, self.position, self.pick = game_id, position, pick
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Button[Any],
+        match: re.Match[str],
+    ) -> AnswerButton:
+        return cls(match["game"], int(match["position"]), int(match["pick"]))
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await _cog(interaction).on_pick(interaction, self.game_id, self.position, {self.pick})
+
+
+class AnswerSelect(
+    discord.ui.DynamicItem[discord.ui.Select[Any]], template=rf"quiz:s:{GAME}:{POSITION}$"
+):
+    def __init__(self, game_id: str, position: int, labels: list[str] | None = None) -> None:
+        labels = labels or []
+        select: discord.ui.Select[Any] = discord.ui.Select(
+            custom_id=f"quiz:s:{game_id}:{position}",
+            placeholder="Select all that apply, then click away",
+            min_values=1,
+            max_values=max(1, len(labels)),
+            options=[
+                discord.SelectOption(label=select_option_label(p, text), value=str(p))
+                for p, text in enumerate(labels)
+            ]
+            or [discord.SelectOption(label="-", value="0")],
+        )
+        super().__init__(select)
+        self.game_id, self.position = game_id, position
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Select[Any],
+        match: re.Match[str],
+    ) -> AnswerSelect:
+        return cls(match["game"], int(match["position"]))
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        values = (interaction.data or {}).get("values", [])  # type: ignore[union-attr]
+        picks = {int(v) for v in values if str(v).isdigit()}
+        await _cog(interaction).on_pick(interaction, self.game_id, self.position, picks)
+
+
+class TypeAnswerButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=rf"quiz:t:{GAME}:{POSITION}$"
+):
+    """Opens the box where a short answer or a number is typed."""
+
+    def __init__(self, game_id: str, position: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Type your answer",
+                emoji="✏️",
+                style=discord.ButtonStyle.primary,
+                custom_id=f"quiz:t:{game_id}:{position}",
+            )
+        )
+        self.game_id, self.position = game_id, position
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Button[Any],
+        match: re.Match[str],
+    ) -> TypeAnswerButton:
+        return cls(match["game"], int(match["position"]))
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await _cog(interaction).on_type_request(interaction, self.game_id, self.position)
+
+
+class NextButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=rf"quiz:n:{GAME}:{POSITION}$"
+):
+    def __init__(self, game_id: str, position: int, label: str = "Next") -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label,
+                style=discord.ButtonStyle.success,
+                custom_id=f"quiz:n:{game_id}:{position}",
+            )
+        )
+        self.game_id, self.position = game_id, position
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Button[Any],
+        match: re.Match[str],
+    ) -> NextButton:
+        return cls(match["game"], int(match["position"]))
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await _cog(interaction).on_next(interaction, self.game_id, self.position)
+
+
+DYNAMIC_ITEMS = (AnswerButton, AnswerSelect, TypeAnswerButton, NextButton)
+
+
+class AnswerModal(discord.ui.Modal):
+    """The box for a typed answer. Its submission is handled by the cog's listener, by
+    custom_id, so that it works even when the bot restarted while the box was open."""
+
+    def __init__(
+        self, game_id: str, position: int, *, number: int, total: int, numeric: bool
+    ) -> None:
+        super().__init__(
+            title=answer_modal_title(number, total), custom_id=f"quiz:m:{game_id}:{position}"
+        )
+        self.add_item(
+            discord.ui.TextInput(
+                label="Your number" if numeric else "Your answer",
+                custom_id="answer",
+                placeholder="e.g. 42" if numeric else None,
+                max_length=200,
+            )
+        )
+
+
+def answer_view(game: Game) -> discord.ui.View:
+    """The controls to answer the open question of a game."""
+    session = game.session
+    question, position = session.question, session.index
+    view = discord.ui.View(timeout=None)
+    labels = option_labels(question)
+    if isinstance(question, ChoiceQuestion) and question.select_all:
+        shown = [labels[i] for i in session.order]
+        view.add_item(AnswerSelect(game.id, position, shown))
+    elif labels:
+        for pick in range(len(session.order)):
+            view.add_item(AnswerButton(game.id, position, pick))
+    else:
+        view.add_item(TypeAnswerButton(game.id, position))
+    return view
+
+
+def next_view(game: Game, *, label: str = "Next") -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(NextButton(game.id, game.session.index, label))
+    return view
+
+
+def modal_for(game: Game) -> AnswerModal:
+    session = game.session
+    return AnswerModal(
+        game.id,
+        session.index,
+        number=session.number,
+        total=session.total,
+        numeric=isinstance(session.question, NumberQuestion),
+    )
+
+
+def typed_answer(interaction: discord.Interaction[Any]) -> str:
+    """The text typed into our modal, from the raw submission."""
+    for row in (interaction.data or {}).get("components", []):  # type: ignore[union-attr]
+        for component in row.get("components", [row]):
+            if component.get("custom_id") == "answer":
+                return str(component.get("value") or "")
+    return ""

@@ -1,0 +1,284 @@
+"""Embeds for questions, answers, reveals and rankings: pure functions of their data.
+
+The text comes from `bot.quiz.presentation`, which the loader measures against
+Discord's limits; `clip` is only the last guard.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import discord
+
+from bot.quiz.models import AnyQuestion, ChoiceQuestion, Source
+from bot.quiz.presentation import (
+    LIMITS,
+    block_quote,
+    clip,
+    correct_answer_text,
+    feedback_text,
+    letter,
+    option_labels,
+    question_text,
+    source_line,
+)
+from bot.quiz.session import Outcome, Reveal, Standing
+from bot.quiz.stats import QuizProgress, TagAccuracy
+from bot.storage.records import LeaderboardPage, Period, RankedEntry, UserTotals
+
+BLUE = discord.Colour.blurple()
+GREEN = discord.Colour.green()
+RED = discord.Colour.red()
+GOLD = discord.Colour.gold()
+PERIOD_NAMES = {Period.ALL: "all time", Period.WEEK: "this week", Period.MONTH: "this month"}
+
+
+def question_embed(
+    question: AnyQuestion,
+    order: Sequence[int],
+    *,
+    quiz_title: str,
+    number: int,
+    total: int,
+) -> discord.Embed:
+    embed = discord.Embed(
+        title=clip(f"Question {number} of {total}", LIMITS.embed_title),
+        description=clip(question_text(question, order), LIMITS.embed_description),
+        colour=BLUE,
+    )
+    embed.set_author(name=clip(quiz_title, LIMITS.embed_title))
+    details = [f"{question.points} points"]
+    if question.difficulty:
+        details.append(question.difficulty)
+    embed.set_footer(text=" · ".join(details))
+    return embed
+
+
+def _quote_field(embed: discord.Embed, quotes: Sequence[str], source: Source | None) -> None:
+    if quotes:
+        embed.add_field(
+            name="From the source",
+            value=clip(block_quote(quotes), LIMITS.field_value),
+            inline=False,
+        )
+    if source is not None:
+        embed.set_footer(text=clip(source_line(source), LIMITS.footer_text))
+        if source.url:
+            embed.url = str(source.url)
+
+
+def answer_embed(
+    question: AnyQuestion,
+    outcome: Outcome,
+    *,
+    source: Source | None,
+    number: int,
+    total: int,
+    live: bool = False,
+) -> discord.Embed:
+    """What a student sees right after answering (solo), with why and where it says so."""
+    if outcome.correct:
+        bonus = f" (+{outcome.bonus} speed bonus)" if outcome.bonus else ""
+        title = f"✅ Correct! +{outcome.points} points{bonus}"
+        verdict = f"You answered: {clip(outcome.given, 200)}"
+    else:
+        title = "❌ Not quite"
+        verdict = (
+            f"The answer: **{correct_answer_text(question)}**\n"
+            f"You answered: {clip(outcome.given, 200)}"
+        )
+    if live:
+        verdict += "\nThe right answer is shown to everyone when the question closes."
+    embed = discord.Embed(
+        title=title,
+        description=clip(
+            feedback_text(question.explanation, outcome.feedback, verdict),
+            LIMITS.embed_description,
+        ),
+        colour=GREEN if outcome.correct else RED,
+    )
+    embed.set_author(name=f"Question {number} of {total}")
+    _quote_field(embed, question.quotes, source)
+    return embed
+
+
+def locked_in_embed(outcome: Outcome, *, closes_at: float | None) -> discord.Embed:
+    """Live mode: the private acknowledgement of a click (the answer stays secret)."""
+    when = f" The answer is revealed <t:{int(closes_at)}:R>." if closes_at else ""
+    return discord.Embed(
+        description=f"🔒 Locked in: **{clip(outcome.given, 300)}**.{when}",
+        colour=BLUE,
+    )
+
+
+def reveal_embed(
+    reveal: Reveal,
+    *,
+    quiz_title: str,
+    source: Source | None,
+    number: int,
+    total: int,
+    names: Mapping[int, str],
+) -> discord.Embed:
+    """Live mode: the right answer, how many picked what, why, and the top five."""
+    question = reveal.question
+    right = set(reveal.correct_positions)
+    lines = [question.prompt, ""]
+    labels = option_labels(question)
+    if labels:
+        answered = max(reveal.answered, 1)
+        for position, index in enumerate(reveal.order):
+            count = reveal.counts[position]
+            mark = " ✅" if position in right else ""
+            lines.append(
+                f"**{letter(position)}.** {labels[index]}{mark} — {count} ({count / answered:.0%})"
+            )
+    else:
+        lines.append(f"The answer: **{correct_answer_text(question)}**")
+        lines.append(f"{reveal.counts[0]} right, {reveal.counts[1]} wrong")
+    if question.explanation:
+        lines += ["", question.explanation]
+    embed = discord.Embed(
+        title=clip(f"Question {number} of {total}: the answer", LIMITS.embed_title),
+        description=clip("\n".join(lines), LIMITS.embed_description),
+        colour=GOLD,
+    )
+    embed.set_author(name=clip(quiz_title, LIMITS.embed_title))
+    _quote_field(embed, question.quotes, source)
+    embed.add_field(name="Top five", value=standings_text(reveal.standings, names), inline=False)
+    return embed
+
+
+def standings_text(standings: Sequence[Standing], names: Mapping[int, str], limit: int = 5) -> str:
+    if not standings:
+        return "Nobody has answered yet."
+    rows = [
+        f"`{rank:>2}.` {discord.utils.escape_markdown(names.get(user, str(user)))} — {points} pts"
+        for rank, user, points in standings[:limit]
+    ]
+    return clip("\n".join(rows), LIMITS.field_value)
+
+
+def final_standings_embed(
+    standings: Sequence[Standing], *, quiz_title: str, names: Mapping[int, str], stopped: bool
+) -> discord.Embed:
+    embed = discord.Embed(
+        title=clip(
+            f"{'Stopped' if stopped else 'Final standings'}: {quiz_title}", LIMITS.embed_title
+        ),
+        description=standings_text(standings, names, limit=10),
+        colour=GOLD,
+    )
+    embed.set_footer(text=f"{len(standings)} student(s) answered. Scores are kept.")
+    return embed
+
+
+def solo_summary_embed(
+    *,
+    quiz_title: str,
+    points: int,
+    correct: int,
+    answered: int,
+    rank: RankedEntry | None,
+    players: int,
+) -> discord.Embed:
+    embed = discord.Embed(
+        title=clip(f"Quiz complete: {quiz_title}", LIMITS.embed_title),
+        description=f"**{points} points**, {correct} of {answered} right.",
+        colour=GOLD,
+    )
+    if rank is not None:
+        embed.add_field(name="Your rank on this quiz", value=f"#{rank.rank} of {players}")
+    embed.set_footer(text="/leaderboard shows the ranking; /quiz start plays again.")
+    return embed
+
+
+def leaderboard_embed(page: LeaderboardPage, *, scope_title: str) -> discord.Embed:
+    embed = discord.Embed(
+        title=clip(f"Leaderboard: {scope_title}, {PERIOD_NAMES[page.period]}", LIMITS.embed_title),
+        colour=GOLD,
+    )
+    if not page.entries:
+        embed.description = "Nobody has scored yet. `/quiz start` to play!"
+    else:
+        embed.description = "\n".join(_entry_line(e) for e in page.entries)
+    caller = page.caller
+    embed.add_field(
+        name="Your rank",
+        value=_entry_line(caller) if caller else "Not ranked yet: answer a question to join.",
+        inline=False,
+    )
+    embed.set_footer(text=f"Page {page.page + 1} of {page.pages} · {page.total_players} player(s)")
+    return embed
+
+
+def _entry_line(e: RankedEntry) -> str:
+    accuracy = f", {e.correct / e.answered:.0%} right" if e.answered else ""
+    name = discord.utils.escape_markdown(e.display_name)
+    return f"`{e.rank:>3}.` **{clip(name, 64)}** — {e.points} pts ({e.answered} answered{accuracy})"
+
+
+def stats_embed(
+    totals: UserTotals,
+    *,
+    name: str,
+    progress: Sequence[QuizProgress],
+    weakest: Sequence[TagAccuracy],
+    public_only: bool,
+) -> discord.Embed:
+    """A student's stats; another student's show only what the leaderboard shows."""
+    embed = discord.Embed(title=clip(f"Stats: {name}", LIMITS.embed_title), colour=BLUE)
+    accuracy = f"{totals.accuracy:.0%}" if totals.answered else "-"
+    embed.add_field(name="Points", value=str(totals.points))
+    embed.add_field(name="Rank", value=f"#{totals.rank}" if totals.rank else "-")
+    embed.add_field(name="Answered", value=f"{totals.answered} ({accuracy} right)")
+    if public_only:
+        embed.set_footer(text="Only what the leaderboard shows. Your own /stats show more.")
+        return embed
+    embed.add_field(name="Best streak", value=str(totals.best_streak))
+    embed.add_field(name="Current streak", value=str(totals.current_streak))
+    if progress:
+        rows = [
+            f"**{clip(p.title, 80)}**: {p.seen}/{p.total} questions seen, "
+            f"{p.accuracy:.0%} right"
+            + (
+                f", best game {totals.best_session_points[p.quiz_id]} pts"
+                if p.quiz_id in totals.best_session_points
+                else ""
+            )
+            for p in progress
+        ]
+        embed.add_field(
+            name="Quizzes", value=clip("\n".join(rows), LIMITS.field_value), inline=False
+        )
+    if weakest:
+        rows = [f"{w.tag}: {w.accuracy:.0%} of {w.answered}" for w in weakest]
+        embed.add_field(
+            name="Weakest tags", value=clip("\n".join(rows), LIMITS.field_value), inline=False
+        )
+    return embed
+
+
+def quiz_list_embed(rows: Sequence[tuple[str, str, int, str | None]]) -> discord.Embed:
+    """(id, title, questions, source title) per quiz."""
+    embed = discord.Embed(title="Quizzes", colour=BLUE)
+    if not rows:
+        embed.description = "No quiz is available yet."
+        return embed
+    lines = []
+    for quiz_id, title, count, source in rows:
+        src = f" — source: {clip(source, 100)}" if source else ""
+        lines.append(f"**{clip(title, 120)}** (`{quiz_id}`): {count} questions{src}")
+    embed.description = clip("\n".join(lines), LIMITS.embed_description)
+    embed.set_footer(text="/quiz start quiz:<id> to play")
+    return embed
+
+
+def notice(text: str, *, error: bool = False) -> discord.Embed:
+    return discord.Embed(
+        description=clip(text, LIMITS.embed_description), colour=RED if error else BLUE
+    )
+
+
+def correct_letters(question: ChoiceQuestion, order: Sequence[int]) -> list[str]:
+    return [letter(p) for p, i in enumerate(order) if question.choices[i].correct]

@@ -1,0 +1,130 @@
+"""`/leaderboard` with page buttons, and `/stats`."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any, Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.exts import rendering
+from bot.quiz.stats import quiz_progress, tag_accuracy, weakest_tags
+from bot.storage.records import ALL_QUIZZES, Period
+
+if TYPE_CHECKING:
+    from bot.app import QuizBot
+
+PAGE_SIZE = 10
+
+
+class PageButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"lb:(?P<scope>[a-z0-9*][a-z0-9-]{0,63}):(?P<period>all|week|month):(?P<page>\d{1,6}):(?P<arrow>[pn])$",
+):
+    """◀ / ▶ on a leaderboard; the page it leads to is in its id, so it survives restarts."""
+
+    def __init__(
+        self, scope: str, period: str, page: int, arrow: str, *, disabled: bool = False
+    ) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="◀ Previous" if arrow == "p" else "Next ▶",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"lb:{scope}:{period}:{page}:{arrow}",
+                disabled=disabled,
+            )
+        )
+        self.scope, self.period, self.page = scope, period, page
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Button[Any],
+        match: re.Match[str],
+    ) -> PageButton:
+        return cls(match["scope"], match["period"], int(match["page"]), match["arrow"])
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        cog: ScoresCog = interaction.client.get_cog("Scores")  # type: ignore[assignment]
+        embed, view = await cog.page(interaction, self.scope, Period(self.period), self.page)
+        await interaction.response.edit_message(embed=embed, view=view)
+
+
+class ScoresCog(commands.Cog, name="Scores"):
+    def __init__(self, bot: QuizBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="leaderboard", description="This server's ranking")
+    @app_commands.describe(quiz="Only this quiz", period="all time, this week or this month")
+    async def leaderboard(
+        self,
+        interaction: discord.Interaction[Any],
+        quiz: str | None = None,
+        period: Literal["all", "week", "month"] = "all",
+    ) -> None:
+        if quiz is not None and self.bot.library.get(interaction.guild_id, quiz) is None:
+            await interaction.response.send_message(
+                embed=rendering.notice(f"There is no quiz `{quiz}` here. `/quiz list` shows them."),
+                ephemeral=True,
+            )
+            return
+        embed, view = await self.page(interaction, quiz or ALL_QUIZZES, Period(period), 0)
+        await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
+
+    @leaderboard.autocomplete("quiz")
+    async def _quiz_autocomplete(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        return [
+            app_commands.Choice(name=f"{q.quiz.title} ({q.id})"[:100], value=q.id)
+            for q in self.bot.library.search(interaction.guild_id, current)
+        ]
+
+    async def page(
+        self, interaction: discord.Interaction[Any], scope: str, period: Period, page: int
+    ) -> tuple[discord.Embed, discord.ui.View]:
+        result = await self.bot.repo.leaderboard(
+            interaction.guild_id or 0,
+            quiz_id=None if scope == ALL_QUIZZES else scope,
+            period=period,
+            page=page,
+            page_size=PAGE_SIZE,
+            caller_id=interaction.user.id,
+        )
+        loaded = None if scope == ALL_QUIZZES else self.bot.library.get(interaction.guild_id, scope)
+        title = loaded.quiz.title if loaded else ("all quizzes" if scope == ALL_QUIZZES else scope)
+        view = discord.ui.View(timeout=None)
+        view.add_item(
+            PageButton(scope, period.value, max(0, result.page - 1), "p", disabled=result.page == 0)
+        )
+        view.add_item(
+            PageButton(
+                scope, period.value, result.page + 1, "n", disabled=result.page + 1 >= result.pages
+            )
+        )
+        return rendering.leaderboard_embed(result, scope_title=title), view
+
+    @app_commands.command(name="stats", description="Points, accuracy, streaks and progress")
+    @app_commands.describe(user="Someone else's (only what the leaderboard shows)")
+    async def stats(
+        self, interaction: discord.Interaction[Any], user: discord.User | None = None
+    ) -> None:
+        target = user or interaction.user
+        totals = await self.bot.repo.user_totals(interaction.guild_id or 0, target.id)
+        quizzes = {q.id: q.quiz for q in self.bot.library.available(interaction.guild_id)}
+        embed = rendering.stats_embed(
+            totals,
+            name=getattr(target, "display_name", target.name),
+            progress=quiz_progress(totals.questions, quizzes),
+            weakest=weakest_tags(tag_accuracy(totals.questions, quizzes)),
+            public_only=target.id != interaction.user.id,
+        )
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+
+async def setup(bot: QuizBot) -> None:
+    await bot.add_cog(ScoresCog(bot))
+    bot.add_dynamic_items(PageButton)
