@@ -45,12 +45,23 @@ def run(settings: Settings) -> None:
     if settings.discord_token is None:
         click.echo(NO_TOKEN_MESSAGE, err=True, nl=False)
         sys.exit(1)
-    click.echo(
-        "The Discord bot is not part of this version yet. "
-        "Try a quiz in the terminal with:  quizbot play",
-        err=True,
-    )
-    sys.exit(1)
+    import logging
+
+    import discord
+
+    from bot.app import run_bot
+    from bot.storage.migrate import upgrade
+
+    # discord.py's own logging set-up; it never prints the token.
+    discord.utils.setup_logging(level=logging.getLevelName(settings.log_level.upper()), root=True)
+    _upgrade_database(settings.database_url, upgrade)
+    try:
+        asyncio.run(run_bot(settings))
+    except discord.LoginFailure:
+        click.echo("quizbot: Discord refused the token; check DISCORD_TOKEN in .env.", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        pass
 
 
 @main.command()

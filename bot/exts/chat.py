@@ -1,0 +1,222 @@
+"""Chatting with the bot: in a direct message, or when it is mentioned in a channel.
+
+"quiz me", "start <quiz>", an answer (a letter, words or a number), "next", "score",
+"why?", "stop", "help". Discord delivers the content of DMs and mentions without the
+privileged message-content intent. The game is the same engine and scoring as the
+buttons; it is stored like any other game, so a chat game survives a restart.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+import discord
+from discord.ext import commands
+
+from bot.exts import rendering
+from bot.games import Game
+from bot.quiz.checking import parse_response
+from bot.quiz.errors import QuizError
+from bot.quiz.models import ChoiceQuestion, NumberQuestion, ShortAnswerQuestion, TrueFalseQuestion
+from bot.quiz.presentation import letter
+from bot.quiz.session import Mode, Phase
+from bot.storage.writer import AnswerNotStored
+
+if TYPE_CHECKING:
+    from bot.app import QuizBot
+
+CHAT = "chat"
+HELP = (
+    "I ask questions about a text and explain every answer with a quote from it.\n"
+    "• **quiz me**: start a quiz (or **start <quiz id>**; **list** shows them)\n"
+    "• answer with a letter (**B**), several letters (**A, C**), words or a number\n"
+    "• **next**: the next question · **why?**: the explanation again\n"
+    "• **score**: how you are doing"
+    " · **stop**: end the quiz (your answers are kept) · **help**: this message"
+)
+_MENTION = re.compile(r"<@!?\d+>")
+_START = re.compile(r"^(?:start|play)\s+(?P<quiz>[a-z0-9][a-z0-9-]{1,63})$", re.IGNORECASE)
+
+
+def answer_hint(game: Game) -> str:
+    q = game.session.question
+    if isinstance(q, ChoiceQuestion):
+        last = letter(len(q.choices) - 1)
+        return (
+            f"Answer with letters from A to {last}, e.g. **A, C**."
+            if q.select_all
+            else f"Answer with a letter from A to {last}."
+        )
+    if isinstance(q, TrueFalseQuestion):
+        return "Answer **true** or **false**."
+    if isinstance(q, NumberQuestion):
+        return "Answer with a number."
+    assert isinstance(q, ShortAnswerQuestion)
+    return "Type your answer."
+
+
+class ChatCog(commands.Cog, name="Chat"):
+    def __init__(self, bot: QuizBot) -> None:
+        self.bot = bot
+
+    def _addressed(self, message: discord.Message) -> str | None:
+        """The text meant for the bot, or None when the message is not for it."""
+        if message.author.bot or self.bot.user is None:
+            return None
+        if message.guild is not None and self.bot.user not in message.mentions:
+            return None
+        return _MENTION.sub("", message.content).strip()
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        text = self._addressed(message)
+        if text is None:
+            return
+        reply = await self.respond(message, text)
+        await message.channel.send(**reply)
+
+    async def respond(self, message: discord.Message, text: str) -> dict[str, object]:
+        word = text.casefold().rstrip("!.?").strip()
+        game = await self.bot.games.open_game_of(message.channel.id, message.author.id, CHAT)
+        guild_id = message.guild.id if message.guild else None
+        if word in ("", "help", "hi", "hello"):
+            return {"content": HELP}
+        if word in ("list", "quizzes"):
+            rows = [
+                (
+                    q.id,
+                    q.quiz.title,
+                    len(q.quiz.questions),
+                    q.quiz.source.title if q.quiz.source else None,
+                )
+                for q in self.bot.library.available(guild_id)
+            ]
+            return {"embed": rendering.quiz_list_embed(rows)}
+        start = _START.match(text.strip())
+        if word in ("quiz me", "quiz", "start") or start:
+            return await self._start(message, start["quiz"].casefold() if start else None, guild_id)
+        if game is None:
+            return {"content": "We are not in a quiz. Say **quiz me** to start one, or **help**."}
+        if word in ("why", "where does it say", "explain"):
+            return self._why(game, message.author.id)
+        if word in ("score", "my score"):
+            return await self._score(game, message.author.id)
+        if word in ("stop", "quit", "end"):
+            await self.bot.games.stop(game)
+            return await self._score(
+                game, message.author.id, prefix="Stopped. Your answers are kept.\n"
+            )
+        if word in ("next", "skip", "continue"):
+            return await self._next(game, message.author.id)
+        return await self._answer(game, message, text)
+
+    async def _start(
+        self, message: discord.Message, quiz_id: str | None, guild_id: int | None
+    ) -> dict[str, object]:
+        available = self.bot.library.available(guild_id)
+        if quiz_id is None:
+            if len(available) != 1:
+                ids = ", ".join(f"**{q.id}**" for q in available) or "none yet"
+                return {"content": f"Which quiz? Say **start <id>**. Quizzes: {ids}."}
+            loaded = available[0]
+        else:
+            loaded = self.bot.library.get(guild_id, quiz_id)
+            if loaded is None:
+                return {"content": f"There is no quiz `{quiz_id}`. Say **list** to see them."}
+        previous = await self.bot.games.open_game_of(message.channel.id, message.author.id, CHAT)
+        if previous is not None:
+            await self.bot.games.stop(previous)
+        game = await self.bot.games.start(
+            loaded,
+            guild_id=guild_id or 0,
+            owner_id=message.author.id,
+            mode=Mode.SOLO,
+            channel_id=message.channel.id,
+            interface=CHAT,
+        )
+        return self._question(
+            game, intro=f"Let's go: **{loaded.quiz.title}**, {game.session.total} questions."
+        )
+
+    def _question(self, game: Game, intro: str = "") -> dict[str, object]:
+        s = game.session
+        embed = rendering.question_embed(
+            s.question, s.order, quiz_title=game.loaded.quiz.title, number=s.number, total=s.total
+        )
+        return {"content": f"{intro}\n{answer_hint(game)}".strip(), "embed": embed}
+
+    async def _answer(self, game: Game, message: discord.Message, text: str) -> dict[str, object]:
+        session = game.session
+        if session.phase == Phase.REVEALED:
+            return {
+                "content": "Say **next** for the next question, or **why?** for the explanation."
+            }
+        try:
+            response = parse_response(session.question, session.order, text)
+            outcome = await self.bot.games.answer(
+                game, message.author.id, _name(message.author), response
+            )
+        except QuizError as exc:
+            return {"content": f"{exc}. {answer_hint(game)}"}
+        except AnswerNotStored:
+            return {"content": "Your answer could not be saved just now; please send it again."}
+        embed = rendering.answer_embed(
+            session.question,
+            outcome,
+            source=game.loaded.quiz.source,
+            number=session.number,
+            total=session.total,
+        )
+        follow = (
+            "Say **next** for the next question."
+            if not session.is_last
+            else "That was the last question: say **next** for your score."
+        )
+        return {"content": follow, "embed": embed}
+
+    async def _next(self, game: Game, user_id: int) -> dict[str, object]:
+        if game.session.phase == Phase.ASKING:
+            return {"content": f"Answer this one first (or say **stop**). {answer_hint(game)}"}
+        if await self.bot.games.next(game):
+            return self._question(game)
+        return await self._score(game, user_id, prefix="That's the end of the quiz!\n")
+
+    def _why(self, game: Game, user_id: int) -> dict[str, object]:
+        mine = [o for o in game.session.outcomes if o.user_id == user_id]
+        if not mine:
+            return {"content": "Answer a question first; then I can show where the text says so."}
+        last = mine[-1]
+        question = game.loaded.quiz.question(last.question_id)
+        embed = rendering.answer_embed(
+            question,
+            last,
+            source=game.loaded.quiz.source,
+            number=last.position + 1,
+            total=game.session.total,
+        )
+        return {"content": "Here is why:", "embed": embed}
+
+    async def _score(self, game: Game, user_id: int, prefix: str = "") -> dict[str, object]:
+        mine = [o for o in game.session.outcomes if o.user_id == user_id]
+        await self.bot.repo.settle()
+        page = await self.bot.repo.leaderboard(
+            game.guild_id, quiz_id=game.loaded.id, caller_id=user_id, page_size=1
+        )
+        embed = rendering.solo_summary_embed(
+            quiz_title=game.loaded.quiz.title,
+            points=sum(o.points for o in mine),
+            correct=sum(o.correct for o in mine),
+            answered=len(mine),
+            rank=page.caller,
+            players=page.total_players,
+        )
+        return {"content": prefix.strip() or None, "embed": embed}
+
+
+def _name(user: discord.abc.User) -> str:
+    return getattr(user, "display_name", None) or user.name
+
+
+async def setup(bot: QuizBot) -> None:
+    await bot.add_cog(ChatCog(bot))
