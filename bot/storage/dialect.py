@@ -45,3 +45,35 @@ def upsert_sql(
         f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks}) "
         f"ON CONFLICT ({', '.join(conflict)}) DO UPDATE SET {', '.join(updates)}"
     )
+
+
+def unnest_insert_sql(
+    table: Table,
+    columns: Sequence[str],
+    *,
+    conflict: Sequence[str],
+    add: Sequence[str] = (),
+    replace: Sequence[str] = (),
+    returning: Sequence[str] = (),
+) -> str:
+    """PostgreSQL: insert many rows as one statement over arrays, one array per column.
+
+    `INSERT ... SELECT * FROM unnest($1::bigint[], ...)` sends a batch in a single round
+    trip, where executemany would send a statement per row. The array types come from
+    the table's own column types. Without `add` or `replace`, conflicts are skipped.
+    """
+    dialect = postgresql.dialect()
+    casts = [
+        f"${i}::{table.c[c].type.compile(dialect=dialect)}[]" for i, c in enumerate(columns, 1)
+    ]
+    updates = [f"{c} = {table.name}.{c} + excluded.{c}" for c in add]
+    updates += [f"{c} = excluded.{c}" for c in replace]
+    action = f"DO UPDATE SET {', '.join(updates)}" if updates else "DO NOTHING"
+    sql = (
+        f"INSERT INTO {table.name} ({', '.join(columns)}) "
+        f"SELECT * FROM unnest({', '.join(casts)}) "
+        f"ON CONFLICT ({', '.join(conflict)}) {action}"
+    )
+    if returning:
+        sql += f" RETURNING {', '.join(returning)}"
+    return sql

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, and_, cast, delete, func, select, update
+from sqlalchemy import Integer, TextClause, and_, cast, delete, func, select, text, update
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -192,46 +193,41 @@ class Repository:
         """One page of a server's ranking; ties share a rank (1, 2, 2, 4)."""
         scope = quiz_id or ALL_QUIZZES
         key = period_key(period, now or utcnow())
-        where = and_(Score.guild_id == guild_id, Score.scope == scope, Score.period == key)
+        params = {
+            "guild": guild_id,
+            "scope": scope,
+            "period": key,
+            "caller": caller_id if caller_id is not None else -1,
+            "size": page_size,
+            "offset": max(0, page) * page_size,
+        }
         async with self.engine.connect() as conn:
-            total = (await conn.execute(select(func.count()).where(where))).scalar_one()
-            page = max(0, min(page, max(0, (total - 1) // page_size)))
-            rows = (
-                await conn.execute(
-                    select(
-                        Score.user_id,
-                        Score.points,
-                        Score.answered,
-                        Score.correct,
-                        Member.display_name,
-                    )
-                    .join(
-                        Member,
-                        and_(Member.guild_id == Score.guild_id, Member.user_id == Score.user_id),
-                        isouter=True,
-                    )
-                    .where(where)
-                    .order_by(Score.points.desc(), Score.user_id)
-                    .limit(page_size)
-                    .offset(page * page_size)
-                )
-            ).all()
-            entries: list[RankedEntry] = []
-            for i, (user_id, points, answered, correct, name) in enumerate(rows):
+            rows = (await conn.execute(_leaderboard_sql(), params)).all()
+            total, first_rank = next((r[2], r[6] + 1) for r in rows if r[0] == _TOTAL)
+            last_page = max(0, (total - 1) // page_size)
+            if page > last_page:  # past the end: show the last page instead
+                page = last_page
+                params["offset"] = page * page_size
+                rows = (await conn.execute(_leaderboard_sql(), params)).all()
+                first_rank = next(r[6] + 1 for r in rows if r[0] == _TOTAL)
+        page = max(0, page)
+        entries: list[RankedEntry] = []
+        caller = None
+        for kind, user_id, points, answered, correct, name, ahead in rows:
+            if kind == _PAGE:
                 if entries and entries[-1].points == points:
                     rank = entries[-1].rank
-                elif i == 0 and page > 0:
-                    rank = await _rank_of(conn, where, points)
+                elif not entries:
+                    rank = first_rank
                 else:
-                    rank = page * page_size + i + 1
+                    rank = page * page_size + len(entries) + 1
                 entries.append(
                     RankedEntry(rank, user_id, name or str(user_id), points, answered, correct)
                 )
-            caller = None
-            if caller_id is not None:
-                caller = next((e for e in entries if e.user_id == caller_id), None)
-                if caller is None:
-                    caller = await _caller_entry(conn, guild_id, scope, key, caller_id)
+            elif kind == _CALLER:
+                caller = RankedEntry(
+                    ahead + 1, user_id, name or str(user_id), points, answered, correct
+                )
         return LeaderboardPage(guild_id, scope, period, page, page_size, total, entries, caller)
 
     async def user_totals(self, guild_id: int, user_id: int) -> UserTotals:
@@ -348,9 +344,46 @@ class Repository:
             await conn.execute(delete(GameSession).where(GameSession.id.in_(list(session_ids))))
 
 
-async def _rank_of(conn: AsyncConnection, where: object, points: int) -> int:
-    higher = await conn.execute(select(func.count()).where(where, Score.points > points))
-    return higher.scalar_one() + 1
+_PAGE, _CALLER, _TOTAL = 0, 1, 2
+
+
+@functools.cache
+def _leaderboard_sql() -> TextClause:
+    """A page, the caller's line and the count of players, in one statement.
+
+    One round trip instead of three: on SQLite each statement costs several hops to the
+    driver's thread, more than the queries themselves. Ranks are competition ranks: one
+    more than the number of players with more points; the index on (guild, scope,
+    period, points) answers each count with a range scan.
+    """
+    board = "s.guild_id = :guild AND s.scope = :scope AND s.period = :period"
+    return text(
+        f"""
+        SELECT * FROM (
+            SELECT {_PAGE} AS kind, s.user_id, s.points, s.answered, s.correct, m.display_name,
+                   0 AS ahead
+            FROM scores s
+            LEFT JOIN members m ON m.guild_id = s.guild_id AND m.user_id = s.user_id
+            WHERE {board}
+            ORDER BY s.points DESC, s.user_id
+            LIMIT :size OFFSET :offset
+        ) AS page
+        UNION ALL
+        SELECT {_CALLER}, s.user_id, s.points, s.answered, s.correct, m.display_name,
+               (SELECT COUNT(*) FROM scores x
+                WHERE x.guild_id = :guild AND x.scope = :scope AND x.period = :period
+                  AND x.points > s.points)
+        FROM scores s
+        LEFT JOIN members m ON m.guild_id = s.guild_id AND m.user_id = s.user_id
+        WHERE {board} AND s.user_id = :caller
+        UNION ALL
+        SELECT {_TOTAL}, NULL, (SELECT COUNT(*) FROM scores s WHERE {board}), 0, 0, NULL,
+               (SELECT COUNT(*) FROM scores x
+                WHERE x.guild_id = :guild AND x.scope = :scope AND x.period = :period
+                  AND x.points > (SELECT s.points FROM scores s WHERE {board}
+                                  ORDER BY s.points DESC, s.user_id LIMIT 1 OFFSET :offset))
+        """
+    )
 
 
 async def _caller_entry(

@@ -28,11 +28,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import Table, select, tuple_
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from bot.storage.dialect import insert_for, upsert_sql
+from bot.storage.dialect import insert_for, unnest_insert_sql, upsert_sql
 from bot.storage.records import (
     ALL_QUIZZES,
     AnswerRecord,
@@ -47,6 +47,7 @@ log = logging.getLogger(__name__)
 
 RETRY_DELAYS = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
 TALLY_BATCH = 5000
+TALLY_EVERY = 0.25  # seconds: how stale the totals may get while answers keep coming
 # Any process may tally; on PostgreSQL one at a time, so that streaks follow arrival order.
 TALLY_LOCK_KEY = 0x51_0B07
 
@@ -127,12 +128,19 @@ class AnswerWriter:
 
     async def _run(self) -> None:
         await self._tally_safely()
+        last_tally = time.monotonic()
         stopping = False
         while not stopping:
             batch, waiters, stopping = await self._collect()
             if batch:
                 await self._write(batch)
+            # Answers waiting to be confirmed come first; the totals catch up when the
+            # burst is over, or every TALLY_EVERY seconds under sustained load.
+            busy = not self._queue.empty() and not waiters and not stopping
+            if busy and time.monotonic() - last_tally < TALLY_EVERY:
+                continue
             await self._tally_safely()
+            last_tally = time.monotonic()
             for waiter in waiters:
                 if not waiter.done():
                     waiter.set_result(None)
@@ -253,14 +261,23 @@ async def insert_answers(
     for i, record in enumerate(records):
         first_of.setdefault(record.key, i)
     unique = [records[i] for i in sorted(first_of.values())]
-    stmt = (
-        insert_for(conn.dialect)(Answer)
-        .on_conflict_do_nothing(index_elements=["session_id", "user_id", "question_id"])
-        .returning(Answer.session_id, Answer.user_id, Answer.question_id)
-    )
     # RETURNING names exactly the rows this statement inserted: with several writers,
     # the database alone decides who was first.
-    result = await conn.execute(stmt, [_answer_row(r) for r in unique])
+    key = ["session_id", "user_id", "question_id"]
+    if conn.dialect.name == "postgresql":
+        rows = [_answer_row(r) for r in unique]
+        columns = list(rows[0])
+        result = await conn.exec_driver_sql(
+            unnest_insert_sql(Answer.__table__, columns, conflict=key, returning=key),
+            tuple([row[c] for row in rows] for c in columns),
+        )
+    else:
+        stmt = (
+            insert_for(conn.dialect)(Answer)
+            .on_conflict_do_nothing(index_elements=key)
+            .returning(Answer.session_id, Answer.user_id, Answer.question_id)
+        )
+        result = await conn.execute(stmt, [_answer_row(r) for r in unique])
     stored = {tuple(row) for row in result.all()}
     return [
         WriteOutcome.RECORDED
@@ -339,31 +356,32 @@ async def tally(conn: AsyncConnection, limit: int = TALLY_BATCH) -> int:
                 t[2] += int(correct)
     if totals:
         # Sorted keys: concurrent writers lock rows in one order, which rules out deadlocks.
-        await conn.exec_driver_sql(
-            upsert_sql(
-                conn.dialect,
-                Score.__table__,
-                ["guild_id", "scope", "period", "user_id", "points", "answered", "correct"],
-                conflict=["guild_id", "scope", "period", "user_id"],
-                add=["points", "answered", "correct"],
-            ),
+        await bulk_upsert(
+            conn,
+            Score.__table__,
+            ["guild_id", "scope", "period", "user_id", "points", "answered", "correct"],
             [(g, s, p, u, *v) for (g, s, p, u), v in sorted(totals.items())],
+            conflict=["guild_id", "scope", "period", "user_id"],
+            add=["points", "answered", "correct"],
         )
     await _update_streaks(conn, scored)
-    await conn.exec_driver_sql(
-        upsert_sql(
-            conn.dialect,
-            Member.__table__,
-            ["guild_id", "user_id", "display_name", "updated_at"],
-            conflict=["guild_id", "user_id"],
-            replace=["display_name", "updated_at"],
-        ),
+    await bulk_upsert(
+        conn,
+        Member.__table__,
+        ["guild_id", "user_id", "display_name", "updated_at"],
         [(g, u, name, _bind_time(conn, when)) for (g, u), (name, when) in sorted(names.items())],
+        conflict=["guild_id", "user_id"],
+        replace=["display_name", "updated_at"],
     )
-    await conn.exec_driver_sql(
-        f"UPDATE answers SET tallied = {_true(conn)} WHERE id = {_placeholder(conn, 1)}",
-        [(row[0],) for row in rows],
-    )
+    ids = [row[0] for row in rows]
+    if conn.dialect.name == "postgresql":
+        await conn.exec_driver_sql(
+            "UPDATE answers SET tallied = true WHERE id = ANY($1::bigint[])", (ids,)
+        )
+    else:
+        await conn.exec_driver_sql(
+            "UPDATE answers SET tallied = 1 WHERE id = ?", [(i,) for i in ids]
+        )
     return len(rows)
 
 
@@ -388,27 +406,40 @@ async def _update_streaks(conn: AsyncConnection, answers: list[tuple[int, int, b
         streak = current.setdefault((g, u), [0, 0])
         streak[0] = streak[0] + 1 if correct else 0
         streak[1] = max(streak[1], streak[0])
-    await conn.exec_driver_sql(
-        upsert_sql(
-            conn.dialect,
-            UserStreak.__table__,
-            ["guild_id", "user_id", "current_streak", "best_streak"],
-            conflict=["guild_id", "user_id"],
-            replace=["current_streak", "best_streak"],
-        ),
+    await bulk_upsert(
+        conn,
+        UserStreak.__table__,
+        ["guild_id", "user_id", "current_streak", "best_streak"],
         [(g, u, cur, best) for (g, u), (cur, best) in sorted(current.items())],
+        conflict=["guild_id", "user_id"],
+        replace=["current_streak", "best_streak"],
     )
 
 
-def _placeholder(conn: AsyncConnection, n: int) -> str:
-    return "?" if conn.dialect.name == "sqlite" else f"${n}"
-
-
-def _true(conn: AsyncConnection) -> str:
-    return "1" if conn.dialect.name == "sqlite" else "true"
+async def bulk_upsert(
+    conn: AsyncConnection,
+    table: Table,
+    columns: list[str],
+    rows: list[tuple[object, ...]],
+    *,
+    conflict: list[str],
+    add: Sequence[str] = (),
+    replace: Sequence[str] = (),
+) -> None:
+    """Insert-or-update many rows at driver level: executemany on SQLite (in-process, so
+    a statement per row is cheap), one statement over arrays on PostgreSQL (one round trip)."""
+    if not rows:
+        return
+    if conn.dialect.name == "postgresql":
+        sql = unnest_insert_sql(table, columns, conflict=conflict, add=add, replace=replace)
+        await conn.exec_driver_sql(sql, tuple(list(column) for column in zip(*rows, strict=True)))
+    else:
+        sql = upsert_sql(conn.dialect, table, columns, conflict=conflict, add=add, replace=replace)
+        await conn.exec_driver_sql(sql, rows)
 
 
 def _bind_time(conn: AsyncConnection, when: datetime) -> object:
     # Driver-level SQL skips SQLAlchemy's type processing; apply it as SQLAlchemy would.
-    process = Member.__table__.c.updated_at.type.bind_processor(conn.dialect)
+    column_type = Member.__table__.c.updated_at.type.dialect_impl(conn.dialect)
+    process = column_type.bind_processor(conn.dialect)
     return process(when) if process else when
