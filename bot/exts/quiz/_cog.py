@@ -286,6 +286,19 @@ class QuizCog(commands.Cog, name="Quiz"):
         label = "Next" if not session.is_last else "See my score"
         await interaction.response.edit_message(embed=embed, view=next_view(game, label=label))
 
+    async def on_reveal(
+        self, interaction: discord.Interaction[Any], game_id: str, position: int
+    ) -> None:
+        game = await self._game(interaction, game_id, position)
+        if game is None:
+            return
+        owner = game.session.plan.owner_id
+        if interaction.user.id != owner and not await is_teacher(interaction, self.bot.repo):
+            await self._tell(interaction, "Only the teacher can reveal the answer early.")
+            return
+        await interaction.response.defer()
+        await self.live.reveal(game)
+
     async def on_next(
         self, interaction: discord.Interaction[Any], game_id: str, position: int
     ) -> None:

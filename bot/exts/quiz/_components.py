@@ -148,7 +148,36 @@ class NextButton(
         await _cog(interaction).on_next(interaction, self.game_id, self.position)
 
 
-DYNAMIC_ITEMS = (AnswerButton, AnswerSelect, TypeAnswerButton, NextButton)
+class RevealButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=rf"quiz:r:{GAME}:{POSITION}$"
+):
+    """Live rounds: the teacher closes the question now instead of waiting for the clock."""
+
+    def __init__(self, game_id: str, position: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Reveal now",
+                emoji="⏭️",
+                style=discord.ButtonStyle.primary,
+                custom_id=f"quiz:r:{game_id}:{position}",
+            )
+        )
+        self.game_id, self.position = game_id, position
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Button[Any],
+        match: re.Match[str],
+    ) -> RevealButton:
+        return cls(match["game"], int(match["position"]))
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await _cog(interaction).on_reveal(interaction, self.game_id, self.position)
+
+
+DYNAMIC_ITEMS = (AnswerButton, AnswerSelect, TypeAnswerButton, NextButton, RevealButton)
 
 
 class AnswerModal(discord.ui.Modal):
@@ -185,6 +214,8 @@ def answer_view(game: Game) -> discord.ui.View:
             view.add_item(AnswerButton(game.id, position, pick))
     else:
         view.add_item(TypeAnswerButton(game.id, position))
+    if session.live:
+        view.add_item(RevealButton(game.id, position))
     return view
 
 
