@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -50,11 +51,13 @@ def run(settings: Settings) -> None:
     import discord
 
     from bot.app import run_bot
-    from bot.storage.migrate import upgrade
 
     # discord.py's own logging set-up; it never prints the token.
     discord.utils.setup_logging(level=logging.getLevelName(settings.log_level.upper()), root=True)
-    _upgrade_database(settings.database_url, upgrade)
+    # Migrations run in a child process: Alembic is needed once, not in the bot's memory.
+    upgraded = subprocess.run([sys.executable, "-m", "bot", "db", "upgrade"], check=False)
+    if upgraded.returncode != 0:
+        sys.exit(upgraded.returncode)
     try:
         asyncio.run(run_bot(settings))
     except discord.LoginFailure:

@@ -48,6 +48,7 @@ log = logging.getLogger(__name__)
 RETRY_DELAYS = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
 TALLY_BATCH = 5000
 TALLY_EVERY = 0.25  # seconds: how stale the totals may get while answers keep coming
+TALLY_QUIET = 0.02  # seconds without a new answer before the totals are brought up to date
 # Any process may tally; on PostgreSQL one at a time, so that streaks follow arrival order.
 TALLY_LOCK_KEY = 0x51_0B07
 
@@ -134,16 +135,26 @@ class AnswerWriter:
             batch, waiters, stopping = await self._collect()
             if batch:
                 await self._write(batch)
-            # Answers waiting to be confirmed come first; the totals catch up when the
-            # burst is over, or every TALLY_EVERY seconds under sustained load.
-            busy = not self._queue.empty() and not waiters and not stopping
-            if busy and time.monotonic() - last_tally < TALLY_EVERY:
+            # Answers waiting to be confirmed come first; the totals catch up once the
+            # burst has paused for TALLY_QUIET, or every TALLY_EVERY under sustained load.
+            recent = time.monotonic() - last_tally < TALLY_EVERY
+            if recent and not waiters and not stopping and await self._more_within(TALLY_QUIET):
                 continue
             await self._tally_safely()
             last_tally = time.monotonic()
             for waiter in waiters:
                 if not waiter.done():
                     waiter.set_result(None)
+
+    async def _more_within(self, seconds: float) -> bool:
+        """Whether anything is queued now or within `seconds` (it stays queued)."""
+        deadline = time.monotonic() + seconds
+        while self._queue.empty():
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            await asyncio.sleep(min(remaining, 0.002))
+        return True
 
     async def _collect(self) -> tuple[list[_Pending], list[asyncio.Future[None]], bool]:
         """The next batch: what has arrived, plus what arrives within `max_delay`."""
