@@ -167,3 +167,29 @@ async def start_live_on_buttons(room: Classroom):
         await room.fake.slash(room.teacher, room.channel, "quiz stop")
         await asyncio.sleep(0)
     raise AssertionError("no button-only round in 40 tries")
+
+
+async def test_the_clock_reveals_and_the_round_moves_on_by_itself(
+    classroom: Classroom, monkeypatch
+) -> None:  # noqa: ANN001
+    import bot.exts.quiz._live as live
+
+    monkeypatch.setattr(live, "REVEAL_PAUSE", 0.3)
+    await classroom.start_bot()
+    rec = await classroom.fake.slash(
+        classroom.teacher,
+        classroom.channel,
+        "quiz start",
+        quiz="icc-gaza-2014",
+        mode="live",
+        count=2,
+        time_limit=5,
+    )
+    classroom.clock.advance(5)  # the countdown runs out (the alarm sleeps 5 real seconds)
+    revealed = await rec.message.wait_until(lambda m: "the answer" in m.text(), timeout=10)
+    assert "Nobody has answered yet." in revealed.text()
+    second = await classroom.fake.wait_for_message(
+        classroom.channel, lambda m: "Question 2 of 2" in m.text(), timeout=5
+    )
+    assert second.id != rec.message.id
+    assert all(not row.get("components") for row in rec.message.components)  # no buttons left
