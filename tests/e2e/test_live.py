@@ -171,7 +171,7 @@ async def start_live_on_buttons(room: Classroom):
 
 async def test_the_clock_reveals_and_the_round_moves_on_by_itself(
     classroom: Classroom, monkeypatch
-) -> None:  # noqa: ANN001
+) -> None:
     import bot.exts.quiz._live as live
 
     monkeypatch.setattr(live, "REVEAL_PAUSE", 0.3)
