@@ -275,6 +275,69 @@ async def _open_repository(settings: Settings) -> Repository:
 
 
 @main.command()
+@click.argument("quiz_id")
+@click.option(
+    "--guild",
+    "guild_id",
+    type=int,
+    default=None,
+    help="A Discord server id (default: terminal games).",
+)
+@click.option(
+    "--chart",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write a PNG chart here.",
+)
+@click.pass_obj
+def report(settings: Settings, quiz_id: str, guild_id: int | None, chart: Path | None) -> None:
+    """Item analysis of a quiz: facility, discrimination, distractors, reliability."""
+    from bot.reports.cli import run_report
+
+    run_report(settings, quiz_id, guild_id, chart)
+
+
+@main.command()
+@click.option(
+    "--guild",
+    "guild_id",
+    type=int,
+    default=None,
+    help="A Discord server id (default: terminal games).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The answers CSV; the per-student summary goes beside it (NAME-students.csv).",
+)
+@click.pass_obj
+def export(settings: Settings, guild_id: int | None, output: Path | None) -> None:
+    """Answers and scores as CSV files that open cleanly in a spreadsheet."""
+    from bot.reports.cli import run_export
+
+    run_export(settings, guild_id, output)
+
+
+@main.command("import")
+@click.argument("kind", type=click.Choice(["red", "gift"]))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the quiz YAML (default: next to FILE, as ID.yaml).",
+)
+def import_(kind: str, file: Path, output: Path | None) -> None:
+    """Convert a Red-DiscordBot trivia list or a Moodle GIFT file into a quiz file."""
+    from bot.importers.cli import run_import
+
+    run_import(kind, file, output)
+
+
+@main.command()
 def schema() -> None:
     """Print the JSON Schema of quiz files."""
     from bot.quiz.schema import quiz_json_schema_text

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Integer, TextClause, and_, cast, delete, func, select, text, update
 from sqlalchemy.engine import Row
+from sqlalchemy.sql import Select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.quiz.stats import Tally
@@ -64,18 +65,21 @@ class Repository:
         await self.writer.settle()
 
     async def session_answers(self, session_id: str) -> list[AnswerRecord]:
+        query = _answers_query().where(Answer.session_id == session_id).order_by(Answer.id)
         async with self.engine.connect() as conn:
-            rows = await conn.execute(
-                select(Answer.__table__, Member.display_name)
-                .join(
-                    Member,
-                    and_(Member.guild_id == Answer.guild_id, Member.user_id == Answer.user_id),
-                    isouter=True,
-                )
-                .where(Answer.session_id == session_id)
-                .order_by(Answer.id)
-            )
-            return [_answer_record(row) for row in rows]
+            return [_answer_record(row) for row in await conn.execute(query)]
+
+    async def answers_of(self, guild_id: int, quiz_id: str | None = None) -> list[AnswerRecord]:
+        """Every answer given in a server (to one quiz), oldest first: for reports and exports."""
+        query = (
+            _answers_query()
+            .where(Answer.guild_id == guild_id)
+            .order_by(Answer.answered_at, Answer.id)
+        )
+        if quiz_id is not None:
+            query = query.where(Answer.quiz_id == quiz_id)
+        async with self.engine.connect() as conn:
+            return [_answer_record(row) for row in await conn.execute(query)]
 
     # -- sessions ----------------------------------------------------------------------
 
@@ -344,6 +348,14 @@ class Repository:
             await conn.execute(delete(GameSession).where(GameSession.id.in_(list(session_ids))))
 
 
+def _answers_query() -> Select[Any]:
+    return select(Answer.__table__, Member.display_name.label("member_name")).join(
+        Member,
+        and_(Member.guild_id == Answer.guild_id, Member.user_id == Answer.user_id),
+        isouter=True,
+    )
+
+
 _PAGE, _CALLER, _TOTAL = 0, 1, 2
 
 
@@ -427,7 +439,8 @@ async def _caller_entry(
 
 def _answer_record(row: Row[Any]) -> AnswerRecord:
     answer = row
-    name = row.display_name
+    # The name the student has now (members), else the one stored with the answer.
+    name = getattr(row, "member_name", None) or row.display_name
     return AnswerRecord(
         session_id=answer.session_id,
         guild_id=answer.guild_id,
