@@ -10,8 +10,8 @@ from typing import Any
 
 from sqlalchemy import Integer, TextClause, and_, cast, delete, func, select, text, update
 from sqlalchemy.engine import Row
-from sqlalchemy.sql import Select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.sql import Select
 
 from bot.quiz.stats import Tally
 from bot.storage.dialect import insert_for
