@@ -56,11 +56,14 @@ class QuizBot(commands.AutoShardedBot):
         self.settings = settings
         self.repo = repo
         self.catalog = catalog
-        self.library = QuizLibrary(catalog)
-        self.games = GameService(repo, self.library.version, clock)
+        self.library = QuizLibrary(catalog, repo)
+        self.games = GameService(repo, self.library, clock)
         self._resumed = False
 
     async def setup_hook(self) -> None:
+        problems = await self.library.load_uploads()
+        for diagnostic in problems:
+            log.error("stored upload does not load: %s", diagnostic.format())
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         guild_id = self.settings.discord_guild_id

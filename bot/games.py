@@ -11,9 +11,10 @@ from __future__ import annotations
 import asyncio
 import secrets
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Protocol
 
 from bot.quiz.checking import Response
 from bot.quiz.errors import AlreadyAnswered
@@ -37,8 +38,15 @@ from bot.storage.repository import Repository
 # The guild under which terminal games (`quizbot play`) are recorded.
 LOCAL_GUILD = 0
 
-# Finds the quiz a session was planned from: (quiz id, version) -> the quiz, if still known.
-QuizLookup = Callable[[str, str | None], LoadedQuiz | None]
+
+class QuizVersions(Protocol):
+    """Where games find the exact quiz version they were planned from."""
+
+    async def version(self, quiz_id: str, version: str | None = None) -> LoadedQuiz | None: ...
+
+    async def remember(self, loaded: LoadedQuiz) -> None:
+        """Keep this version, so that a game started with it can always be resumed."""
+        ...
 
 
 class QuizUnavailable(LookupError):
@@ -62,7 +70,7 @@ class Game:
 
 
 class GameService:
-    def __init__(self, repo: Repository, quizzes: QuizLookup, clock: Clock | None = None) -> None:
+    def __init__(self, repo: Repository, quizzes: QuizVersions, clock: Clock | None = None) -> None:
         self.repo = repo
         self.quizzes = quizzes
         self.clock = clock or SystemClock()
@@ -96,6 +104,7 @@ class GameService:
         )
         session = QuizSession(plan, loaded.quiz, self.clock)
         session.start()
+        await self.quizzes.remember(loaded)
         game = Game(session, loaded, guild_id, channel_id, interface=interface)
         await self.repo.save_session(_stored(game))
         self._games[game.id] = game
@@ -155,7 +164,7 @@ class GameService:
         return [g for g in self._games.values() if g.session.phase != Phase.FINISHED]
 
     async def _restore(self, stored: StoredSession) -> Game:
-        loaded = self.quizzes(stored.quiz_id, stored.quiz_version)
+        loaded = await self.quizzes.version(stored.quiz_id, stored.quiz_version)
         if loaded is None:
             raise QuizUnavailable(f"quiz {stored.quiz_id} ({stored.quiz_version}) is not available")
         plan = plan_session_from(stored)

@@ -17,6 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from bot.games import LOCAL_GUILD, Game, GameService
+from bot.library import QuizLibrary
 from bot.quiz.catalog import Catalog
 from bot.quiz.checking import parse_response
 from bot.quiz.errors import QuizError
@@ -154,7 +155,7 @@ async def play(
     seed: int | None = None,
 ) -> PlayResult:
     loaded = pick_quiz(catalog, quiz_id, console, read)
-    service = GameService(repo, catalog.version)
+    service = GameService(repo, QuizLibrary(catalog, repo))
     user_id = local_user_id(user)
     game = await service.start(
         loaded,

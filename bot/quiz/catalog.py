@@ -76,12 +76,16 @@ def load_file(path: Path, root: Path, sources: SourceCache | None = None) -> Loa
 class _Entry:
     stamps: list[tuple[Path, Stamp | None]]
     result: LoadResult
+    # The last version of this file that was valid: served while an edit is broken.
+    last_good: LoadedQuiz | None = None
 
 
 @dataclass(slots=True)
 class ReloadReport:
     loaded: list[str] = field(default_factory=list)  # quiz ids (re)loaded this time
     removed: list[str] = field(default_factory=list)  # quiz ids no longer served
+    # Broken edits: (quiz id, file) still served at their last good version.
+    kept: list[tuple[str, str]] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)  # of the files that changed
     reparsed: int = 0
 
@@ -89,8 +93,10 @@ class ReloadReport:
 class Catalog:
     """The quizzes of one directory. Broken files are reported and never stop good ones.
 
-    `reload()` re-reads only files whose quiz or source changed. Quiz ids are unique
-    across the catalog: when two files claim one, the first in path order keeps it.
+    `reload()` re-reads only files whose quiz or source changed. A file that was valid
+    and is then broken by an edit keeps serving its last good version (and is reported)
+    until it is fixed or deleted. Quiz ids are unique across the catalog: when two files
+    claim one, the first in path order keeps it.
     """
 
     def __init__(self, root: Path) -> None:
@@ -140,7 +146,10 @@ class Catalog:
             stamp = _stamp(path)
             result = load_file(path, self.root, self._sources)
             stamps = [(path, stamp)] + [(dep, _stamp(dep)) for dep in result.depends_on]
-            self._entries[path] = _Entry(stamps, result)
+            last_good = result.quiz or (entry.last_good if entry is not None else None)
+            self._entries[path] = _Entry(stamps, result, last_good)
+            if result.quiz is None and last_good is not None:
+                report.kept.append((last_good.id, result.origin))
             report.reparsed += 1
             report.diagnostics.extend(result.diagnostics)
         self._rebuild()
@@ -153,7 +162,7 @@ class Catalog:
         quizzes: dict[str, LoadedQuiz] = {}
         clashes: list[Diagnostic] = []
         for path in sorted(self._entries):
-            loaded = self._entries[path].result.quiz
+            loaded = self._entries[path].last_good
             if loaded is None:
                 continue
             first = quizzes.get(loaded.id)

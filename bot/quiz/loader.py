@@ -42,6 +42,9 @@ class LoadedQuiz:
     version: str
     warnings: tuple[Diagnostic, ...] = ()
     id_position: Position | None = None  # where `id:` stands, for messages about it
+    # The file as given and its source's bytes: enough to load this exact version again.
+    content: bytes = b""
+    source_bytes: bytes | None = None
 
     @property
     def id(self) -> str:
@@ -128,6 +131,8 @@ def load_quiz(
                 digest.hexdigest()[:16],
                 tuple(report.diagnostics),
                 doc.position(("id",)),
+                data,
+                source_bytes if quiz.source is not None else None,
             )
     result.diagnostics = sorted(report.diagnostics, key=lambda d: (d.line, d.column))
     return result
@@ -198,6 +203,17 @@ def _read_source(
         report.at(("source", "file"), exc.message.replace("the file", "the source file"))
         return None, b""
     return sources.get(text), raw
+
+
+def load_stored(content: bytes, source_bytes: bytes | None, origin: str) -> LoadResult:
+    """Load a version kept in the database: its file, and its source when it had a file."""
+
+    def read(name: str) -> bytes:
+        if source_bytes is None:
+            raise SourceUnavailable(f"the source `{name}` was not stored with this quiz")
+        return source_bytes
+
+    return load_quiz(content, origin, read)
 
 
 def filesystem_sources(quiz_file: Path, root: Path) -> SourceReader:

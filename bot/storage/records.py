@@ -147,3 +147,18 @@ class StoredSession:
     created_at: datetime
     ended_at: datetime | None = None
     interface: str = "discord"  # "discord" (buttons), "chat" or "terminal"
+
+
+@dataclass(frozen=True, slots=True)
+class StoredUpload:
+    """A quiz a server uploaded, one version of it."""
+
+    id: int
+    guild_id: int
+    quiz_id: str
+    version: str
+    content: bytes
+    source: bytes | None
+    uploaded_by: int
+    uploaded_at: datetime
+    active: bool

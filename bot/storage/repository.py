@@ -23,13 +23,23 @@ from bot.storage.records import (
     Period,
     RankedEntry,
     StoredSession,
+    StoredUpload,
     UserTotals,
     WriteOutcome,
     as_utc,
     period_key,
     utcnow,
 )
-from bot.storage.tables import Answer, GameSession, GuildSettings, Member, Score, UserStreak
+from bot.storage.tables import (
+    Answer,
+    GameSession,
+    GuildSettings,
+    Member,
+    QuizSnapshot,
+    Score,
+    UploadedQuiz,
+    UserStreak,
+)
 from bot.storage.writer import AnswerWriter
 
 
@@ -290,6 +300,100 @@ class Repository:
             questions=questions,
             best_session_points={q: int(t) for q, t in best},
         )
+
+    # -- quiz versions -------------------------------------------------------------------
+
+    async def save_snapshot(
+        self, quiz_id: str, version: str, content: bytes, source: bytes | None
+    ) -> None:
+        """Keep a quiz version a game starts with (once; versions never change)."""
+        async with self.engine.begin() as conn:
+            stmt = insert_for(conn.dialect)(QuizSnapshot).values(
+                quiz_id=quiz_id,
+                version=version,
+                content=content.decode("utf-8"),  # lossless: loaded quizzes are valid UTF-8
+                source_text=source.decode("utf-8") if source is not None else None,
+                created_at=utcnow(),
+            )
+            await conn.execute(stmt.on_conflict_do_nothing(index_elements=["quiz_id", "version"]))
+
+    async def snapshot(self, quiz_id: str, version: str) -> tuple[bytes, bytes | None] | None:
+        async with self.engine.connect() as conn:
+            row = (
+                await conn.execute(
+                    select(QuizSnapshot.content, QuizSnapshot.source_text).where(
+                        QuizSnapshot.quiz_id == quiz_id, QuizSnapshot.version == version
+                    )
+                )
+            ).first()
+        if row is None:
+            return None
+        return row[0].encode("utf-8"), row[1].encode("utf-8") if row[1] is not None else None
+
+    async def add_upload(
+        self,
+        guild_id: int,
+        quiz_id: str,
+        version: str,
+        content: bytes,
+        source: bytes | None,
+        uploaded_by: int,
+    ) -> StoredUpload:
+        """Make this version the server's current one; earlier versions are kept, inactive."""
+        now = utcnow()
+        async with self.engine.begin() as conn:
+            await conn.execute(
+                update(UploadedQuiz)
+                .where(UploadedQuiz.guild_id == guild_id, UploadedQuiz.quiz_id == quiz_id)
+                .values(active=False)
+            )
+            stmt = insert_for(conn.dialect)(UploadedQuiz).values(
+                guild_id=guild_id,
+                quiz_id=quiz_id,
+                version=version,
+                content=content.decode("utf-8"),
+                source_text=source.decode("utf-8") if source is not None else None,
+                uploaded_by=uploaded_by,
+                uploaded_at=now,
+                active=True,
+            )
+            # The same file uploaded again: that version becomes current again.
+            await conn.execute(
+                stmt.on_conflict_do_update(
+                    index_elements=["guild_id", "quiz_id", "version"],
+                    set_={"active": True, "uploaded_at": now, "uploaded_by": uploaded_by},
+                )
+            )
+        [stored] = [u for u in await self.uploads(guild_id) if u.quiz_id == quiz_id]
+        return stored
+
+    async def uploads(
+        self, guild_id: int | None = None, *, active_only: bool = True
+    ) -> list[StoredUpload]:
+        """Uploaded quizzes (of one server), current versions only unless asked."""
+        query = select(UploadedQuiz.__table__).order_by(
+            UploadedQuiz.guild_id, UploadedQuiz.quiz_id, UploadedQuiz.id
+        )
+        if guild_id is not None:
+            query = query.where(UploadedQuiz.guild_id == guild_id)
+        if active_only:
+            query = query.where(UploadedQuiz.active.is_(True))
+        async with self.engine.connect() as conn:
+            rows = (await conn.execute(query)).all()
+        return [
+            StoredUpload(
+                id=r.id,
+                guild_id=r.guild_id,
+                quiz_id=r.quiz_id,
+                version=r.version,
+                content=r.content.encode("utf-8"),
+                source=r.source_text.encode("utf-8") if r.source_text is not None else None,
+                uploaded_by=r.uploaded_by,
+                uploaded_at=as_utc(r.uploaded_at),
+                active=r.active,
+            )
+            for r in rows
+        ]
 
     # -- guild settings ------------------------------------------------------------------
 

@@ -198,3 +198,16 @@ class UploadedQuiz(Base):
         UniqueConstraint("guild_id", "quiz_id", "version", name="uq_uploaded_quizzes_version"),
         Index("ix_uploaded_active", "guild_id", "active"),
     )
+
+
+class QuizSnapshot(Base):
+    """A quiz exactly as a game was started with it, so that the game can be resumed
+    (after a restart, in any process) even when the file was edited since."""
+
+    __tablename__ = "quiz_snapshots"
+
+    quiz_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    version: Mapped[str] = mapped_column(String(64), primary_key=True)
+    content: Mapped[str] = mapped_column(Text)
+    source_text: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

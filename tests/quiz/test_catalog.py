@@ -55,7 +55,7 @@ def test_reload_reparses_only_what_changed(tmp_path: Path) -> None:
     assert catalog.get("quiz-2").quiz.title == "Edited"
 
 
-def test_broken_edit_reports_and_drops_then_recovers(tmp_path: Path) -> None:
+def test_a_broken_edit_keeps_the_last_good_version_serving(tmp_path: Path) -> None:
     path = tmp_path / "q.yaml"
     _write(path, BASE)
     catalog = Catalog(tmp_path)
@@ -64,11 +64,15 @@ def test_broken_edit_reports_and_drops_then_recovers(tmp_path: Path) -> None:
     _write(path, BASE.replace("prompt:", "promt:"))
     _bump(path)
     report = catalog.reload()
-    assert report.removed == ["demo-quiz"] and report.diagnostics
-    _write(path, BASE)
+    assert report.removed == [] and report.kept == [("demo-quiz", str(path))]
+    assert any("promt" in d.message for d in report.diagnostics)
+    assert catalog.get("demo-quiz").version == version  # still served
+    assert catalog.errors  # and still reported
+    _write(path, BASE.replace("title: Demo\n", "title: Fixed\n"))
     _bump(path)
     catalog.reload()
-    assert catalog.get("demo-quiz").version == version
+    assert catalog.get("demo-quiz").quiz.title == "Fixed" and catalog.errors == []
+    assert catalog.version("demo-quiz", version).quiz.title == "Demo"  # the old version, for games
 
 
 def test_source_file_change_revalidates_the_quiz(tmp_path: Path) -> None:
@@ -84,7 +88,7 @@ def test_source_file_change_revalidates_the_quiz(tmp_path: Path) -> None:
     _write(source, "Nobody said anything.\n")
     _bump(source)
     report = catalog.reload()
-    assert report.reparsed == 1 and catalog.get("demo-quiz") is None
+    assert report.reparsed == 1 and report.kept == [("demo-quiz", str(tmp_path / "q.yaml"))]
     assert any("quote not found" in d.message for d in catalog.errors)
 
 
