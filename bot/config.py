@@ -23,6 +23,8 @@ class Settings(BaseSettings):
     shard_count: int | None = Field(default=None, ge=1)
     shard_ids: Annotated[list[int] | None, NoDecode] = None
     log_level: str = "INFO"
+    # Reload quiz files as soon as they change on disk (off: only /quiz reload).
+    watch_quizzes: bool = True
 
     @field_validator("shard_ids", mode="before")
     @classmethod

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -12,6 +14,12 @@ from discord.ext import commands
 from bot.exts import rendering
 from bot.exts.quiz._components import MODAL_ID, answer_view, modal_for, next_view, typed_answer
 from bot.exts.quiz._live import LiveRounds
+from bot.exts.quiz._teacher_tools import (
+    diagnostics_reply,
+    read_attachment,
+    upload_reply,
+    watch_quiz_files,
+)
 from bot.exts.quiz._teachers import can_manage_server, is_teacher
 from bot.games import Game
 from bot.quiz.checking import Picked, Typed
@@ -46,8 +54,21 @@ class QuizCog(commands.Cog, name="Quiz"):
     def __init__(self, bot: QuizBot) -> None:
         self.bot = bot
         self.live = LiveRounds(bot, bot.games)
+        self._stop_watching = asyncio.Event()
+        self._watcher: asyncio.Task[None] | None = None
+
+    async def cog_load(self) -> None:
+        if self.bot.settings.watch_quizzes:
+            self._watcher = asyncio.create_task(
+                watch_quiz_files(self.bot.library, self.bot.catalog.root, self._stop_watching),
+                name="quiz-file-watcher",
+            )
 
     async def cog_unload(self) -> None:
+        self._stop_watching.set()
+        if self._watcher is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.wait_for(self._watcher, 5)
         await self.live.close()
 
     # -- commands ----------------------------------------------------------------------------
@@ -188,6 +209,74 @@ class QuizCog(commands.Cog, name="Quiz"):
         await self.bot.repo.set_teacher_role(interaction.guild_id or 0, role.id)
         await interaction.response.send_message(
             embed=rendering.notice(f"Members with {role.mention} now count as teachers."),
+            ephemeral=True,
+        )
+
+    @quiz.command(name="upload", description="Add or replace a quiz for this server (teachers)")
+    @app_commands.describe(
+        file="The quiz file (.yaml), at most 256 KiB",
+        source="The source text, when the quiz names it in `source.file` (else use `source.text`)",
+    )
+    async def upload(
+        self,
+        interaction: discord.Interaction[Any],
+        file: discord.Attachment,
+        source: discord.Attachment | None = None,
+    ) -> None:
+        if interaction.guild_id is None:
+            await self._tell(
+                interaction, "Quizzes are uploaded to a server; use this command in one."
+            )
+            return
+        if not await is_teacher(interaction, self.bot.repo):
+            await self._tell(interaction, "Only teachers can upload quizzes.")
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        data = await read_attachment(file, "quiz file")
+        source_data = await read_attachment(source, "source") if source is not None else None
+        for problem in (data, source_data):
+            if isinstance(problem, str):
+                await interaction.followup.send(
+                    embed=rendering.notice(f"❌ {problem}", error=True), ephemeral=True
+                )
+                return
+        assert isinstance(data, bytes)
+        result = await self.bot.library.upload(
+            interaction.guild_id,
+            file.filename,
+            data,
+            uploaded_by=interaction.user.id,
+            source=(source.filename, source_data)
+            if source is not None and isinstance(source_data, bytes)
+            else None,
+        )
+        await interaction.followup.send(**upload_reply(result, file.filename), ephemeral=True)
+
+    @quiz.command(
+        name="reload", description="Re-read the quiz files and report every problem (teachers)"
+    )
+    async def reload(self, interaction: discord.Interaction[Any]) -> None:
+        if not await is_teacher(interaction, self.bot.repo):
+            await self._tell(interaction, "Only teachers can reload the quizzes.")
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        report, problems = await self.bot.library.reload()
+        diagnostics = [*self.bot.catalog.diagnostics, *problems]
+        served = len(self.bot.library.available(interaction.guild_id))
+        changed = f"{len(report.loaded)} quiz(zes) changed" if report.loaded else "nothing changed"
+        title = f"Reloaded: {changed}; {served} quiz(zes) available here."
+        if report.kept:
+            title += (
+                " Broken edits keep their last good version: "
+                + ", ".join(f"`{q}`" for q, _ in report.kept)
+                + "."
+            )
+        if diagnostics:
+            title += f" {sum(d.severity == 'error' for d in diagnostics)} error(s) in the files:"
+        await interaction.followup.send(
+            **diagnostics_reply(
+                title, diagnostics, error=any(d.severity == "error" for d in diagnostics)
+            ),
             ephemeral=True,
         )
 

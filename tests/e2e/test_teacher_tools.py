@@ -1,0 +1,226 @@
+"""Uploads and reloads through the emulator, as teachers (and students) would try them."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+
+from bot.library import MAX_UPLOADS_PER_SERVER
+from tests.e2e.conftest import Classroom, right_response
+from tests.fakediscord import Upload
+from tests.quiz.conftest import BASE
+
+SOURCE_FILE_QUIZ = (
+    BASE[: BASE.index("  text: |")]
+    + "  file: sources/demo.txt\n"
+    + BASE[BASE.index("questions:") :]
+)
+DEMO_SOURCE = (
+    b"The ICC prosecutor said Israel has agreed to engage with her office.\n\n"
+    b"Health officials said more than 2,100 Palestinians died.\n"
+)
+
+
+async def test_upload_a_good_quiz_and_play_it(classroom: Classroom) -> None:
+    await classroom.start_bot()
+    fake, teacher = classroom.fake, classroom.teacher
+    rec = await fake.slash(
+        teacher, classroom.channel, "quiz upload", file=Upload("demo.yaml", BASE.encode())
+    )
+    assert rec.response.ephemeral and rec.acked_after < 3
+    reply = await rec.wait_for_original(lambda m: not m.loading)
+    assert "✅ Added: **Demo** (`demo-quiz`" in reply.text() and "1 questions" in reply.text()
+    listed = await fake.slash(classroom.students[0], classroom.channel, "quiz list")
+    assert "`demo-quiz`" in listed.message.text() and "`icc-gaza-2014`" in listed.message.text()
+    start = await fake.slash(
+        classroom.students[0], classroom.channel, "quiz start", quiz="demo-quiz"
+    )
+    assert "Question 1 of 1" in start.message.text()
+
+    # With the source as a second attachment, when the quiz names a source file.
+    rec = await fake.slash(
+        teacher,
+        classroom.channel,
+        "quiz upload",
+        file=Upload("demo2.yaml", SOURCE_FILE_QUIZ.replace("demo-quiz", "demo-two").encode()),
+        source=Upload("demo.txt", DEMO_SOURCE),
+    )
+    assert "✅ Added" in (await rec.wait_for_original(lambda m: not m.loading)).text()
+
+
+async def test_broken_and_oversized_uploads_are_refused_with_the_reasons(
+    classroom: Classroom,
+) -> None:
+    await classroom.start_bot()
+    fake, teacher = classroom.fake, classroom.teacher
+    broken = BASE.replace("prompt: Who", "promt: Who")
+    rec = await fake.slash(
+        teacher, classroom.channel, "quiz upload", file=Upload("broken.yaml", broken.encode())
+    )
+    text = (await rec.wait_for_original(lambda m: not m.loading)).text()
+    assert "❌ `broken.yaml` was not added" in text
+    assert (
+        "broken.yaml:11:5: error: questions[0]: unknown key `promt`; did you mean `prompt`?" in text
+    )
+    big = BASE.encode() + b"#" * (256 * 1024)
+    rec = await fake.slash(teacher, classroom.channel, "quiz upload", file=Upload("big.yaml", big))
+    assert "at most 256 KiB" in (await rec.wait_for_original(lambda m: not m.loading)).text()
+    taken = BASE.replace("id: demo-quiz", "id: icc-gaza-2014")
+    rec = await fake.slash(
+        teacher, classroom.channel, "quiz upload", file=Upload("mine.yaml", taken.encode())
+    )
+    assert (
+        "is the id of a quiz every server has"
+        in (await rec.wait_for_original(lambda m: not m.loading)).text()
+    )
+    needs_source = SOURCE_FILE_QUIZ
+    rec = await fake.slash(
+        teacher, classroom.channel, "quiz upload", file=Upload("s.yaml", needs_source.encode())
+    )
+    assert (
+        "attach it as the `source`" in (await rec.wait_for_original(lambda m: not m.loading)).text()
+    )
+    assert await classroom.bot.repo.uploads(classroom.guild.id) == []
+
+
+async def test_a_student_cannot_upload(classroom: Classroom) -> None:
+    await classroom.start_bot()
+    rec = await classroom.fake.slash(
+        classroom.students[0],
+        classroom.channel,
+        "quiz upload",
+        file=Upload("demo.yaml", BASE.encode()),
+    )
+    assert rec.response.ephemeral and "Only teachers can upload" in rec.message.text()
+    assert await classroom.bot.repo.uploads() == []
+
+
+async def upload(room: Classroom, member, channel, filename: str, text: str) -> str:
+    """Upload as a teacher would, and wait for the bot's verdict."""
+    rec = await room.fake.slash(
+        member, channel, "quiz upload", file=Upload(filename, text.encode())
+    )
+    return (await rec.wait_for_original(lambda m: not m.loading)).text()
+
+
+async def test_uploads_belong_to_their_server(classroom: Classroom) -> None:
+    await classroom.start_bot()
+    fake = classroom.fake
+    other = fake.add_guild("Hillside School")
+    other_channel = other.add_channel("year-9")
+    other_teacher = other.add_member("Mr Mensah", manage_guild=True)
+    assert "✅ Added" in await upload(
+        classroom, classroom.teacher, classroom.channel, "demo.yaml", BASE
+    )
+
+    # The other server neither sees nor plays it...
+    listed = await fake.slash(other_teacher, other_channel, "quiz list")
+    assert "demo-quiz" not in listed.message.text()
+    refused = await fake.slash(other_teacher, other_channel, "quiz start", quiz="demo-quiz")
+    assert "There is no quiz `demo-quiz` here" in refused.message.text()
+    choices = await fake.autocomplete(
+        other_teacher, other_channel, "quiz start", focused="quiz", value="demo"
+    )
+    assert "demo-quiz" not in [c["value"] for c in choices]
+    # ...and its own quiz with the same id replaces nothing of the first server's.
+    theirs = BASE.replace("title: Demo\n", "title: Hillside demo\n")
+    assert "✅ Added" in await upload(classroom, other_teacher, other_channel, "demo.yaml", theirs)
+    mine = await fake.slash(classroom.students[0], classroom.channel, "quiz list")
+    assert "**Demo** (`demo-quiz`)" in mine.message.text() and "Hillside" not in mine.message.text()
+    theirs_listed = await fake.slash(other_teacher, other_channel, "quiz list")
+    assert "**Hillside demo** (`demo-quiz`)" in theirs_listed.message.text()
+
+
+async def test_reupload_keeps_running_games_on_their_version(classroom: Classroom) -> None:
+    bot = await classroom.start_bot()
+    fake, teacher, student = classroom.fake, classroom.teacher, classroom.students[0]
+    assert "✅ Added" in await upload(classroom, teacher, classroom.channel, "demo.yaml", BASE)
+    start = await fake.slash(student, classroom.channel, "quiz start", quiz="demo-quiz")
+    game = await classroom.game_of(start.message)
+    first_version = game.loaded.version
+    edited = BASE.replace("Who said it?", "Who said it, according to the text?")
+    assert "Replaced with a new version" in await upload(
+        classroom, teacher, classroom.channel, "demo.yaml", edited
+    )
+    assert bot.library.get(classroom.guild.id, "demo-quiz").version != first_version
+    _, value = right_response(game)
+    await fake.click(student, start.message, value)  # the game keeps the question it showed
+    done = await start.message.wait_until(lambda m: m.embeds and "Correct" in m.embeds[0]["title"])
+    assert game.loaded.version == first_version and "Correct" in done.text()
+    versions = await bot.repo.uploads(classroom.guild.id, active_only=False)
+    assert [(u.version == first_version, u.active) for u in versions] == [
+        (True, False),
+        (False, True),
+    ]
+
+
+async def test_reload_and_watching_the_quiz_directory(classroom: Classroom, tmp_path: Path) -> None:
+    import shutil
+
+    quizzes = tmp_path / "quizzes"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "quizzes", quizzes)
+    classroom.settings.quiz_dir = quizzes
+    bot = await classroom.start_bot()
+    fake, teacher, student = classroom.fake, classroom.teacher, classroom.students[0]
+    start = await fake.slash(
+        student, classroom.channel, "quiz start", quiz="icc-gaza-2014", count=2
+    )
+    game = await classroom.game_of(start.message)
+    running_version = game.loaded.version
+
+    # A teacher breaks the file: the last good version keeps serving, and the reload says why.
+    path = quizzes / "icc-gaza-2014.yaml"
+    good = path.read_text(encoding="utf-8")
+    path.write_text(good.replace("prompt:", "promt:", 1), encoding="utf-8")
+    refused = await fake.slash(student, classroom.channel, "quiz reload")
+    assert "Only teachers can reload" in refused.message.text()
+    rec = await fake.slash(teacher, classroom.channel, "quiz reload")
+    text = (await rec.wait_for_original(lambda m: not m.loading)).text()
+    assert "Broken edits keep their last good version: `icc-gaza-2014`" in text
+    assert "unknown key `promt`; did you mean `prompt`?" in text
+    assert bot.library.get(classroom.guild.id, "icc-gaza-2014").version == running_version
+
+    # A good edit is picked up by the watcher on its own; the running game keeps its version.
+    path.write_text(
+        good.replace("title: Israel, the ICC", "title: Israel and the ICC", 1), encoding="utf-8"
+    )
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+    for _ in range(100):
+        served = bot.library.get(classroom.guild.id, "icc-gaza-2014")
+        if served.version != running_version:
+            break
+        await asyncio.sleep(0.05)
+    assert served.quiz.title.startswith("Israel and the ICC")
+    assert game.loaded.version == running_version
+    kind, value = right_response(game)
+    if kind == "click":
+        await fake.click(student, start.message, value)
+        await start.message.wait_until(lambda m: m.embeds and "Correct" in m.embeds[0]["title"])
+
+
+async def test_the_upload_limit(classroom: Classroom) -> None:
+    bot = await classroom.start_bot()
+    for i in range(MAX_UPLOADS_PER_SERVER):
+        result = await bot.library.upload(
+            classroom.guild.id,
+            f"q{i}.yaml",
+            BASE.replace("demo-quiz", f"quiz-{i}").encode(),
+            uploaded_by=1,
+        )
+        assert result.ok
+    rec = await classroom.fake.slash(
+        classroom.teacher,
+        classroom.channel,
+        "quiz upload",
+        file=Upload("one-more.yaml", BASE.encode()),
+    )
+    assert "the most it may keep" in (await rec.wait_for_original(lambda m: not m.loading)).text()
+    again = await bot.library.upload(
+        classroom.guild.id,
+        "q0.yaml",
+        BASE.replace("demo-quiz", "quiz-0").replace("Demo\n", "Again\n").encode(),
+        uploaded_by=1,
+    )
+    assert again.ok and again.replaced  # replacing one of them is fine
