@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 
 from bot.quiz.catalog import Catalog
-from bot.storage.migrate import head_revision
 from bot.quiz.checking import choice_order
 from bot.quiz.models import ChoiceQuestion, NumberQuestion, ShortAnswerQuestion, TrueFalseQuestion
 from bot.quiz.presentation import letter
 from bot.quiz.session import Mode, plan_session
+from bot.storage.migrate import head_revision
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = 20141
