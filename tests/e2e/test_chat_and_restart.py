@@ -161,3 +161,36 @@ async def answer_in_place(room: Classroom, student, message, game) -> None:
     else:
         opener = await room.fake.click(student, message, f"quiz:t:{game.id}:{game.session.index}")
         await room.fake.submit_modal(student, opener, {"answer": value})
+
+
+async def test_a_game_resumes_on_its_own_version_after_the_file_changed(
+    classroom: Classroom, tmp_path
+) -> None:
+    """The file is edited while the bot is down: the game still plays what it showed."""
+    import shutil
+    from pathlib import Path
+
+    quizzes = tmp_path / "quizzes"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "quizzes", quizzes)
+    classroom.settings.quiz_dir = quizzes
+    classroom.settings.watch_quizzes = False
+    await classroom.start_bot()
+    fake, student = classroom.fake, classroom.students[6]
+    start = await fake.slash(
+        student, classroom.channel, "quiz start", quiz="icc-gaza-2014", count=3
+    )
+    game = await classroom.game_of(start.message)
+    version, question_id = game.loaded.version, game.session.question.id
+    await classroom.stop_bot()
+
+    path = quizzes / "icc-gaza-2014.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("title: Israel, the ICC", "title: Edited", 1),
+        encoding="utf-8",
+    )
+    bot = await classroom.start_bot()
+    assert bot.library.get(classroom.guild.id, "icc-gaza-2014").version != version
+    resumed = await classroom.game_of(start.message)
+    assert resumed.loaded.version == version and resumed.session.question.id == question_id
+    await answer_in_place(classroom, student, start.message, resumed)
+    await start.message.wait_until(lambda m: m.embeds and "Correct" in m.embeds[0]["title"])
