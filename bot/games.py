@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
@@ -91,6 +91,7 @@ class GameService:
         time_limit: int | None = None,
         seed: int | None = None,
         interface: str = "discord",
+        question_ids: Sequence[str] | None = None,
     ) -> Game:
         plan = plan_session(
             loaded.quiz,
@@ -101,6 +102,7 @@ class GameService:
             owner_id=owner_id,
             count=count,
             time_limit=time_limit,
+            question_ids=question_ids,
         )
         session = QuizSession(plan, loaded.quiz, self.clock)
         session.start()
@@ -201,13 +203,14 @@ class GameService:
         response: Response,
         *,
         question_id: str | None = None,
-        scored: bool = True,
     ) -> Outcome:
         """Check and store one answer. Raises the engine's errors (AlreadyAnswered,
-        TimeUp, ...) and AnswerNotStored when the database cannot take it."""
+        TimeUp, ...) and AnswerNotStored when the database cannot take it.
+
+        Review answers are kept, but count for no leaderboard."""
         session = game.session
         outcome = session.answer(user_id, response, question_id=question_id)
-        record = _record(game, outcome, display_name, scored)
+        record = _record(game, outcome, display_name, scored=session.mode != Mode.REVIEW)
         try:
             written = await self.repo.record_answer(record)
         except Exception:

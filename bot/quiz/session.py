@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
@@ -52,6 +52,8 @@ class SystemClock:
 class Mode(StrEnum):
     SOLO = "solo"
     LIVE = "live"
+    # Spaced review: played like solo, but its answers move review boxes, not scores.
+    REVIEW = "review"
 
 
 class Phase(StrEnum):
@@ -84,8 +86,12 @@ def plan_session(
     owner_id: int,
     count: int | None = None,
     time_limit: int | None = None,
+    question_ids: Sequence[str] | None = None,
 ) -> SessionPlan:
-    """Pick and order the questions of a game; InvalidOption for a bad count or time limit."""
+    """Pick and order the questions of a game; InvalidOption for a bad count or time limit.
+
+    `question_ids` asks for these questions in this order (a review of the ones due).
+    """
     settings = quiz.settings
     if count is not None and count < 1:
         raise InvalidOption("the number of questions must be at least 1")
@@ -94,9 +100,16 @@ def plan_session(
             f"the time limit must be between {MIN_TIME_LIMIT} and {MAX_TIME_LIMIT} seconds"
         )
     ids = [q.id for q in quiz.questions]
-    if settings.shuffle_questions:
+    if question_ids is not None:
+        known = set(ids)
+        ids = [q for q in dict.fromkeys(question_ids) if q in known]
+        if not ids:
+            raise InvalidOption("none of those questions is in the quiz any more")
+    elif settings.shuffle_questions:
         random.Random(seed).shuffle(ids)  # an int seed: the same order in every process
-    wanted = count or settings.questions_per_game or len(ids)
+    wanted = (
+        count or (None if question_ids is not None else settings.questions_per_game) or len(ids)
+    )
     return SessionPlan(
         session_id=session_id,
         quiz_id=quiz.id,

@@ -162,3 +162,13 @@ class StoredUpload:
     uploaded_by: int
     uploaded_at: datetime
     active: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewEntry:
+    """A question waiting in a student's review queue."""
+
+    quiz_id: str
+    question_id: str
+    box: int
+    due_at: datetime

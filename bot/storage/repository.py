@@ -22,6 +22,7 @@ from bot.storage.records import (
     LeaderboardPage,
     Period,
     RankedEntry,
+    ReviewEntry,
     StoredSession,
     StoredUpload,
     UserTotals,
@@ -36,6 +37,7 @@ from bot.storage.tables import (
     GuildSettings,
     Member,
     QuizSnapshot,
+    ReviewItem,
     Score,
     UploadedQuiz,
     UserStreak,
@@ -300,6 +302,20 @@ class Repository:
             questions=questions,
             best_session_points={q: int(t) for q, t in best},
         )
+
+    # -- spaced review --------------------------------------------------------------------
+
+    async def review_queue(self, guild_id: int, user_id: int) -> list[ReviewEntry]:
+        """A student's review items in this server, the most overdue first."""
+        async with self.engine.connect() as conn:
+            rows = await conn.execute(
+                select(
+                    ReviewItem.quiz_id, ReviewItem.question_id, ReviewItem.box, ReviewItem.due_at
+                )
+                .where(ReviewItem.guild_id == guild_id, ReviewItem.user_id == user_id)
+                .order_by(ReviewItem.due_at, ReviewItem.quiz_id, ReviewItem.question_id)
+            )
+            return [ReviewEntry(q, qid, box, as_utc(due)) for q, qid, box, due in rows]
 
     # -- quiz versions -------------------------------------------------------------------
 

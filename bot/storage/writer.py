@@ -28,10 +28,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Table, select, tuple_
+from sqlalchemy import Table, delete, select, tuple_
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from bot.quiz.review import ReviewState, after_review, after_wrong_answer
 from bot.storage.dialect import insert_for, unnest_insert_sql, upsert_sql
 from bot.storage.records import (
     ALL_QUIZZES,
@@ -41,7 +42,7 @@ from bot.storage.records import (
     as_utc,
     period_key,
 )
-from bot.storage.tables import Answer, Member, Score, UserStreak
+from bot.storage.tables import Answer, Member, ReviewItem, Score, UserStreak
 
 log = logging.getLogger(__name__)
 
@@ -342,6 +343,8 @@ async def tally(conn: AsyncConnection, limit: int = TALLY_BATCH) -> int:
                 Answer.correct,
                 Answer.scored,
                 Answer.answered_at,
+                Answer.question_id,
+                Answer.mode,
             )
             .where(Answer.tallied.is_(False))
             .order_by(Answer.id)
@@ -353,9 +356,13 @@ async def tally(conn: AsyncConnection, limit: int = TALLY_BATCH) -> int:
     totals: dict[tuple[int, str, str, int], list[int]] = defaultdict(lambda: [0, 0, 0])
     names: dict[tuple[int, int], tuple[str, datetime]] = {}
     scored = []
-    for _id, guild_id, user_id, name, quiz_id, points, correct, is_scored, when in rows:
+    reviewed: list[tuple[tuple[int, int, str, str], bool, bool, datetime]] = []
+    for _id, guild_id, user_id, name, quiz_id, points, correct, is_scored, when, qid, mode in rows:
         answered_at = as_utc(when)
         names[(guild_id, user_id)] = (name, answered_at)
+        review = mode == "review"
+        if review or not correct:
+            reviewed.append(((guild_id, user_id, quiz_id, qid), bool(correct), review, answered_at))
         if not is_scored:
             continue
         scored.append((guild_id, user_id, bool(correct)))
@@ -376,6 +383,7 @@ async def tally(conn: AsyncConnection, limit: int = TALLY_BATCH) -> int:
             add=["points", "answered", "correct"],
         )
     await _update_streaks(conn, scored)
+    await _schedule_reviews(conn, reviewed)
     await bulk_upsert(
         conn,
         Member.__table__,
@@ -394,6 +402,62 @@ async def tally(conn: AsyncConnection, limit: int = TALLY_BATCH) -> int:
             "UPDATE answers SET tallied = 1 WHERE id = ?", [(i,) for i in ids]
         )
     return len(rows)
+
+
+async def _schedule_reviews(
+    conn: AsyncConnection, answers: list[tuple[tuple[int, int, str, str], bool, bool, datetime]]
+) -> None:
+    """Move review items, in arrival order: a wrong answer anywhere puts the question in
+    box 1; a review answer moves it along the boxes (or retires it when learned)."""
+    if not answers:
+        return
+    keys = sorted({key for key, *_ in answers})
+    states: dict[tuple[int, int, str, str], ReviewState | None] = {}
+    for start in range(0, len(keys), 200):
+        rows = await conn.execute(
+            select(
+                ReviewItem.guild_id,
+                ReviewItem.user_id,
+                ReviewItem.quiz_id,
+                ReviewItem.question_id,
+                ReviewItem.box,
+                ReviewItem.due_at,
+            ).where(
+                tuple_(
+                    ReviewItem.guild_id,
+                    ReviewItem.user_id,
+                    ReviewItem.quiz_id,
+                    ReviewItem.question_id,
+                ).in_(keys[start : start + 200])
+            )
+        )
+        for g, u, q, qid, box, due in rows:
+            states[(g, u, q, qid)] = ReviewState(box, as_utc(due))
+    touched: dict[tuple[int, int, str, str], datetime] = {}
+    for key, correct, review, at in answers:
+        states[key] = (
+            after_review(states.get(key), correct, at) if review else after_wrong_answer(at)
+        )
+        touched[key] = at
+    keep = [(k, v, touched[k]) for k, v in sorted(states.items()) if k in touched and v is not None]
+    await bulk_upsert(
+        conn,
+        ReviewItem.__table__,
+        ["guild_id", "user_id", "quiz_id", "question_id", "box", "due_at", "updated_at"],
+        [(*k, v.box, _bind_time(conn, v.due_at), _bind_time(conn, at)) for k, v, at in keep],
+        conflict=["guild_id", "user_id", "quiz_id", "question_id"],
+        replace=["box", "due_at", "updated_at"],
+    )
+    learned = [k for k, v in states.items() if k in touched and v is None]
+    for k in learned:
+        await conn.execute(
+            delete(ReviewItem).where(
+                ReviewItem.guild_id == k[0],
+                ReviewItem.user_id == k[1],
+                ReviewItem.quiz_id == k[2],
+                ReviewItem.question_id == k[3],
+            )
+        )
 
 
 async def _update_streaks(conn: AsyncConnection, answers: list[tuple[int, int, bool]]) -> None:
