@@ -13,7 +13,14 @@ async def test_login_and_command_sync(classroom: Classroom) -> None:
     assert bot.user is not None and bot.user.id == classroom.fake.bot_user.id
     assert {"quiz", "leaderboard", "stats"} <= set(classroom.fake.commands.names(None))
     [quiz] = [c for c in classroom.fake.commands.global_commands if c["name"] == "quiz"]
-    assert {o["name"] for o in quiz["options"]} == {"list", "start", "stop", "teacher-role", "upload", "reload"}
+    assert {o["name"] for o in quiz["options"]} == {
+        "list",
+        "start",
+        "stop",
+        "teacher-role",
+        "upload",
+        "reload",
+    }
     [session] = classroom.fake.sessions
     assert session.intents & (1 << 1 | 1 << 8 | 1 << 15) == 0  # no members, presences, content
 

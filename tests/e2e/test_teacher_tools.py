@@ -224,3 +224,104 @@ async def test_the_upload_limit(classroom: Classroom) -> None:
         uploaded_by=1,
     )
     assert again.ok and again.replaced  # replacing one of them is fine
+
+
+async def seed_class_answers(room: Classroom) -> int:
+    """Five students answer the first three questions of the ICC quiz, some right, some wrong."""
+    from datetime import UTC, datetime
+
+    from bot.storage.records import AnswerRecord, StoredSession
+
+    repo, quiz = room.bot.repo, room.bot.library.get(room.guild.id, "icc-gaza-2014")
+    questions = quiz.quiz.questions[:3]
+    when = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+    await repo.save_session(
+        StoredSession(
+            "e" * 32,
+            room.guild.id,
+            room.channel.id,
+            None,
+            quiz.id,
+            quiz.version,
+            "live",
+            1,
+            room.teacher.user.id,
+            tuple(q.id for q in questions),
+            30,
+            "finished",
+            2,
+            None,
+            None,
+            when,
+        )
+    )
+    count = 0
+    for s, student in enumerate(room.students[:5]):
+        for q_index, q in enumerate(questions):
+            right = (s + q_index) % 3 != 0
+            await repo.record_answer(
+                AnswerRecord(
+                    "e" * 32,
+                    room.guild.id,
+                    student.user.id,
+                    student.user.global_name,
+                    quiz.id,
+                    quiz.version,
+                    q.id,
+                    q_index,
+                    "live",
+                    "=SUM(A1)" if not right else "B",
+                    (1,) if not right else (0,),
+                    right,
+                    10 if right else 0,
+                    0,
+                    1500 + 100 * s,
+                    when,
+                )
+            )
+            count += 1
+    await repo.settle()
+    return count
+
+
+async def test_report_and_export_for_teachers_only(classroom: Classroom) -> None:
+    import csv
+    import io
+
+    await classroom.start_bot()
+    fake = classroom.fake
+    answered = await seed_class_answers(classroom)
+
+    refused = await fake.slash(
+        classroom.students[0], classroom.channel, "quiz report", quiz="icc-gaza-2014"
+    )
+    assert "Only teachers can see reports" in refused.message.text()
+    refused = await fake.slash(classroom.students[0], classroom.channel, "quiz export")
+    assert "Only teachers can export" in refused.message.text()
+
+    rec = await fake.slash(
+        classroom.teacher, classroom.channel, "quiz report", quiz="icc-gaza-2014"
+    )
+    assert rec.acked_after < 3
+    report = await rec.wait_for_original(lambda m: not m.loading)
+    text = report.text()
+    assert "Report: Israel, the ICC and the 2014 Gaza war" in text
+    assert "5 students" in text
+    [chart] = report.attachments
+    assert chart.filename == "report.png" and chart.data.startswith(b"\x89PNG")
+    width, height = chart.image_size()
+    assert width > 400 and height > 200
+
+    rec = await fake.slash(classroom.teacher, classroom.channel, "quiz export")
+    export = await rec.wait_for_original(lambda m: not m.loading)
+    files = {a.filename.rsplit("-", 1)[-1]: a for a in export.attachments}
+    answers_file = next(a for a in export.attachments if not a.filename.endswith("-students.csv"))
+    students_file = next(a for a in export.attachments if a.filename.endswith("-students.csv"))
+    assert files and answers_file.data.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM
+    rows = list(csv.DictReader(io.StringIO(answers_file.data.decode("utf-8-sig"))))
+    assert len(rows) == answered
+    assert {r["display_name"] for r in rows} == {s.user.global_name for s in classroom.students[:5]}
+    assert all(not r["answer"].startswith("=") for r in rows)  # injection escaped
+    assert any(r["answer"] == "'=SUM(A1)" for r in rows)
+    summary = list(csv.DictReader(io.StringIO(students_file.data.decode("utf-8-sig"))))
+    assert len(summary) == 5

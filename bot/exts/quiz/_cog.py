@@ -14,6 +14,7 @@ from discord.ext import commands
 from bot.exts import rendering
 from bot.exts.quiz._components import MODAL_ID, answer_view, modal_for, next_view, typed_answer
 from bot.exts.quiz._live import LiveRounds
+from bot.exts.quiz._reports import export_files, report_message
 from bot.exts.quiz._teacher_tools import (
     diagnostics_reply,
     read_attachment,
@@ -277,6 +278,61 @@ class QuizCog(commands.Cog, name="Quiz"):
             **diagnostics_reply(
                 title, diagnostics, error=any(d.severity == "error" for d in diagnostics)
             ),
+            ephemeral=True,
+        )
+
+    @quiz.command(
+        name="report", description="Item analysis of a quiz in this server, with a chart (teachers)"
+    )
+    @app_commands.describe(quiz="The quiz to analyse")
+    async def report(self, interaction: discord.Interaction[Any], quiz: str) -> None:
+        if interaction.guild_id is None or not await is_teacher(interaction, self.bot.repo):
+            await self._tell(interaction, "Only teachers can see reports.")
+            return
+        loaded = self.bot.library.get(interaction.guild_id, quiz)
+        if loaded is None:
+            await self._tell(
+                interaction, f"There is no quiz `{quiz}` here. `/quiz list` shows them."
+            )
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        answers = await self.bot.repo.answers_of(interaction.guild_id, loaded.id)
+        if not any(a.scored for a in answers):
+            await interaction.followup.send(
+                embed=rendering.notice(
+                    f"Nobody in this server has answered **{loaded.quiz.title}** yet."
+                ),
+                ephemeral=True,
+            )
+            return
+        embed, chart = await report_message(
+            answers, loaded, where=getattr(interaction.guild, "name", "")
+        )
+        await interaction.followup.send(embed=embed, file=chart, ephemeral=True)
+
+    @report.autocomplete("quiz")
+    async def _report_autocomplete(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await self._quiz_autocomplete(interaction, current)
+
+    @quiz.command(
+        name="export", description="This server's answers and scores as CSV files (teachers)"
+    )
+    async def export(self, interaction: discord.Interaction[Any]) -> None:
+        if interaction.guild_id is None or not await is_teacher(interaction, self.bot.repo):
+            await self._tell(interaction, "Only teachers can export the scores.")
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        answers = await self.bot.repo.answers_of(interaction.guild_id)
+        files = export_files(answers, interaction.guild_id)
+        students = len({a.user_id for a in answers})
+        await interaction.followup.send(
+            embed=rendering.notice(
+                f"{len(answers)} answer(s) by {students} student(s). The files open in any spreadsheet "
+                "(UTF-8; dates in ISO format, UTC)."
+            ),
+            files=files,
             ephemeral=True,
         )
 

@@ -1,0 +1,157 @@
+"""The facility chart: one horizontal bar per question, split by how students answered.
+
+matplotlib is imported inside `facility_chart` (the bot must not load it at start-up)
+and draws with the Agg canvas on its own Figure: no pyplot, no global state, so charts
+can be drawn from several threads.
+
+Long quizzes: at most `max_questions` bars (default 50) stay readable in a Discord
+preview. Past that the chart shows the questions to look at first (flagged, then the
+hardest; see analysis.attention_order), in quiz order, and its title says so.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING
+
+from bot.quiz.models import Quiz
+from bot.reports.analysis import ItemReport, QuizReport, attention_order
+from bot.reports.text import percent, shorten
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+MAX_CHART_QUESTIONS = 50
+LABEL_CHARS = 42
+KEY_COLOUR = "#2e9d4f"  # green
+TOP_DISTRACTOR_COLOUR = "#e8762c"  # orange: the most chosen wrong choice
+DISTRACTOR_COLOURS = ("#8c8c8c", "#b8b8b8", "#6e6e6e", "#d0d0d0")  # other wrong choices
+TYPED_WRONG_COLOUR = "#f2b27a"  # light orange: wrong typed answers, wrong sets, as one
+FLAG_COLOUR = "#c62828"
+DPI = 100
+
+
+def chart_items(report: QuizReport, max_questions: int = MAX_CHART_QUESTIONS) -> list[ItemReport]:
+    """The questions drawn: all of them, or the `max_questions` to look at first."""
+    if len(report.items) <= max_questions:
+        return list(report.items)
+    picked = attention_order(report.items)[:max_questions]
+    return sorted(picked, key=lambda i: i.number)
+
+
+def facility_chart(
+    report: QuizReport, quiz: Quiz, *, max_questions: int = MAX_CHART_QUESTIONS
+) -> bytes:
+    """A PNG: per question, the share of each answer; the key in green, % correct at the end."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Patch
+
+    items = chart_items(report, max_questions)
+    rows = max(1, len(items))
+    fig = Figure(figsize=(11, 1.9 + 0.36 * rows), dpi=DPI, layout="constrained")
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+
+    for row, item in enumerate(items):
+        _draw_bar(ax, row, item)
+
+    labels = [_label(item) for item in items]
+    ax.set_yticks(range(len(items)), labels, fontsize=8)
+    for tick, item in zip(ax.get_yticklabels(), items, strict=True):
+        if item.broken:
+            tick.set_color(FLAG_COLOUR)
+            tick.set_fontweight("bold")
+    ax.set_ylim(rows - 0.5, -0.5)  # Q1 on top
+    ax.set_xlim(0, 112)  # room after 100% for the facility
+    ax.set_xticks(range(0, 101, 20), [f"{x}%" for x in range(0, 101, 20)])
+    ax.set_xlabel("share of the answers (first attempts); at the end of each bar: % correct")
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.grid(axis="x", color="#e6e6e6", linewidth=0.6)
+    ax.set_axisbelow(True)
+
+    shown = (
+        ""
+        if len(items) == len(report.items)
+        else (f" (the {len(items)} of {len(report.items)} questions to look at first)")
+    )
+    fig.suptitle(shorten(f"{quiz.title}: % correct per question{shown}", 110), fontsize=12)
+    ax.set_title(_subtitle(report), fontsize=9, color="#555555")
+    fig.legend(
+        handles=[
+            Patch(color=KEY_COLOUR, label="right answer"),
+            Patch(color=TOP_DISTRACTOR_COLOUR, label="most chosen wrong choice"),
+            Patch(color=DISTRACTOR_COLOURS[0], label="other wrong choices"),
+            Patch(color=TYPED_WRONG_COLOUR, label="wrong (typed answers, select-all sets)"),
+            Patch(facecolor="white", edgecolor=FLAG_COLOUR, label="(!) red label: looks broken"),
+        ],
+        loc="outside lower center",
+        ncols=3,
+        fontsize=8,
+        frameon=False,
+    )
+    buffer = io.BytesIO()
+    # No "Software" stamp: the same report gives the same bytes whatever the version.
+    fig.savefig(buffer, format="png", metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def _label(item: ItemReport) -> str:
+    mark = "(!) " if item.broken else ""
+    return f"{mark}Q{item.number}  {shorten(item.prompt, LABEL_CHARS)}"
+
+
+def _subtitle(report: QuizReport) -> str:
+    parts = [f"{report.students} students", f"{report.answers} answers"]
+    if report.mean_score is not None:
+        parts.append(f"mean score {percent(report.mean_score)}")
+    if report.reliability.kr20 is not None:
+        parts.append(f"KR-20 {report.reliability.kr20:.2f}")
+    if report.flagged:
+        parts.append(f"{len(report.flagged)} flagged as broken")
+    return " · ".join(parts)
+
+
+def _draw_bar(ax: Axes, row: int, item: ItemReport) -> None:
+    if not item.answered:
+        ax.text(1, row, "no answers yet", va="center", fontsize=8, color="#888888")
+        return
+    right = [s for s in item.distribution if s.correct]
+    wrong = sorted((s for s in item.distribution if not s.correct), key=lambda s: -s.count)
+    left = 0.0
+    grey = 0
+    for rank, segment in enumerate(right + wrong):
+        if not segment.count:
+            continue
+        width = 100 * segment.count / item.answered
+        if segment.correct:
+            colour = KEY_COLOUR
+        elif segment.label == "wrong":  # typed answers and select-all sets: one segment
+            colour = TYPED_WRONG_COLOUR
+        elif rank == len(right):  # the most chosen wrong choice
+            colour = TOP_DISTRACTOR_COLOUR
+        else:
+            colour = DISTRACTOR_COLOURS[grey % len(DISTRACTOR_COLOURS)]
+            grey += 1
+        ax.barh(row, width, left=left, height=0.7, color=colour, edgecolor="white", linewidth=0.6)
+        if width >= 6 and segment.label not in ("right", "wrong"):
+            text_colour = "white" if colour in (KEY_COLOUR, DISTRACTOR_COLOURS[2]) else "black"
+            ax.text(
+                left + width / 2,
+                row,
+                segment.label[:5],
+                ha="center",
+                va="center",
+                fontsize=7,
+                color=text_colour,
+            )
+        left += width
+    ax.text(
+        101.5,
+        row,
+        percent(item.facility),
+        va="center",
+        fontsize=8,
+        fontweight="bold",
+        color=FLAG_COLOUR if item.broken else "#222222",
+    )

@@ -1,0 +1,222 @@
+"""`quizbot report` and `quizbot export` end to end: a real database, a real process."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.games import LOCAL_GUILD
+from bot.quiz.catalog import Catalog
+from bot.quiz.models import (
+    ChoiceQuestion,
+    NumberQuestion,
+    Quiz,
+    ShortAnswerQuestion,
+    TrueFalseQuestion,
+)
+from bot.reports.analysis import analyse_quiz
+from bot.storage.records import AnswerRecord, StoredSession, WriteOutcome
+from bot.storage.repository import Repository
+from tests.reports.data import START, answer
+from tests.reports.test_chart import png_size
+
+ROOT = Path(__file__).resolve().parents[2]
+QUIZ_ID = "icc-gaza-2014"
+OTHER_GUILD = 555
+EVIL_NAME = '=cmd|" /C calc"!A0, "Jo"'
+
+
+def _run(*args: str, cwd: Path, database: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "QUIZ_"))}
+    env |= {
+        "DATABASE_URL": f"sqlite+aiosqlite:///{database}",
+        "QUIZ_DIR": str(ROOT / "quizzes"),
+        "COLUMNS": "200",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def icc_quiz() -> Quiz:
+    catalog = Catalog(ROOT / "quizzes")
+    catalog.reload()
+    loaded = catalog.get(QUIZ_ID)
+    assert loaded is not None
+    return loaded.quiz
+
+
+def _response(q: object, right: bool) -> tuple[str, tuple[int, ...]]:
+    """(given, picked) as the engine stores them, right or wrong."""
+    if isinstance(q, ChoiceQuestion):
+        key = sorted(q.correct_indexes)
+        wrong = next(i for i in range(len(q.choices)) if i not in q.correct_indexes)
+        picked = tuple(key) if right else (wrong,)
+        return ", ".join("ABCDEFGHIJ"[i] for i in picked), picked
+    if isinstance(q, TrueFalseQuestion):
+        index = (0 if q.answer else 1) if right else (1 if q.answer else 0)
+        return ("True", "False")[index], (index,)
+    if isinstance(q, ShortAnswerQuestion):
+        return (q.answers[0] if right else "Geneva"), ()
+    assert isinstance(q, NumberQuestion)
+    return str(q.answer if right else q.answer + 1), ()
+
+
+def class_of_eight(quiz: Quiz) -> list[AnswerRecord]:
+    """Eight students on every question; stronger students (higher u) are right more often."""
+    rows = []
+    for u in range(1, 9):
+        for n, q in enumerate(quiz.questions):
+            right = (n * 7 + u * 3) % 10 < u + 1
+            given, picked = _response(q, right)
+            name = EVIL_NAME if u == 3 else f"Student {u}"
+            rows.append(
+                answer(
+                    u,
+                    q.id,
+                    right,
+                    given,
+                    picked,
+                    quiz_id=QUIZ_ID,
+                    session_id=f"game-{u}",
+                    display_name=name,
+                    minute=u * 60 + n,
+                )
+            )
+    return [_in_guild(r, LOCAL_GUILD) for r in rows]
+
+
+def _in_guild(record: AnswerRecord, guild: int) -> AnswerRecord:
+    fields = {name: getattr(record, name) for name in record.__dataclass_fields__}
+    return AnswerRecord(**fields | {"guild_id": guild})
+
+
+async def _seed(url: str, answers: list[AnswerRecord]) -> None:
+    repo = await Repository.open(url)
+    try:
+        for session_id, guild in sorted({(a.session_id, a.guild_id) for a in answers}):
+            await repo.save_session(_session(session_id, guild))
+        for a in answers:
+            assert await repo.record_answer(a) is WriteOutcome.RECORDED
+        await repo.settle()
+    finally:
+        await repo.close()
+
+
+def _session(session_id: str, guild: int) -> StoredSession:
+    return StoredSession(
+        id=session_id,
+        guild_id=guild,
+        channel_id=None,
+        message_id=None,
+        quiz_id=QUIZ_ID,
+        quiz_version="v1",
+        mode="solo",
+        seed=1,
+        owner_id=1,
+        question_ids=(),
+        time_limit=30,
+        phase="finished",
+        position=0,
+        opened_at=None,
+        deadline=None,
+        created_at=START,
+        interface="terminal",
+    )
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Path:
+    """A database with the class in terminal games and one answer in another server."""
+    database = tmp_path_factory.mktemp("seeded") / "quizbot.db"
+    shutil.copyfile(sqlite_template, database)
+    quiz = icc_quiz()
+    elsewhere = answer(42, quiz.questions[0].id, False, "B", (1,), quiz_id=QUIZ_ID)
+    answers = [*class_of_eight(quiz), _in_guild(elsewhere, OTHER_GUILD)]
+    asyncio.run(_seed(f"sqlite+aiosqlite:///{database}", answers))
+    return database
+
+
+def test_report_prints_the_analysis_and_writes_the_chart(seeded: Path, tmp_path: Path) -> None:
+    quiz = icc_quiz()
+    expected = analyse_quiz(class_of_eight(quiz), quiz)
+    result = _run("report", QUIZ_ID, "--chart", "out.png", cwd=tmp_path, database=seeded)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert f"{quiz.title} ({QUIZ_ID}), terminal games" in out
+    assert f"8 students, {8 * len(quiz.questions)} answers." in out
+    rel = expected.reliability
+    assert rel.kr20 is not None and (rel.items, rel.students) == (len(quiz.questions), 8)
+    assert f"Reliability (KR-20): {rel.kr20:.2f}, on 34 questions" in out
+    for item in expected.items:  # every question has its row, with its % correct
+        row = next(line for line in out.splitlines() if f" Q{item.number} " in line)
+        assert f"{item.facility:.0f}%" in row
+    assert "“Geneva”" in out  # the typed wrong answer of the short-answer questions
+    assert "Chart (34 of 34 questions) written to out.png" in out
+    width, height = png_size((tmp_path / "out.png").read_bytes())
+    assert width == 1100 and height > 1000
+
+
+def test_report_of_an_unknown_quiz_suggests_one(tmp_path: Path) -> None:
+    database = tmp_path / "never.db"
+    result = _run("report", "icc-gaza", cwd=tmp_path, database=database)
+    assert result.returncode == 1
+    assert "no quiz `icc-gaza`" in result.stderr
+    assert "did you mean `icc-gaza-2014`?" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not database.exists()  # a typo does not create a database
+
+
+def test_report_without_answers(seeded: Path, tmp_path: Path) -> None:
+    result = _run("report", QUIZ_ID, "--guild", "999", cwd=tmp_path, database=seeded)
+    assert result.returncode == 0, result.stderr
+    assert "No answers to icc-gaza-2014 yet in server 999" in result.stdout
+    assert not (tmp_path / "out.png").exists()
+
+
+def _csv(path: Path) -> list[dict[str, str]]:
+    data = path.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+
+
+def test_export_writes_both_files(seeded: Path, tmp_path: Path) -> None:
+    result = _run("export", "-o", "out.csv", cwd=tmp_path, database=seeded)
+    assert result.returncode == 0, result.stderr
+    answers = 8 * len(icc_quiz().questions)
+    assert f"{answers} answer row(s) written to out.csv" in result.stdout
+    assert "8 student row(s) written to out-students.csv" in result.stdout
+    rows = _csv(tmp_path / "out.csv")
+    assert len(rows) == answers
+    assert {r["student_id"] for r in rows} == {str(u) for u in range(1, 9)}  # not guild 555
+    assert rows[0]["answered_at_utc"] == "2026-03-02T10:00:00Z"
+    students = _csv(tmp_path / "out-students.csv")
+    assert len(students) == 8
+    evil = next(s for s in students if s["student_id"] == "3")
+    assert evil["display_name"] == "'" + EVIL_NAME  # escaped, and the comma and quotes kept
+    assert evil["answers"] == str(len(icc_quiz().questions))
+
+
+def test_export_of_a_server_with_the_default_name(seeded: Path, tmp_path: Path) -> None:
+    result = _run("export", "--guild", str(OTHER_GUILD), cwd=tmp_path, database=seeded)
+    assert result.returncode == 0, result.stderr
+    found = tmp_path.glob(f"quizbot-export-{OTHER_GUILD}-*.csv")
+    [written] = [p for p in found if not p.name.endswith("-students.csv")]
+    assert len(written.stem.rsplit("-", 1)[1]) == 8  # YYYYMMDD
+    students = written.with_name(f"{written.stem}-students.csv")
+    assert [r["student_id"] for r in _csv(written)] == ["42"]
+    assert [r["student_id"] for r in _csv(students)] == ["42"]
+    assert f"1 answer row(s) written to {written.name}" in result.stdout
