@@ -20,6 +20,8 @@ async def test_login_and_command_sync(classroom: Classroom) -> None:
         "teacher-role",
         "upload",
         "reload",
+        "report",
+        "export",
     }
     [session] = classroom.fake.sessions
     assert session.intents & (1 << 1 | 1 << 8 | 1 << 15) == 0  # no members, presences, content
