@@ -6,6 +6,11 @@ against a shared source), then times, in the same run:
   - quizbot: `Catalog.reload()` from cold: read, parse, validate, verify every quote;
   - reload after one of the 100 files changed (only that file is read again).
 
+When the Red-DiscordBot trivia lists are beside this checkout
+(`../shared/corpora/red-trivia-lists`), it also converts all of them with the Red importer
+into a temporary quiz directory and times bare parsing against the full load of those
+real-world files, side by side in the same run.
+
 Prints a table and, as its last line, one JSON object with its figures.
 Usage: python bench/load_quizzes.py [--files 100] [--questions 100] [--repeat 5]
 """
@@ -22,7 +27,10 @@ from pathlib import Path
 
 import yaml
 
+from bot.importers.red import convert_red
 from bot.quiz.catalog import Catalog, find_quiz_files
+
+RED_LISTS = Path(__file__).resolve().parents[1].parent / "shared" / "corpora" / "red-trivia-lists"
 
 SOURCE = """\
 The committee met on Tuesday to discuss the new library, the mayor's office said.
@@ -127,6 +135,35 @@ def full_load(root: Path) -> int:
     return sum(len(q.quiz.questions) for q in catalog)
 
 
+def convert_red_lists(lists: Path, root: Path) -> int:
+    """Every Red list converted into `root` (lists over 500 questions in parts); questions kept."""
+    root.mkdir(parents=True, exist_ok=True)
+    kept = 0
+    for path in sorted(lists.glob("*.yaml")):
+        conversion = convert_red(path.read_bytes(), path.stem)
+        kept += conversion.kept
+        for quiz_id, text in conversion.documents():
+            (root / f"{quiz_id}.yaml").write_text(text, encoding="utf-8")
+    return kept
+
+
+def time_red_lists(lists: Path, repeat: int) -> tuple[int, int, int, float, float]:
+    """(lists, quiz files, questions, bare seconds, full seconds): medians, interleaved."""
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "red"
+        kept = convert_red_lists(lists, root)
+        paths = find_quiz_files(root)
+        bare_times, full_times = [], []
+        for _ in range(repeat):
+            t, n_bare = timed(bare_parse, paths)
+            bare_times.append(t)
+            t, n_full = timed(full_load, root)
+            full_times.append(t)
+        assert n_bare == n_full == kept, (n_bare, n_full, kept)
+    count = len(list(lists.glob("*.yaml")))
+    return count, len(paths), kept, statistics.median(bare_times), statistics.median(full_times)
+
+
 def timed(fn, *args) -> tuple[float, object]:
     start = time.perf_counter()
     out = fn(*args)
@@ -168,6 +205,8 @@ def main() -> None:
             assert report.reparsed == 0
             unchanged_times.append(t)
 
+    red = time_red_lists(RED_LISTS, args.repeat) if RED_LISTS.is_dir() else None
+
     bare = statistics.median(bare_times)
     full = statistics.median(full_times)
     reload_one = statistics.median(reload_times)
@@ -180,27 +219,51 @@ def main() -> None:
     questions = args.files * args.questions
     print(f"{args.files} files, {questions:,} questions; median of {args.repeat} runs")
     print(f"{'what':<44} {'ms':>10} {'questions/s':>14}")
+    counts = {name: questions for name, _ in rows}
+    if red is not None:
+        red_lists, red_files, red_questions, red_bare, red_full = red
+        rows += [
+            (f"red lists ({red_lists}): bare yaml.load", red_bare),
+            (f"red lists ({red_lists}): quizbot full load", red_full),
+        ]
+        counts.update({name: red_questions for name, _ in rows[-2:]})
     for name, seconds in rows:
-        rate = f"{questions / seconds:,.0f}" if "reload" not in name else "-"
+        rate = f"{counts[name] / seconds:,.0f}" if "reload" not in name else "-"
         print(f"{name:<44} {seconds * 1000:>10.1f} {rate:>14}")
     ratio = full / bare
     print(
         f"ratio full/bare: {ratio:.2f}x (target <= 1.5x); "
         f"reload one file: {reload_one * 1000:.1f} ms (target < 100 ms)"
     )
-    print(
-        json.dumps(
+    figures = {
+        "files": args.files,
+        "questions": questions,
+        "bare_csafeloader_ms": round(bare * 1000, 1),
+        "full_load_ms": round(full * 1000, 1),
+        "ratio_vs_csafeloader": round(ratio, 3),
+        "reload_one_ms": round(reload_one * 1000, 2),
+        "reload_unchanged_ms": round(statistics.median(unchanged_times) * 1000, 2),
+    }
+    if red is None:
+        print(
+            f"red lists: skipped: {RED_LISTS} does not exist "
+            "(the corpus is not beside this checkout)"
+        )
+    else:
+        print(
+            f"red lists: {red_lists} lists converted into {red_files} quiz files "
+            f"(at most 500 questions each), {red_questions:,} questions; "
+            f"ratio full/bare: {red_full / red_bare:.2f}x"
+        )
+        figures.update(
             {
-                "files": args.files,
-                "questions": questions,
-                "bare_csafeloader_ms": round(bare * 1000, 1),
-                "full_load_ms": round(full * 1000, 1),
-                "ratio_vs_csafeloader": round(ratio, 3),
-                "reload_one_ms": round(reload_one * 1000, 2),
-                "reload_unchanged_ms": round(statistics.median(unchanged_times) * 1000, 2),
+                "red_questions": red_questions,
+                "red_bare_ms": round(red_bare * 1000, 1),
+                "red_full_ms": round(red_full * 1000, 1),
+                "red_ratio_vs_csafeloader": round(red_full / red_bare, 3),
             }
         )
-    )
+    print(json.dumps(figures))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,274 @@
+"""What the importers share: ids, titles, the report, and the checks every question passes.
+
+An importer feeds questions to a `QuizBuilder`, which gives each a unique id, checks it with
+the project's own models and checks (so that what it keeps is valid), and records every
+change and every skipped question as a `Note`. The result is a `Conversion`.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from bot.importers.emit import dump_quiz
+from bot.quiz.checks import check_questions
+from bot.quiz.diagnostics import format_loc
+from bot.quiz.matching import normalize_answer
+from bot.quiz.messages import translate
+from bot.quiz.models import AnyQuestion, Question
+
+MAX_QUESTIONS = 500  # per quiz; a longer import is split into parts
+MAX_PROMPT = 1500
+MAX_ANSWER = 300
+MAX_FEEDBACK = 1000
+MAX_EXPLANATION = 1500
+MAX_TITLE = 256
+MAX_AUTHOR = 256
+MAX_DESCRIPTION = 1000
+MAX_TAG = 50
+MAX_ID = 64
+
+
+class ImportFailure(Exception):
+    """The input cannot be converted at all (not YAML, not a trivia list...); says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """One change or omission, for the teacher to check."""
+
+    line: int | None  # where in the input, 1-based
+    subject: str  # the question (title or first words), or the key concerned
+    message: str
+    skipped: bool = False  # the whole question was left out
+
+    def format(self) -> str:
+        where = f"line {self.line}: " if self.line is not None else ""
+        what = f"{self.subject}: " if self.subject else ""
+        verdict = "skipped: " if self.skipped else ""
+        return f"{where}{what}{verdict}{self.message}"
+
+
+@dataclass(slots=True)
+class Conversion:
+    """An imported quiz: the data of the quiz file and the report."""
+
+    quiz_id: str
+    title: str
+    description: str | None = None
+    author: str | None = None
+    settings: dict[str, Any] = field(default_factory=dict)
+    questions: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    skipped: int = 0
+
+    @property
+    def kept(self) -> int:
+        return len(self.questions)
+
+    def quizzes(self) -> list[dict[str, Any]]:
+        """The quiz data in the documented key order; in parts when over 500 questions.
+
+        Parts share the sizes evenly, keep the file order, and are numbered in their ids
+        (`general-1`, `general-2`) and titles (`General (part 1 of 2)`).
+        """
+        if not self.questions:
+            return []
+        count = -(-len(self.questions) // MAX_QUESTIONS)
+        if count == 1:
+            return [self._quiz(self.quiz_id, self.title, self.questions)]
+        size, extra = divmod(len(self.questions), count)
+        out = []
+        start = 0
+        for number in range(1, count + 1):
+            end = start + size + (1 if number <= extra else 0)
+            suffix = f"-{number}"
+            quiz_id = self.quiz_id[: MAX_ID - len(suffix)].rstrip("-") + suffix
+            title = clip(self.title, MAX_TITLE - 20) + f" (part {number} of {count})"
+            out.append(self._quiz(quiz_id, title, self.questions[start:end]))
+            start = end
+        return out
+
+    def documents(self) -> list[tuple[str, str]]:
+        """(quiz id, YAML text) for each quiz of `quizzes()`."""
+        return [(quiz["id"], dump_quiz(quiz)) for quiz in self.quizzes()]
+
+    def _quiz(self, quiz_id: str, title: str, questions: list[dict[str, Any]]) -> dict[str, Any]:
+        quiz: dict[str, Any] = {"id": quiz_id, "title": title}
+        if self.description:
+            quiz["description"] = self.description
+        if self.author:
+            quiz["author"] = self.author
+        if self.settings:
+            quiz["settings"] = dict(self.settings)
+        quiz["questions"] = questions
+        return quiz
+
+
+def slugify(text: str, limit: int = MAX_ID) -> str:
+    """Lowercase ASCII letters, digits and single dashes; accents dropped; cut at `limit`.
+
+    The cut is hard (not at a word) so that questions sharing a long opening keep what
+    tells them apart for as long as possible.
+    """
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:limit].rstrip("-")
+
+
+def quiz_id_from_name(name: str) -> str:
+    slug = slugify(name)
+    if len(slug) >= 2:
+        return slug
+    return f"{slug}-quiz" if slug else "imported-quiz"
+
+
+def title_from_name(name: str) -> str:
+    """A file stem made readable: `world-capitals` -> `World capitals`."""
+    words = [w for w in re.split(r"[-_\s]+", name) if w]
+    text = " ".join(words)
+    return clip(text[:1].upper() + text[1:], MAX_TITLE) if text else "Imported quiz"
+
+
+def clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def shorten(text: str, limit: int = 60) -> str:
+    """A question as named in notes: one line, quoted, cut."""
+    return '"' + clip(" ".join(text.split()), limit) + '"'
+
+
+@functools.cache
+def _question_adapter() -> TypeAdapter[AnyQuestion]:
+    return TypeAdapter(Question)
+
+
+def question_problems(data: dict[str, Any], quiz_title: str) -> list[str]:
+    """Why the project's loader would refuse this question (empty when it is valid)."""
+    try:
+        question = _question_adapter().validate_python(data)
+    except ValidationError as exc:
+        return [
+            f"{format_loc(e.loc)}: {e.message}" if e.loc else e.message
+            for e in translate(exc.errors(), data, lambda loc: None)
+        ]
+    findings = check_questions([(0, question)], quiz_title, None, None)
+    return [f.message for f in findings if f.severity == "error"]
+
+
+class QuizBuilder:
+    """Collects questions and notes in file order; ids are unique within the quiz."""
+
+    def __init__(self, name: str) -> None:
+        self.conversion = Conversion(quiz_id_from_name(name), title_from_name(name))
+        self._ids: set[str] = set()
+
+    def note(self, line: int | None, subject: str, message: str) -> None:
+        self.conversion.notes.append(Note(line, subject, message))
+
+    def skip(self, line: int | None, subject: str, reason: str) -> None:
+        self.conversion.notes.append(Note(line, subject, reason, skipped=True))
+        self.conversion.skipped += 1
+
+    def add(self, line: int | None, subject: str, id_source: str, body: dict[str, Any]) -> bool:
+        """Add a question (`body`: its keys after `id`, in the documented order).
+
+        Skips it, with the reason, when its prompt is empty or too long, or when the
+        project's checks would refuse it.
+        """
+        prompt = body.get("prompt", "")
+        if not prompt:
+            self.skip(line, subject, "the question has no text")
+            return False
+        if len(prompt) > MAX_PROMPT:
+            self.skip(
+                line,
+                subject,
+                f"the question is {len(prompt):,} characters long; the limit is {MAX_PROMPT:,}",
+            )
+            return False
+        question = {"id": self._unique_id(id_source), **body}
+        problems = question_problems(question, self.conversion.title)
+        if problems:
+            self._ids.discard(question["id"])
+            self.skip(line, subject, "; ".join(problems))
+            return False
+        self.conversion.questions.append(question)
+        return True
+
+    def _unique_id(self, text: str) -> str:
+        base = slugify(text)
+        if len(base) == 1:  # ids have at least two characters
+            base = f"q-{base}"
+        elif not base:  # nothing usable in ASCII: a stable id from the text itself
+            base = "q-" + hashlib.sha1(text.encode()).hexdigest()[:8]
+        candidate, number = base, 1
+        while candidate in self._ids:
+            number += 1
+            suffix = f"-{number}"
+            candidate = base[: MAX_ID - len(suffix)].rstrip("-") + suffix
+        self._ids.add(candidate)
+        return candidate
+
+
+def clean_answers(
+    answers: Iterable[str], builder: QuizBuilder, line: int | None, subject: str
+) -> list[str]:
+    """Accepted short answers as the loader needs them: each can match, none twice.
+
+    Dropped answers are noted: no letters or digits (they could never match), over
+    300 characters, or the same as an earlier one once case, accents and punctuation
+    are ignored (how answers are compared).
+    """
+    kept: list[str] = []
+    seen: dict[str, str] = {}
+    for raw in answers:
+        text = raw.strip()
+        key = normalize_answer(text)
+        if not text:
+            builder.note(line, subject, "dropped an empty answer")
+        elif not key:
+            builder.note(
+                line,
+                subject,
+                f"dropped the answer `{text}`: it has no letters or digits, so it could "
+                "never match",
+            )
+        elif len(text) > MAX_ANSWER:
+            builder.note(
+                line,
+                subject,
+                f"dropped an answer of {len(text):,} characters (the limit is {MAX_ANSWER}): "
+                f"{shorten(text)}",
+            )
+        elif key in seen:
+            builder.note(
+                line,
+                subject,
+                f"dropped the answer `{text}`: the same as `{seen[key]}` once case, accents "
+                "and punctuation are ignored",
+            )
+        else:
+            seen[key] = text
+            kept.append(text)
+    return kept
+
+
+def clip_noted(
+    text: str, limit: int, builder: QuizBuilder, line: int | None, subject: str, what: str
+) -> str:
+    """`text` cut to `limit` characters, with a note when it had to be cut."""
+    if len(text) <= limit:
+        return text
+    builder.note(
+        line, subject, f"{what} is {len(text):,} characters long; cut to the limit of {limit:,}"
+    )
+    return clip(text, limit)

@@ -1,0 +1,230 @@
+"""Red-DiscordBot trivia lists -> a quiz.
+
+A Red list is a YAML mapping of question -> list of accepted answers, plus optional
+`AUTHOR`, `DESCRIPTION`, `CONFIG` (and `$schema`) keys. Every question becomes a
+`short_answer` question.
+
+The file is composed, not constructed: every question and answer is taken as the text the
+author wrote, so YAML 1.1's `yes`/`no`/`on`/`off` stay words (PyYAML would read booleans,
+and Red would then show "True") and `2.10` stays "2.10" (not the float 2.1).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from bot.importers.common import (
+    MAX_AUTHOR,
+    MAX_DESCRIPTION,
+    Conversion,
+    ImportFailure,
+    QuizBuilder,
+    clean_answers,
+    clip,
+    clip_noted,
+    shorten,
+)
+from bot.quiz.yaml_reader import YamlError, decode
+
+META_KEYS = ("AUTHOR", "DESCRIPTION", "CONFIG", "$schema")
+MAX_INPUT_BYTES = 16 * 1024 * 1024
+_NULL = "tag:yaml.org,2002:null"
+
+
+def convert_red(data: bytes | str, name: str) -> Conversion:
+    """A Red trivia list's bytes (or text) -> a Conversion; `name` (the file stem) gives
+    the quiz id and title. Raises ImportFailure when the input is no trivia list at all."""
+    root = _compose(data)
+    builder = QuizBuilder(name)
+    seen: dict[str, int] = {}
+    author_line: int | None = None
+    for key_node, value_node in root.value:
+        line = _line(key_node)
+        if not isinstance(key_node, ScalarNode):
+            builder.skip(line, "a question", "a question must be text, not a list or mapping")
+            continue
+        key = key_node.value
+        if key in META_KEYS:
+            _metadata(builder, key, value_node, line)
+            author_line = line if key == "AUTHOR" else author_line
+            continue
+        subject = shorten(key)
+        if key in seen:
+            # Red (through PyYAML) would silently keep the last; the first is kept here,
+            # and the teacher is told, since the two often disagree.
+            builder.note(
+                line,
+                subject,
+                f"asked again (first at line {seen[key]}); kept the first, dropped this one "
+                f"with its answers {_answers_shown(value_node)}",
+            )
+            continue
+        seen[key] = line
+        _question(builder, key, value_node, line, subject)
+    _credit(builder, author_line)
+    builder.conversion.notes.sort(key=lambda n: n.line or 0)  # file order, AUTHOR included
+    return builder.conversion
+
+
+def _compose(data: bytes | str) -> MappingNode:
+    if isinstance(data, bytes):
+        if len(data) > MAX_INPUT_BYTES:
+            raise ImportFailure(f"the file is {len(data):,} bytes; the limit is 16 MiB")
+        try:
+            data = decode(data)
+        except YamlError as exc:
+            raise ImportFailure(exc.message) from None
+    loader = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
+    try:
+        root = yaml.compose(data, Loader=loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        if "expected a single document" in (exc.context or ""):
+            raise ImportFailure(
+                f"the file holds more than one YAML document{where}; a trivia list is one"
+            ) from None
+        raise ImportFailure(f"not valid YAML: {exc.problem}{where}") from None
+    except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
+        raise ImportFailure(f"not valid YAML: {exc}") from None
+    if root is None:
+        raise ImportFailure("the file is empty")
+    if not isinstance(root, MappingNode):
+        raise ImportFailure(
+            "a Red trivia list is a mapping of questions to lists of answers "
+            "(`Question?: [answer, ...]`); this file is not"
+        )
+    return root
+
+
+def _question(builder: QuizBuilder, key: str, value: Node, line: int, subject: str) -> None:
+    if isinstance(value, ScalarNode) and value.tag != _NULL:
+        # Red wants a list; one answer written without the dash is still plainly meant.
+        builder.note(line, subject, "the answer is not in a list; took it as the one answer")
+        written = [value.value]
+    elif isinstance(value, SequenceNode):
+        written = []
+        for item in value.value:
+            if isinstance(item, ScalarNode):
+                written.append(item.value)  # the text as written: `yes` stays yes
+            else:
+                builder.note(line, subject, "dropped an answer that is a list or mapping")
+    elif isinstance(value, MappingNode):
+        builder.skip(line, subject, "the answers are a mapping; Red expects a list of answers")
+        return
+    else:
+        builder.skip(line, subject, "the question has no answers")
+        return
+    answers = clean_answers(written, builder, line, subject)
+    if not answers:
+        builder.skip(line, subject, "no usable answer is left")
+        return
+    body: dict[str, Any] = {"type": "short_answer", "prompt": key.strip(), "answers": answers}
+    builder.add(line, subject, key, body)
+
+
+def _metadata(builder: QuizBuilder, key: str, value: Node, line: int) -> None:
+    if key == "$schema":
+        return  # an editor hint for Red's schema; meaningless here
+    if key == "CONFIG":
+        _config(builder, value, line)
+        return
+    if not isinstance(value, ScalarNode) or value.tag == _NULL:
+        builder.note(line, key, "ignored: expected text")
+        return
+    text = value.value.strip()
+    if not text:
+        return
+    conversion: Conversion = builder.conversion
+    if key == "AUTHOR":
+        conversion.author = text  # its length is checked in _credit, after the description
+    else:
+        conversion.description = clip_noted(
+            text, MAX_DESCRIPTION, builder, line, key, "the description"
+        )
+
+
+def _credit(builder: QuizBuilder, line: int | None) -> None:
+    """An author list too long for `author` is cut between names ("... and 12 more"), and
+    goes whole into the description when it fits there: contributors keep their credit."""
+    conversion = builder.conversion
+    author = conversion.author
+    if author is None or len(author) <= MAX_AUTHOR:
+        return
+    conversion.author = _short_author(author)
+    credit = f"Authors: {author}"
+    description = f"{conversion.description}\n\n{credit}" if conversion.description else credit
+    where = "; the whole list is in the description"
+    if len(description) <= MAX_DESCRIPTION:
+        conversion.description = description
+    else:
+        where = ""
+    builder.note(
+        line,
+        "AUTHOR",
+        f"is {len(author):,} characters long; `author` holds {MAX_AUTHOR}: "
+        f"shortened to `{clip(conversion.author, 60)}`{where}",
+    )
+
+
+def _short_author(author: str) -> str:
+    names = [n.strip() for n in author.split(",") if n.strip()]
+    if len(names) < 2:
+        return clip(author, MAX_AUTHOR)
+    for count in range(len(names) - 1, 0, -1):
+        short = f"{', '.join(names[:count])} and {len(names) - count} more"
+        if len(short) <= MAX_AUTHOR:
+            return short
+    return clip(author, MAX_AUTHOR)
+
+
+def _config(builder: QuizBuilder, value: Node, line: int) -> None:
+    """Red's session settings: `delay` (seconds to answer) is the quiz's time limit."""
+    if not isinstance(value, MappingNode):
+        builder.note(line, "CONFIG", "ignored: expected a mapping of settings")
+        return
+    ignored = []
+    for key_node, item in value.value:
+        name = key_node.value if isinstance(key_node, ScalarNode) else "?"
+        if name == "delay" and isinstance(item, ScalarNode):
+            _time_limit(builder, item)
+        else:
+            ignored.append(f"`{name}`")
+    if ignored:
+        builder.note(
+            line,
+            "CONFIG",
+            f"ignored {', '.join(ignored)}: Quizbot has no such setting "
+            "(`delay` becomes `settings.time_limit`)",
+        )
+
+
+def _time_limit(builder: QuizBuilder, item: ScalarNode) -> None:
+    line = _line(item)
+    try:
+        seconds = float(item.value)
+    except ValueError:
+        builder.note(line, "CONFIG", f"ignored `delay: {item.value}`: not a number of seconds")
+        return
+    limit = min(300, max(5, round(seconds)))
+    if limit != seconds:
+        builder.note(
+            line,
+            "CONFIG",
+            f"`delay: {item.value}` became `time_limit: {limit}` (whole seconds from 5 to 300)",
+        )
+    builder.conversion.settings["time_limit"] = limit
+
+
+def _answers_shown(value: Node) -> str:
+    if isinstance(value, SequenceNode):
+        texts = [item.value for item in value.value if isinstance(item, ScalarNode)]
+        return "[" + ", ".join(texts) + "]"
+    return "(none)" if not isinstance(value, ScalarNode) else f"[{value.value}]"
+
+
+def _line(node: Node) -> int:
+    return node.start_mark.line + 1
