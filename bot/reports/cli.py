@@ -15,6 +15,8 @@ import click
 from bot.config import Settings
 
 if TYPE_CHECKING:
+    from bot.quiz.catalog import Catalog
+    from bot.quiz.loader import LoadedQuiz
     from bot.storage.records import AnswerRecord
 
 # Piped output (a file, a pager) gets room for the table; a terminal keeps its own width.
@@ -36,13 +38,22 @@ def run_report(settings: Settings, quiz_id: str, guild_id: int | None, chart: Pa
     catalog = Catalog(settings.quiz_dir)
     catalog.reload()
     loaded = catalog.get(quiz_id)
-    if loaded is None:
+    guild = LOCAL_GUILD if guild_id is None else guild_id
+    if loaded is None and guild_id is None:
         click.echo(f"quizbot report: {_unknown_quiz(quiz_id, catalog.quizzes, settings)}", err=True)
         sys.exit(1)
 
-    guild = LOCAL_GUILD if guild_id is None else guild_id
     where = _where(guild, LOCAL_GUILD)
     _upgrade_database(settings.database_url, upgrade)
+    if loaded is None:  # perhaps a quiz this server uploaded
+        loaded = asyncio.run(_uploaded(settings, catalog, guild, quiz_id))
+        if loaded is None:
+            click.echo(
+                f"quizbot report: {_unknown_quiz(quiz_id, catalog.quizzes, settings)} "
+                f"(nor uploaded to {where})",
+                err=True,
+            )
+            sys.exit(1)
     answers = asyncio.run(_answers_of(settings, guild, quiz_id))
     report = analyse_quiz(answers, loaded.quiz)
     if report.students == 0:
@@ -88,6 +99,21 @@ def run_export(settings: Settings, guild_id: int | None, output: Path | None) ->
         click.echo(f"No answers yet in {where}: the files hold only their headers.")
     click.echo(f"{len(answers)} answer row(s) written to {output}")
     click.echo(f"{len(summaries)} student row(s) written to {students_path}")
+
+
+async def _uploaded(
+    settings: Settings, catalog: Catalog, guild: int, quiz_id: str
+) -> LoadedQuiz | None:
+    from bot.library import QuizLibrary
+    from bot.storage.repository import Repository
+
+    repo = await Repository.open(settings.database_url)
+    try:
+        library = QuizLibrary(catalog, repo)
+        await library.load_uploads(guild)
+        return library.get(guild, quiz_id)
+    finally:
+        await repo.close()
 
 
 async def _answers_of(settings: Settings, guild: int, quiz_id: str | None) -> list[AnswerRecord]:
