@@ -20,7 +20,7 @@ from bot.storage.repository import Repository
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("bot.exts.quiz", "bot.exts.scores", "bot.exts.chat")
+EXTENSIONS = ("bot.exts.quiz", "bot.exts.scores", "bot.exts.learn", "bot.exts.chat")
 
 
 def intents() -> discord.Intents:

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 
 import discord
 
+from bot.games import Game
 from bot.quiz.models import AnyQuestion, ChoiceQuestion, Source
 from bot.quiz.presentation import (
     LIMITS,
@@ -22,7 +23,7 @@ from bot.quiz.presentation import (
     question_text,
     source_line,
 )
-from bot.quiz.session import Outcome, Reveal, Standing
+from bot.quiz.session import Mode, Outcome, Reveal, Standing
 from bot.quiz.stats import QuizProgress, TagAccuracy
 from bot.storage.records import LeaderboardPage, Period, RankedEntry, UserTotals
 
@@ -65,6 +66,15 @@ def _quote_field(embed: discord.Embed, quotes: Sequence[str], source: Source | N
         embed.set_footer(text=clip(source_line(source), LIMITS.footer_text))
         if source.url:
             embed.url = str(source.url)
+
+
+def game_question_embed(game: Game) -> discord.Embed:
+    """The open question of a game, as its player sees it."""
+    s = game.session
+    title = game.loaded.quiz.title
+    if s.mode == Mode.REVIEW:
+        title = f"Review: {title}"
+    return question_embed(s.question, s.order, quiz_title=title, number=s.number, total=s.total)
 
 
 def answer_embed(
@@ -282,3 +292,21 @@ def notice(text: str, *, error: bool = False) -> discord.Embed:
 
 def correct_letters(question: ChoiceQuestion, order: Sequence[int]) -> list[str]:
     return [letter(p) for p, i in enumerate(order) if question.choices[i].correct]
+
+
+def review_summary_embed(
+    *, right: int, answered: int, waiting: int, next_due: str | None
+) -> discord.Embed:
+    embed = discord.Embed(
+        title="Review done",
+        description=f"**{right} of {answered}** right. Right answers wait longer before they come back; "
+        "wrong ones come back soon.",
+        colour=GOLD,
+    )
+    if waiting:
+        embed.add_field(
+            name="Still to review", value=f"{waiting} question(s); the next {next_due}."
+        )
+    else:
+        embed.add_field(name="Still to review", value="Nothing: well done!")
+    return embed

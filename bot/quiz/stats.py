@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from bot.quiz.models import Quiz
 
@@ -92,3 +93,26 @@ def weakest_tags(accuracies: Iterable[TagAccuracy], count: int = 3) -> list[TagA
     """The tags to practise: lowest accuracy among those answered often enough, below 100%."""
     candidates = [a for a in accuracies if a.answered >= MIN_ANSWERS_FOR_WEAKEST and a.accuracy < 1]
     return sorted(candidates, key=lambda a: (a.accuracy, -a.answered, a.tag))[:count]
+
+
+@dataclass(frozen=True, slots=True)
+class WeekAccuracy:
+    week: date  # the Monday the week starts on (UTC)
+    answered: int
+    correct: int
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.answered if self.answered else 0.0
+
+
+def accuracy_by_week(answers: Iterable[tuple[datetime, bool]]) -> list[WeekAccuracy]:
+    """(when, right?) pairs -> accuracy per ISO week, oldest first, empty weeks left out."""
+    weeks: dict[date, list[int]] = {}
+    for when, correct in answers:
+        day = when.date()
+        monday = day - timedelta(days=day.weekday())
+        counts = weeks.setdefault(monday, [0, 0])
+        counts[0] += 1
+        counts[1] += int(correct)
+    return [WeekAccuracy(w, a, c) for w, (a, c) in sorted(weeks.items())]

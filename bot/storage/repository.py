@@ -317,6 +317,45 @@ class Repository:
             )
             return [ReviewEntry(q, qid, box, as_utc(due)) for q, qid, box, due in rows]
 
+    async def user_answers(self, guild_id: int, user_id: int) -> list[AnswerRecord]:
+        """One student's answers in one server, oldest first (for their own stats)."""
+        query = (
+            _answers_query()
+            .where(Answer.guild_id == guild_id, Answer.user_id == user_id)
+            .order_by(Answer.answered_at, Answer.id)
+        )
+        async with self.engine.connect() as conn:
+            return [_answer_record(row) for row in await conn.execute(query)]
+
+    # -- privacy ---------------------------------------------------------------------------
+
+    async def delete_user_data(self, user_id: int) -> dict[str, int]:
+        """Delete everything kept about a user, in every server: what was deleted, counted.
+
+        Their answers, leaderboard totals, streaks, review queue and name go; so do their
+        own solo and review games. Live rounds they took part in stay (other students'
+        answers are in them), without their answers. Pending answers are counted first,
+        so that no total is left behind for answers that no longer exist.
+        """
+        await self.settle()
+        async with self.engine.begin() as conn:
+            counts = {}
+            for name, table, where in (
+                ("answers", Answer, Answer.user_id == user_id),
+                ("leaderboard totals", Score, Score.user_id == user_id),
+                ("streaks", UserStreak, UserStreak.user_id == user_id),
+                ("review items", ReviewItem, ReviewItem.user_id == user_id),
+                ("names", Member, Member.user_id == user_id),
+                (
+                    "own games",
+                    GameSession,
+                    and_(GameSession.owner_id == user_id, GameSession.mode != "live"),
+                ),
+            ):
+                result = await conn.execute(delete(table).where(where))
+                counts[name] = result.rowcount or 0
+        return counts
+
     # -- quiz versions -------------------------------------------------------------------
 
     async def save_snapshot(

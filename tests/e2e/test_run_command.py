@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import shutil
 import signal
 import sys
@@ -56,8 +57,7 @@ async def test_quizbot_run_logs_in_and_never_logs_the_token(tmp_path: Path) -> N
         log = output.decode()
         assert process.returncode == 0, log
         assert fake.token not in log
-        assert (
-            "synced 3 application commands to server" in log and "has connected to Gateway" in log
-        )
+        assert re.search(r"synced \d+ application commands to server", log), log[-2000:]
+        assert "has connected to Gateway" in log
         assert "Traceback" not in log
         assert (tmp_path / "bot.db").exists()  # migrated and used

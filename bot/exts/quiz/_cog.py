@@ -12,6 +12,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.exts import rendering
+from bot.exts.learn._review import review_summary
 from bot.exts.quiz._components import MODAL_ID, answer_view, modal_for, next_view, typed_answer
 from bot.exts.quiz._live import LiveRounds
 from bot.exts.quiz._reports import export_files, report_message
@@ -479,13 +480,12 @@ class QuizCog(commands.Cog, name="Quiz"):
     # -- helpers ---------------------------------------------------------------------------------
 
     def _question_embed(self, game: Game) -> discord.Embed:
-        s = game.session
-        return rendering.question_embed(
-            s.question, s.order, quiz_title=game.loaded.quiz.title, number=s.number, total=s.total
-        )
+        return rendering.game_question_embed(game)
 
     async def _summary(self, game: Game, user_id: int) -> discord.Embed:
         outcomes = [o for o in game.session.outcomes if o.user_id == user_id]
+        if game.session.mode == Mode.REVIEW:
+            return await review_summary(self.bot, game, user_id)
         await self.bot.repo.settle()
         page = await self.bot.repo.leaderboard(
             game.guild_id, quiz_id=game.loaded.id, caller_id=user_id, page_size=1
