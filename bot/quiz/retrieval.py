@@ -1,0 +1,606 @@
+"""Answering `/ask`: the passages of the source texts that best answer a question.
+
+Passages. Each source text is cut into its paragraphs (numbered as `SourceText`
+numbers them) and each paragraph into sentences; a passage is always a slice of the
+source exactly as written.
+
+Terms. Text and questions are folded alike: quotes, dashes and accents (`fold`),
+case; "U.N." -> "un", "2,100" -> "2100", "six" -> "6", "sixty-seven" -> "67"; a short
+list of English stop words is dropped; a light suffix stripper conflates plurals,
+-ing, -ed, -ly, -tion ("engaged", "engaging" -> "engag") and a few irregular verbs
+("sent" -> "send"). A run of capitalised words also yields its initials, so that
+"United Nations" meets "U.N." and "ICC" meets "International Criminal Court".
+
+Scoring. BM25 (rank_bm25's BM25Plus, whose idf stays positive even for a text of one
+or two paragraphs) over sentences and over paragraphs. A paragraph ranks by its best
+sentence plus half its own score. A question word that is close to a name in the
+sources (rapidfuzz ratio >= 85: "Bensuda" -> "Bensouda", "Liberman" -> "Lieberman",
+"Israel" -> "Israeli") also counts as that name, weighted by the similarity; each
+question word counts once per passage, through its best-matching form. Numbers are
+never fuzzy: 2010 is another year than 2014, not a typo of it.
+
+Threshold. The text "says" something when some paragraph holds at least two of the
+question's words, or at least two thirds of the question's weight (idf, a word found
+nowhere weighing most: "Who is Bensouda?" is answered, "What is the capital of
+Egypt?" is not). A question on another subject shares one word with a text at most,
+by chance ("world"); tests/quiz/ask_pairs.yaml holds the calibration set.
+
+Results are per paragraph, best first, and never list a paragraph twice. Each shows
+its best sentence, or the whole paragraph when the question's words are spread over
+several of its sentences.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from rank_bm25 import BM25Plus
+from rapidfuzz import fuzz, process
+
+from bot.quiz.quotes import SourceText, fold
+
+if TYPE_CHECKING:
+    from bot.quiz.loader import LoadedQuiz
+
+MIN_WORDS = 2  # question words one paragraph must hold for "found" ...
+MIN_SHARE = 2 / 3  # ... or this share of the question's weight
+FUZZY_CUTOFF = 85.0  # rapidfuzz ratio from which a word counts as a name like it
+FUZZY_MIN_LENGTH = 4  # shorter words are too easily "similar" to something
+# The best sentence says where the answer is; the paragraph adds what the sentences
+# around it say.
+PARAGRAPH_WEIGHT = 0.5
+PASSAGE_LIMIT = 1024  # characters per rendered passage: a Discord embed field's limit
+NOT_FOUND = "The text does not say."
+
+# A question: each of its words -> the indexed terms that stand for it -> their weight.
+Query = dict[str, dict[str, float]]
+
+
+def _listed(words: str) -> list[str]:
+    """Word lists written as prose: easier to read and to keep than quoted items."""
+    return words.split()
+
+
+_STOP_WORDS = frozenset(
+    _listed(
+        "a about above after again against all also am an and any are as at be because "
+        "been before being below between both but by can cannot could did do does doing "
+        "done down during each either else ever every few for from further had has have "
+        "having he her here hers herself him himself his how i if in into is it its itself "
+        "just let many me might more most much must my myself neither no nor not now of "
+        "off on once only onto or other our ours out over own per please same shall she "
+        "should so some such tell than that the their theirs them themselves then there "
+        "these they this those through thus to too under until up upon us very was we were "
+        "what whatever when where whether which while who whom whose why will with would "
+        "yet you your yours yourself"
+    )
+)
+_UNITS = _listed(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen "
+    "fourteen fifteen sixteen seventeen eighteen nineteen"
+)
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
+_TENS |= {"sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+_NUMBER_WORDS = {word: str(i) for i, word in enumerate(_UNITS)}
+_NUMBER_WORDS |= {word: str(value) for word, value in _TENS.items()}
+# Common irregular forms -> the form the stemmer sees, so that "sent" meets "sending".
+_IRREGULAR_FORMS = {
+    "say": "said says",
+    "speak": "spoke spoken",
+    "send": "sent",
+    "fight": "fought",
+    "seek": "sought",
+    "take": "took taken",
+    "tell": "told",
+    "go": "went gone",
+    "give": "gave given",
+    "make": "made",
+    "hold": "held",
+    "keep": "kept",
+    "lead": "led",
+    "begin": "began begun",
+    "win": "won",
+    "know": "knew known",
+    "see": "saw seen",
+    "think": "thought",
+    "bring": "brought",
+    "come": "came",
+    "find": "found",
+    "write": "wrote written",
+    "fall": "fell fallen",
+    "choose": "chose chosen",
+    "meet": "met",
+    "pay": "paid",
+    "buy": "bought",
+    "sell": "sold",
+    "lose": "lost",
+}
+_IRREGULAR = {f: base for base, forms in _IRREGULAR_FORMS.items() for f in _listed(forms)}
+
+_COMPOUND_NUMBER = re.compile(rf"\b({'|'.join(_TENS)})-({'|'.join(_UNITS[1:10])})\b")
+_ACRONYM = re.compile(r"\b(?:[^\W\d_]\.){2,}")  # "u.n." -> "un", "u.s." -> "us"
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")  # "2,100" -> "2100"
+_WORD = re.compile(r"\d+(?:\.\d+)?|[^\W\d_]+(?:'[^\W\d_]+)*")
+_LETTERS = re.compile(r"[^\W\d_]+")
+_SPACE = re.compile(r"\s+")
+
+# A candidate sentence end: ., ! or ? and any closing quotes or brackets, then a space.
+_SENTENCE_END = re.compile(r"[.!?]+[\"'”’»)\]]*(?=\s)")
+_OPENERS = "\"'“‘«(["
+_ABBREVIATIONS = frozenset(
+    _listed(
+        "mr mrs ms dr prof st jr sr gen col lt sgt capt cmdr adm gov sen rep pres rev hon "
+        "inc ltd co corp dept univ no vol fig vs etc al approx est jan feb mar apr jun jul "
+        "aug sep sept oct nov dec mt ft"
+    )
+)
+_INITIALS = re.compile(r"(?:[^\W\d_]\.)*[^\W\d_]")  # "U.N" (before its last dot), "J"
+_MARKDOWN = re.compile(r"([\\*_~`|])")
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """One quoted passage: a sentence or a whole paragraph, exactly as written."""
+
+    text: str
+    source_title: str
+    paragraph: int  # 1-based, as SourceText counts them
+    score: float
+    source_key: str  # the key (quiz id) it was indexed under
+    paragraph_text: str
+    focus: tuple[int, int]  # where the best sentence stands in `paragraph_text`
+
+    @property
+    def is_whole_paragraph(self) -> bool:
+        return self.text == self.paragraph_text
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """How much of a question one paragraph holds."""
+
+    words: int  # question words it contains (as written, or as a name like them)
+    share: float  # their share of the question's weight, 0..1
+
+    @property
+    def enough(self) -> bool:
+        return self.words >= MIN_WORDS or self.share >= MIN_SHARE
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    question: str
+    passages: tuple[Passage, ...]  # best first; empty when not found
+    found: bool  # False: "the text does not say"
+    evidence: Evidence | None = None  # the most that any paragraph held of the question
+
+
+@dataclass(frozen=True, slots=True)
+class _Source:
+    keys: tuple[str, ...]
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Paragraph:
+    source: int  # index into SourceIndex._sources
+    number: int
+    text: str
+    sentences: range  # indices into SourceIndex._sentences
+
+
+@dataclass(frozen=True, slots=True)
+class _Sentence:
+    paragraph: int  # index into SourceIndex._paragraphs
+    start: int
+    end: int
+
+
+class SourceIndex:
+    """The source texts a server can see, ready for questions: build once, ask often."""
+
+    def __init__(
+        self,
+        sources: list[_Source],
+        paragraphs: list[_Paragraph],
+        sentences: list[_Sentence],
+        paragraph_terms: list[list[str]],
+        sentence_terms: list[list[str]],
+        names: Iterable[str],
+    ) -> None:
+        self._sources = sources
+        self._paragraphs = paragraphs
+        self._sentences = sentences
+        self._paragraph_sets = [set(t) for t in paragraph_terms]
+        self._sentence_sets = [set(t) for t in sentence_terms]
+        self._vocabulary = frozenset().union(*self._paragraph_sets)
+        self._source_vocabulary: list[set[str]] = [set() for _ in sources]
+        for paragraph, held in zip(paragraphs, self._paragraph_sets, strict=True):
+            self._source_vocabulary[paragraph.source] |= held
+        self._names = sorted(set(names))
+        # rank_bm25 divides by the corpus size: nothing to index, no model.
+        self._paragraph_bm25 = BM25Plus(paragraph_terms) if paragraphs else None
+        self._sentence_bm25 = BM25Plus(sentence_terms) if sentences else None
+        # Weighs question words for the threshold only: positive, and a word that no
+        # text contains weighs most (as though it stood in half a paragraph).
+        n = len(paragraphs)
+        df: dict[str, int] = {}
+        for held in self._paragraph_sets:
+            for term in held:
+                df[term] = df.get(term, 0) + 1
+        self._idf = {term: math.log(1 + (n + 1) / count) for term, count in df.items()}
+        self._unknown_idf = math.log(1 + (n + 1) / 0.5)
+
+    @classmethod
+    def build(cls, sources: Iterable[tuple[str, SourceText, str | None]]) -> SourceIndex:
+        """Index (key, text, title) triples; a text given under several keys counts once.
+
+        The key is what `ask` can filter by (a quiz id); the title is what a passage
+        shows (the key when there is none). A shared text keeps its first title.
+        """
+        at: dict[str, int] = {}
+        keys: list[list[str]] = []
+        given: list[tuple[SourceText, str]] = []
+        for key, text, title in sources:
+            i = at.get(text.text)
+            if i is None:
+                at[text.text] = len(given)
+                keys.append([key])
+                given.append((text, title or key))
+            elif key not in keys[i]:
+                keys[i].append(key)
+
+        indexed: list[_Source] = []
+        paragraphs: list[_Paragraph] = []
+        sentences: list[_Sentence] = []
+        paragraph_terms: list[list[str]] = []
+        sentence_terms: list[list[str]] = []
+        names: set[str] = set()
+        for s, (text, title) in enumerate(given):
+            indexed.append(_Source(tuple(keys[s]), title))
+            for paragraph in text.paragraphs:
+                p = len(paragraphs)
+                first = len(sentences)
+                for start, end in sentence_spans(paragraph.text):
+                    piece = paragraph.text[start:end]
+                    sentences.append(_Sentence(p, start, end))
+                    sentence_terms.append(terms(piece) + acronyms(piece))
+                    names |= _name_terms(piece)
+                span = range(first, len(sentences))
+                paragraphs.append(_Paragraph(s, paragraph.number, paragraph.text, span))
+                paragraph_terms.append(terms(paragraph.text) + acronyms(paragraph.text))
+        return cls(indexed, paragraphs, sentences, paragraph_terms, sentence_terms, names)
+
+    @classmethod
+    def from_quizzes(cls, quizzes: Iterable[LoadedQuiz]) -> SourceIndex:
+        """The sources of these quizzes, keyed by quiz id; a quiz without one adds nothing."""
+        return cls.build(
+            (q.id, q.source, q.quiz.source.title if q.quiz.source else None)
+            for q in quizzes
+            if q.source is not None
+        )
+
+    @property
+    def keys(self) -> list[tuple[str, ...]]:
+        """The keys of each indexed text, one entry per distinct text."""
+        return [source.keys for source in self._sources]
+
+    def query_terms(self, question: str) -> Query:
+        """Each word of the question -> the indexed terms that stand for it -> weight:
+        the word itself (1) and names that look like it (their similarity, 0..1)."""
+        query: Query = {}
+        for term in terms(question):
+            forms = query.setdefault(term, {})
+            if term in self._vocabulary:
+                forms[term] = 1.0
+            if term.isalpha() and len(term) >= FUZZY_MIN_LENGTH:
+                for name, similarity, _ in process.extract(
+                    term, self._names, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=3
+                ):
+                    if name != term:
+                        forms[name] = max(similarity / 100, forms.get(name, 0.0))
+        # "United Nations" for "U.N.", only where its own words are not found.
+        for phrase, initials in _phrases(question):
+            if initials in self._vocabulary and any(not query.get(t) for t in terms(phrase)):
+                query.setdefault(initials, {})[initials] = 1.0
+        return query
+
+    def ask(self, question: str, limit: int = 3, keys: Collection[str] | None = None) -> Answer:
+        """The passages that best answer `question`, best first; `keys`: only these sources."""
+        if limit < 1:
+            raise ValueError("limit must be at least 1")
+        allowed = [keys is None or any(k in keys for k in s.keys) for s in self._sources]
+        query = self.query_terms(question)
+        if keys is not None:
+            # A word that only the other sources contain is unknown to these ones.
+            known = set().union(
+                *(v for v, ok in zip(self._source_vocabulary, allowed, strict=True) if ok)
+            )
+            query = {w: {t: x for t, x in f.items() if t in known} for w, f in query.items()}
+        if not any(query.values()) or self._paragraph_bm25 is None or self._sentence_bm25 is None:
+            return Answer(question, (), False)
+
+        paragraph_scores = _scores(self._paragraph_bm25, self._paragraph_sets, query)
+        sentence_scores = _scores(self._sentence_bm25, self._sentence_sets, query)
+        ranked: list[tuple[float, int, int]] = []  # (score, paragraph, its best sentence)
+        for p, paragraph in enumerate(self._paragraphs):
+            if not allowed[paragraph.source] or paragraph_scores[p] <= 0:
+                continue
+            best = max(paragraph.sentences, key=lambda i: sentence_scores[i])
+            score = sentence_scores[best] + PARAGRAPH_WEIGHT * paragraph_scores[p]
+            ranked.append((score, p, best))
+        if not ranked:
+            return Answer(question, (), False)
+        ranked.sort(key=lambda r: (-r[0], r[1]))
+
+        # Any paragraph may carry the evidence, not only the first one.
+        evidence = max(
+            (self._evidence(query, p) for _, p, _ in ranked), key=lambda e: (e.enough, e.share)
+        )
+        if not evidence.enough:
+            return Answer(question, (), False, evidence)
+        passages = tuple(self._passage(query, p, s, score, keys) for score, p, s in ranked[:limit])
+        return Answer(question, passages, True, evidence)
+
+    def _evidence(self, query: Query, paragraph: int) -> Evidence:
+        held = self._paragraph_sets[paragraph]
+        total = found = 0.0
+        words = 0
+        for forms in query.values():
+            weights = {term: w * self._idf[term] for term, w in forms.items()}
+            total += max(weights.values(), default=self._unknown_idf)
+            here = max((x for term, x in weights.items() if term in held), default=0.0)
+            found += here
+            words += here > 0
+        return Evidence(words, found / total if total else 0.0)
+
+    def _passage(
+        self, query: Query, p: int, s: int, score: float, keys: Collection[str] | None
+    ) -> Passage:
+        paragraph = self._paragraphs[p]
+        sentence = self._sentences[s]
+        source = self._sources[paragraph.source]
+        # The sentence, unless the paragraph's other sentences hold question words that
+        # it lacks: then the whole paragraph, so that no part of the answer is cut off.
+        in_sentence = _words_held(query, self._sentence_sets[s])
+        in_paragraph = _words_held(query, self._paragraph_sets[p])
+        text = paragraph.text
+        if in_paragraph <= in_sentence:
+            text = text[sentence.start : sentence.end]
+        key = next((k for k in source.keys if keys is None or k in keys), source.keys[0])
+        return Passage(
+            text=text,
+            source_title=source.title,
+            paragraph=paragraph.number,
+            score=round(score, 4),
+            source_key=key,
+            paragraph_text=paragraph.text,
+            focus=(sentence.start, sentence.end),
+        )
+
+
+def _scores(bm25: BM25Plus, held: list[set[str]], query: Query) -> list[float]:
+    """BM25+ of each document; each question word counts through its best form there.
+
+    rank_bm25's BM25Plus adds its delta to documents without the term too; BM25+ adds
+    it only where the term occurs, hence the mask.
+    """
+    total = [0.0] * len(held)
+    for forms in query.values():
+        best = [0.0] * len(held)
+        for term, weight in forms.items():
+            scores = bm25.get_scores([term])
+            for i, terms_here in enumerate(held):
+                if term in terms_here:
+                    best[i] = max(best[i], weight * float(scores[i]))
+        total = [t + b for t, b in zip(total, best, strict=True)]
+    return total
+
+
+def _words_held(query: Query, held: set[str]) -> set[str]:
+    return {word for word, forms in query.items() if any(t in held for t in forms)}
+
+
+def terms(text: str) -> list[str]:
+    """The indexing terms of a text, in order: folded, without stop words, stemmed."""
+    return [t for t in (_term(w) for w in _WORD.findall(_normalise(text))) if t]
+
+
+def acronyms(text: str) -> list[str]:
+    """The initials of each run of capitalised words: "United Nations" -> "un".
+
+    News prose names a body in full once and by its initials after ("International
+    Criminal Court", "ICC"); a reader may ask with either.
+    """
+    return [initials for _, initials in _phrases(text)]
+
+
+def _phrases(text: str) -> list[tuple[str, str]]:
+    """Runs of two or more capitalised words, apart only by spaces, and their initials."""
+    plain = _plain(fold(text))
+    found: list[tuple[str, str]] = []
+    run: list[re.Match[str]] = []
+    for match in [*_LETTERS.finditer(plain), None]:
+        word = match.group(0) if match else ""
+        titled = word[:1].isupper() and word[1:].islower()
+        if match and titled and run and not plain[run[-1].end() : match.start()].strip():
+            run.append(match)
+            continue
+        if len(run) >= 2:
+            phrase = plain[run[0].start() : run[-1].end()]
+            found.append((phrase, "".join(m.group(0)[0] for m in run).casefold()))
+        # "The" opens a sentence, not a name.
+        run = [match] if match and titled and word.casefold() not in _STOP_WORDS else []
+    return found
+
+
+def _plain(text: str) -> str:
+    """Without accents: "Bénsouda" -> "Bensouda"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _normalise(text: str) -> str:
+    plain = _plain(fold(text)).casefold()
+    plain = _ACRONYM.sub(lambda m: m.group(0).replace(".", ""), plain)
+    plain = _THOUSANDS.sub("", plain)
+    return _COMPOUND_NUMBER.sub(
+        lambda m: str(_TENS[m.group(1)] + int(_NUMBER_WORDS[m.group(2)])), plain
+    )
+
+
+def _term(word: str) -> str | None:
+    if "'" in word:
+        if word.endswith("n't"):
+            return None  # "can't", "didn't": a negation, not a subject
+        base, _, rest = word.partition("'")
+        word = base if rest == "s" else word.replace("'", "")  # "Israel's" -> "israel"
+    if word in _STOP_WORDS or (len(word) == 1 and not word.isdigit()):
+        return None
+    return _NUMBER_WORDS.get(word) or _stem(_IRREGULAR.get(word, word))
+
+
+def _stem(word: str) -> str:
+    """A light suffix stripper: plurals, -ly, -ing, -ed, -tion/-sion, a final -e.
+
+    It need not make words (it makes "engag"), only give related forms one term.
+    """
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    if word.endswith(("ies", "ied")) and len(word) > 4:
+        word = word[:-3] + "y"  # "atrocities" -> "atrocity", "denied" -> "deny"
+    elif word.endswith("sses"):
+        word = word[:-2]
+    elif word.endswith("s") and not word.endswith("ss"):
+        word = word[:-1]
+    if word.endswith("ly") and len(word) >= 6:
+        word = word[:-2]
+    for suffix in ("ing", "ed", "ion"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            if suffix == "ion" and word[-4] not in "ts":
+                break  # "region", "million": not -tion/-sion
+            word = word[: -len(suffix)]
+            if suffix != "ion" and word[-1] == word[-2] and word[-1] not in "lsz":
+                word = word[:-1]  # "stopped" -> "stop", but "killed" -> "kill"
+            return word
+    if word.endswith("e") and len(word) > 3:
+        word = word[:-1]  # "engage" -> "engag", as "engaged" and "engaging" are
+    return word
+
+
+def sentence_spans(paragraph: str) -> list[tuple[int, int]]:
+    """Where each sentence of a paragraph stands: [start, end) offsets, trimmed.
+
+    A sentence ends at ., ! or ? (with any closing quotes) before a space and a capital
+    or a digit, but not after initials or acronyms ("U.N.", "J.") nor after common
+    abbreviations ("Mr.", "Gen.").
+    """
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(paragraph):
+        following = paragraph[match.end() :].lstrip().lstrip(_OPENERS)
+        if not following or not (following[0].isupper() or following[0].isdigit()):
+            continue
+        if match.group(0)[0] == ".":
+            before = paragraph[start : match.start()].split()
+            word = before[-1].lstrip(_OPENERS) if before else ""
+            if _INITIALS.fullmatch(word) or word.casefold() in _ABBREVIATIONS:
+                continue
+        spans.append((start, match.end()))
+        start = match.end()
+    spans.append((start, len(paragraph)))
+    trimmed = (_trim(paragraph, a, b) for a, b in spans)
+    return [(a, b) for a, b in trimmed if a < b]
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _name_terms(sentence: str) -> set[str]:
+    """Terms written with a capital where the sentence does not start: names, mostly."""
+    words = _WORD.findall(fold(sentence).replace("-", " "))
+    found: set[str] = set()
+    for word in words[1:]:
+        if word[0].isupper():
+            found.update(t for t in terms(word) if t.isalpha())
+    return found
+
+
+def render(answer: Answer, limit: int = PASSAGE_LIMIT) -> str:
+    """The answer as Markdown for chat: each passage as a block quote, then where it
+    stands ("— title, paragraph N"); each passage with its line within `limit`."""
+    if not answer.found or not answer.passages:
+        return NOT_FOUND
+    return "\n\n".join(render_passage(p, limit) for p in answer.passages)
+
+
+def render_passage(passage: Passage, limit: int = PASSAGE_LIMIT) -> str:
+    """One passage and where it stands, within `limit` characters in all."""
+    title = _escape(_SPACE.sub(" ", passage.source_title).strip())
+    if len(title) > limit // 4:  # a title never crowds out the quote
+        title = _cut(title, limit // 4)
+    where = f"\n— {title}, paragraph {passage.paragraph}"
+    return "> " + _clip(passage, limit - len(where) - 2) + where
+
+
+def _clip(passage: Passage, budget: int) -> str:
+    """The passage on one line, Markdown escaped, within `budget` characters.
+
+    A long paragraph keeps its best sentence and as many whole sentences around it as
+    fit; an ellipsis marks what was left out.
+    """
+    whole = _shown(passage.text)
+    if len(whole) <= budget:
+        return whole
+    if not passage.is_whole_paragraph:  # one sentence: nothing around it to choose from
+        return _cut(whole, budget)
+    spans = sentence_spans(passage.paragraph_text)
+    pieces = [_shown(passage.paragraph_text[a:b]) for a, b in spans]
+    focus = next((i for i, (a, b) in enumerate(spans) if a <= passage.focus[0] < b), 0)
+    if len(_join(pieces, focus, focus)) > budget:
+        lead = "… " if focus > 0 else ""
+        return lead + _cut(pieces[focus], budget - len(lead))
+    first = last = focus
+    while True:  # widen by whole sentences, the next one first: it completes the thought
+        if last + 1 < len(pieces) and len(_join(pieces, first, last + 1)) <= budget:
+            last += 1
+        elif first > 0 and len(_join(pieces, first - 1, last)) <= budget:
+            first -= 1
+        else:
+            return _join(pieces, first, last)
+
+
+def _join(pieces: list[str], first: int, last: int) -> str:
+    lead = "… " if first > 0 else ""
+    tail = " …" if last < len(pieces) - 1 else ""
+    return lead + " ".join(pieces[first : last + 1]) + tail
+
+
+def _cut(text: str, budget: int) -> str:
+    """The start of `text`, to a word boundary, and "…", within `budget` characters."""
+    head = text[: max(budget - 1, 0)]
+    if len(head) < len(text) and " " in head:
+        head = head[: head.rindex(" ")]
+    head = head.rstrip()
+    if (len(head) - len(head.rstrip("\\"))) % 2:
+        head = head[:-1]  # never leave half an escape
+    return head + "…"
+
+
+def _shown(text: str) -> str:
+    return _escape(_SPACE.sub(" ", text).strip())
+
+
+def _escape(text: str) -> str:
+    """Markdown's inline marks as literal characters, as the source has them."""
+    return _MARKDOWN.sub(r"\\\1", text)
