@@ -17,6 +17,7 @@ from rapidfuzz import fuzz, process
 from bot.quiz.catalog import Catalog, ReloadReport
 from bot.quiz.diagnostics import Diagnostic
 from bot.quiz.loader import LoadedQuiz, LoadResult, SourceUnavailable, load_quiz, load_stored
+from bot.quiz.retrieval import SourceIndex
 from bot.storage.repository import Repository
 
 log = logging.getLogger(__name__)
@@ -43,6 +44,7 @@ class QuizLibrary:
         self._uploads: dict[int, dict[str, LoadedQuiz]] = {}
         self._versions: dict[tuple[str, str], LoadedQuiz] = {}
         self._reloading = asyncio.Lock()
+        self._indexes: dict[tuple[tuple[str, str], ...], SourceIndex] = {}
 
     # -- what a server sees ----------------------------------------------------------------
 
@@ -58,6 +60,19 @@ class QuizLibrary:
 
     def is_upload(self, guild_id: int | None, quiz_id: str) -> bool:
         return self.catalog.get(quiz_id) is None and quiz_id in self._uploads.get(guild_id or 0, {})
+
+    async def source_index(self, guild_id: int | None) -> SourceIndex:
+        """The retrieval index over the sources of the quizzes this server can see; built
+        once per set of quiz versions (off the event loop: a large library takes a moment)."""
+        quizzes = [q for q in self.available(guild_id) if q.source is not None]
+        key = tuple(sorted((q.id, q.version) for q in quizzes))
+        index = self._indexes.get(key)
+        if index is None:
+            index = await asyncio.to_thread(SourceIndex.from_quizzes, quizzes)
+            if len(self._indexes) > 64:  # a bounded cache: old versions fall out
+                self._indexes.clear()
+            self._indexes[key] = index
+        return index
 
     def search(self, guild_id: int | None, text: str, limit: int = 25) -> list[LoadedQuiz]:
         """Quizzes whose id or title looks like `text`, best first (for autocomplete)."""

@@ -148,7 +148,9 @@ def test_db_upgrade(workdir: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert f"is up to date (revision {head_revision()})" in result.stdout
     with sqlite3.connect(workdir / "scores.db") as db:
-        assert db.execute("select version_num from alembic_version").fetchone() == (head_revision(),)
+        assert db.execute("select version_num from alembic_version").fetchone() == (
+            head_revision(),
+        )
 
 
 def test_unreachable_database_is_a_clear_message(workdir: Path) -> None:

@@ -15,6 +15,8 @@ import discord
 from discord.ext import commands
 
 from bot.exts import rendering
+from bot.exts.learn._cog import ask_embed
+from bot.exts.learn._review import review_summary, start_review
 from bot.games import Game
 from bot.quiz.checking import parse_response
 from bot.quiz.errors import QuizError
@@ -32,10 +34,17 @@ HELP = (
     "• **quiz me**: start a quiz (or **start <quiz id>**; **list** shows them)\n"
     "• answer with a letter (**B**), several letters (**A, C**), words or a number\n"
     "• **next**: the next question · **why?**: the explanation again\n"
+    "• **where does it say ...?**: the passages of the text that answer a question\n"
+    "• **review**: the questions you got wrong, when they are due\n"
     "• **score**: how you are doing"
     " · **stop**: end the quiz (your answers are kept) · **help**: this message"
 )
 _MENTION = re.compile(r"<@!?\d+>")
+# "where does it say ...?", "ask ...": a question to the source texts, not an answer.
+_ASK = re.compile(
+    r"^(?:ask\s+|where does (?:it|the text) say\s+|what does the text say about\s+)(?P<question>.{3,300})$",
+    re.IGNORECASE | re.DOTALL,
+)
 _START = re.compile(r"^(?:start|play)\s+(?P<quiz>[a-z0-9][a-z0-9-]{1,63})$", re.IGNORECASE)
 
 
@@ -82,6 +91,10 @@ class ChatCog(commands.Cog, name="Chat"):
         guild_id = message.guild.id if message.guild else None
         if word in ("", "help", "hi", "hello"):
             return {"content": HELP}
+        asked = _ASK.match(text.strip())
+        if asked and (game is None or game.session.phase != Phase.ASKING):
+            index = await self.bot.library.source_index(guild_id)
+            return {"embed": ask_embed(asked["question"], index.ask(asked["question"]))}
         if word in ("list", "quizzes"):
             rows = [
                 (
@@ -93,6 +106,21 @@ class ChatCog(commands.Cog, name="Chat"):
                 for q in self.bot.library.available(guild_id)
             ]
             return {"embed": rendering.quiz_list_embed(rows)}
+        if word == "review":
+            if game is not None:
+                await self.bot.games.stop(game)
+            started = await start_review(
+                self.bot,
+                guild_id=guild_id or 0,
+                user_id=message.author.id,
+                channel_id=message.channel.id,
+                interface=CHAT,
+            )
+            if isinstance(started, str):
+                return {"content": started}
+            return self._question(
+                started, intro=f"Review time: {started.session.total} question(s) to look at again."
+            )
         start = _START.match(text.strip())
         if word in ("quiz me", "quiz", "start") or start:
             return await self._start(message, start["quiz"].casefold() if start else None, guild_id)
@@ -140,10 +168,7 @@ class ChatCog(commands.Cog, name="Chat"):
         )
 
     def _question(self, game: Game, intro: str = "") -> dict[str, object]:
-        s = game.session
-        embed = rendering.question_embed(
-            s.question, s.order, quiz_title=game.loaded.quiz.title, number=s.number, total=s.total
-        )
+        embed = rendering.game_question_embed(game)
         return {"content": f"{intro}\n{answer_hint(game)}".strip(), "embed": embed}
 
     async def _answer(self, game: Game, message: discord.Message, text: str) -> dict[str, object]:
@@ -180,6 +205,8 @@ class ChatCog(commands.Cog, name="Chat"):
             return {"content": f"Answer this one first (or say **stop**). {answer_hint(game)}"}
         if await self.bot.games.next(game):
             return self._question(game)
+        if game.session.mode == Mode.REVIEW:
+            return {"embed": await review_summary(self.bot, game, user_id)}
         return await self._score(game, user_id, prefix="That's the end of the quiz!\n")
 
     def _why(self, game: Game, user_id: int) -> dict[str, object]:

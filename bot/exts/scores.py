@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import io
 import re
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -10,7 +12,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.exts import rendering
-from bot.quiz.stats import quiz_progress, tag_accuracy, weakest_tags
+from bot.quiz.stats import accuracy_by_week, quiz_progress, tag_accuracy, weakest_tags
+from bot.reports.stats_chart import progress_chart
 from bot.storage.records import ALL_QUIZZES, Period
 
 if TYPE_CHECKING:
@@ -113,16 +116,33 @@ class ScoresCog(commands.Cog, name="Scores"):
         self, interaction: discord.Interaction[Any], user: discord.User | None = None
     ) -> None:
         target = user or interaction.user
-        totals = await self.bot.repo.user_totals(interaction.guild_id or 0, target.id)
+        guild_id = interaction.guild_id or 0
+        own = target.id == interaction.user.id
+        if own:  # drawing the chart takes a moment
+            await interaction.response.defer(ephemeral=True, thinking=True)
+        totals = await self.bot.repo.user_totals(guild_id, target.id)
         quizzes = {q.id: q.quiz for q in self.bot.library.available(interaction.guild_id)}
+        name = getattr(target, "display_name", target.name)
+        tags = tag_accuracy(totals.questions, quizzes)
         embed = rendering.stats_embed(
             totals,
-            name=getattr(target, "display_name", target.name),
+            name=name,
             progress=quiz_progress(totals.questions, quizzes),
-            weakest=weakest_tags(tag_accuracy(totals.questions, quizzes)),
-            public_only=target.id != interaction.user.id,
+            weakest=weakest_tags(tags),
+            public_only=not own,
         )
-        await interaction.response.send_message(embed=embed, ephemeral=True)
+        if not own:
+            await interaction.response.send_message(embed=embed, ephemeral=True)
+            return
+        queue = await self.bot.repo.review_queue(guild_id, target.id)
+        embed.add_field(name="Review queue", value=f"{len(queue)} question(s) · `/review`")
+        answers = await self.bot.repo.user_answers(guild_id, target.id)
+        weeks = accuracy_by_week((a.answered_at, a.correct) for a in answers if a.scored)
+        png = await asyncio.to_thread(progress_chart, weeks, tags, name=name)
+        embed.set_image(url="attachment://progress.png")
+        await interaction.followup.send(
+            embed=embed, file=discord.File(io.BytesIO(png), filename="progress.png"), ephemeral=True
+        )
 
 
 async def setup(bot: QuizBot) -> None:

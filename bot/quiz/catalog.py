@@ -121,6 +121,15 @@ class Catalog:
     def get(self, quiz_id: str) -> LoadedQuiz | None:
         return self.quizzes.get(quiz_id)
 
+    @property
+    def stale(self) -> list[tuple[str, str]]:
+        """(quiz id, file) of broken files still served at their last good version."""
+        return [
+            (e.last_good.id, e.result.origin)
+            for e in self._entries.values()
+            if e.last_good is not None and e.result.quiz is None
+        ]
+
     def version(self, quiz_id: str, version: str | None = None) -> LoadedQuiz | None:
         """A quiz as it was at `version` (the current one when None), if served since start."""
         if version is None:

@@ -38,9 +38,12 @@ def progress_chart(
                 fontsize=7,
                 color=GREY,
             )
-        locator = AutoDateLocator(maxticks=6)
-        over_time.xaxis.set_major_locator(locator)
-        over_time.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+        if len(weeks) > 1:
+            locator = AutoDateLocator(maxticks=6)
+            over_time.xaxis.set_major_locator(locator)
+            over_time.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+        else:  # one week: one labelled tick (a date locator has no range to work with)
+            over_time.set_xticks(xs, [f"week of {xs[0]:%d %b}"])
     else:
         over_time.text(
             0.5, 0.5, "no answers yet", ha="center", va="center", transform=over_time.transAxes

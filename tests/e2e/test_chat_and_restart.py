@@ -148,7 +148,7 @@ def unreadable(game) -> str:
     if isinstance(question, NumberQuestion):
         return "lots"
     if isinstance(question, ShortAnswerQuestion):
-        return "?!"
+        return "—"  # no letters or digits: unreadable as an answer
     return "Z"
 
 

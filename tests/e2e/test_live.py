@@ -119,7 +119,7 @@ async def test_a_live_round_with_thirty_students(classroom: Classroom) -> None:
     # Question 2: when everyone who took part has answered, it closes by itself.
     await fake.click_many(clicks_for(classroom, game, second, students))
     closed = await second.wait_until(lambda m: "the answer" in m.text(), timeout=5)
-    assert "Time is up" in closed.content
+    assert "Everyone has answered" in closed.content
     await fake.click(classroom.teacher, closed, f"quiz:n:{game.id}:1")
     third = await fake.wait_for_message(
         classroom.channel, lambda m: "Question 3 of 3" in m.text(), timeout=5

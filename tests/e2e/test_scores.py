@@ -101,7 +101,7 @@ async def test_stats_for_oneself_and_for_another(classroom: Classroom) -> None:
     a, b = classroom.students[0], classroom.students[1]
     await seed_scores(classroom, {a.user.id: 30, b.user.id: 20})
     mine = await classroom.fake.slash(a, classroom.channel, "stats")
-    text = mine.message.text()
+    text = (await mine.wait_for_original(lambda m: not m.loading)).text()
     assert "30" in text and "Best streak" in text and "1/34 questions seen" in text
     theirs = await classroom.fake.slash(a, classroom.channel, "stats", user=b.user)
     assert "Only what the leaderboard shows" in theirs.message.text()

@@ -97,7 +97,8 @@ async def test_a_whole_solo_game_of_every_question_type(classroom: Classroom) ->
     assert board.response.ephemeral
     assert "Student 01" in board.message.text() and f"{points} pts" in board.message.text()
     stats = await fake.slash(student, classroom.channel, "stats")
-    assert f"{points}" in stats.message.text() and "34/34 questions seen" in stats.message.text()
+    shown = (await stats.wait_for_original(lambda m: not m.loading)).text()
+    assert f"{points}" in shown and "34/34 questions seen" in shown
 
 
 async def test_a_click_for_an_unknown_or_finished_game_gets_a_polite_answer(

@@ -30,7 +30,7 @@ async def test_upload_a_good_quiz_and_play_it(classroom: Classroom) -> None:
     )
     assert rec.response.ephemeral and rec.acked_after < 3
     reply = await rec.wait_for_original(lambda m: not m.loading)
-    assert "✅ Added: **Demo** (`demo-quiz`" in reply.text() and "1 questions" in reply.text()
+    assert "✅ Added: **Demo** (`demo-quiz`" in reply.text() and "1 question," in reply.text()
     listed = await fake.slash(classroom.students[0], classroom.channel, "quiz list")
     assert "`demo-quiz`" in listed.message.text() and "`icc-gaza-2014`" in listed.message.text()
     start = await fake.slash(

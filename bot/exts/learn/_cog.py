@@ -12,6 +12,8 @@ from discord.ext import commands
 from bot.exts import rendering
 from bot.exts.learn._review import start_review
 from bot.exts.quiz._components import answer_view
+from bot.quiz.presentation import clip
+from bot.quiz.retrieval import Answer, render
 from bot.quiz.session import Phase
 
 if TYPE_CHECKING:
@@ -56,6 +58,17 @@ class ConfirmDelete(
         await cog.delete_data(interaction, self.user_id)
 
 
+def ask_embed(question: str, answer: Answer) -> discord.Embed:
+    """The passages that answer a question, quoted with where they stand."""
+    if not answer.found:
+        text = "The text does not say. Try other words, or `/quiz list` to see which texts I know."
+    else:
+        text = render(answer)
+    return discord.Embed(
+        title=clip(f"“{question}”", 256), description=clip(text, 4096), colour=rendering.BLUE
+    )
+
+
 class LearnCog(commands.Cog, name="Learn"):
     privacy = app_commands.Group(
         name="privacy", description="What is kept about you, and deleting it"
@@ -80,6 +93,17 @@ class LearnCog(commands.Cog, name="Learn"):
         await interaction.response.send_message(
             embed=rendering.game_question_embed(started), view=answer_view(started), ephemeral=True
         )
+
+    @app_commands.command(name="ask", description="Find where the source texts answer a question")
+    @app_commands.describe(
+        question="Your question about the text, e.g. 'How long did the war last?'"
+    )
+    async def ask(
+        self, interaction: discord.Interaction[Any], question: app_commands.Range[str, 3, 300]
+    ) -> None:
+        index = await self.bot.library.source_index(interaction.guild_id)
+        answer = index.ask(question)
+        await interaction.response.send_message(embed=ask_embed(question, answer), ephemeral=True)
 
     @privacy.command(name="info", description="What Quizbot keeps about you")
     async def privacy_info(self, interaction: discord.Interaction[Any]) -> None:

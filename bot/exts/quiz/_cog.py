@@ -267,12 +267,10 @@ class QuizCog(commands.Cog, name="Quiz"):
         served = len(self.bot.library.available(interaction.guild_id))
         changed = f"{len(report.loaded)} quiz(zes) changed" if report.loaded else "nothing changed"
         title = f"Reloaded: {changed}; {served} quiz(zes) available here."
-        if report.kept:
-            title += (
-                " Broken edits keep their last good version: "
-                + ", ".join(f"`{q}`" for q, _ in report.kept)
-                + "."
-            )
+        stale = self.bot.catalog.stale  # whether this reload or the watcher re-read them
+        if stale:
+            kept = ", ".join(f"`{q}`" for q, _ in stale)
+            title += f" Broken edits keep their last good version: {kept}."
         if diagnostics:
             title += f" {sum(d.severity == 'error' for d in diagnostics)} error(s) in the files:"
         await interaction.followup.send(
@@ -443,7 +441,7 @@ class QuizCog(commands.Cog, name="Quiz"):
             await self._tell(interaction, "Only the teacher can reveal the answer early.")
             return
         await interaction.response.defer()
-        await self.live.reveal(game)
+        await self.live.reveal(game, "⏭️ The teacher closed the question. Here is the answer.")
 
     async def on_next(
         self, interaction: discord.Interaction[Any], game_id: str, position: int

@@ -118,9 +118,9 @@ class LiveRounds:
     async def after_answer(self, game: Game) -> None:
         """Everyone who has been taking part answered: no need to wait for the clock."""
         if game.session.phase == Phase.ASKING and game.session.everyone_answered():
-            await self.reveal(game)
+            await self.reveal(game, "✅ Everyone has answered! Here is the answer.")
 
-    async def reveal(self, game: Game) -> None:
+    async def reveal(self, game: Game, why: str = "⏰ Time is up! Here is the answer.") -> None:
         async with self._lock(game):
             session = game.session
             if session.phase != Phase.ASKING:
@@ -138,7 +138,7 @@ class LiveRounds:
             label = "Next question" if not session.is_last else "Final standings"
             await self._edit_current(
                 game,
-                content="⏰ Time is up! Here is the answer.",
+                content=why,
                 embed=embed,
                 view=next_view(game, label=label),
             )

@@ -69,7 +69,8 @@ def upload_reply(result: UploadResult, filename: str) -> dict[str, Any]:
     )
     title = (
         f"✅ {verb}: **{loaded.quiz.title}** (`{loaded.id}`, version `{loaded.version}`), "
-        f"{len(loaded.quiz.questions)} questions, {grounded}. Only this server sees it; "
+        f"{len(loaded.quiz.questions)} question{'s' if len(loaded.quiz.questions) != 1 else ''}, {grounded}. "
+        "Only this server sees it; "
         f"play it with `/quiz start quiz:{loaded.id}`."
     )
     if result.replaced:
