@@ -64,6 +64,7 @@ class QuizBot(commands.AutoShardedBot):
         problems = await self.library.load_uploads()
         for diagnostic in problems:
             log.error("stored upload does not load: %s", diagnostic.format())
+        await self.library.follow_other_processes()
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         guild_id = self.settings.discord_guild_id
@@ -91,6 +92,7 @@ class QuizBot(commands.AutoShardedBot):
 
     async def close(self) -> None:
         await super().close()
+        await self.library.close()
 
 
 async def discover_gateway(api_base: str, token: str) -> str:
@@ -135,7 +137,7 @@ async def build_bot(settings: Settings, *, clock: Clock | None = None, **options
         log.warning("%s", diagnostic.format())
     log.info("serving %d quiz(zes) from %s", len(catalog), settings.quiz_dir)
     await point_at_api(settings, token_of(settings))
-    repo = await Repository.open(settings.database_url)
+    repo = await Repository.open(settings.database_url, pool_size=settings.database_pool_size)
     return QuizBot(settings, repo, catalog, clock=clock, **options)
 
 

@@ -16,6 +16,8 @@ class Settings(BaseSettings):
 
     discord_token: SecretStr | None = None
     database_url: str = DEFAULT_DATABASE_URL
+    # PostgreSQL: connections each process keeps open (SQLite ignores it).
+    database_pool_size: int | None = Field(default=None, ge=1, le=100)
     quiz_dir: Path = Path("quizzes")
     discord_guild_id: int | None = None
     discord_api_base: str | None = None
@@ -44,7 +46,7 @@ class Settings(BaseSettings):
     def _blank_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
-    @field_validator("discord_guild_id", "shard_count", mode="before")
+    @field_validator("discord_guild_id", "shard_count", "database_pool_size", mode="before")
     @classmethod
     def _blank_number_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
@@ -45,6 +46,7 @@ class QuizLibrary:
         self._versions: dict[tuple[str, str], LoadedQuiz] = {}
         self._reloading = asyncio.Lock()
         self._indexes: dict[tuple[tuple[str, str], ...], SourceIndex] = {}
+        self._stop_listening: Callable[[], Awaitable[None]] | None = None
 
     # -- what a server sees ----------------------------------------------------------------
 
@@ -141,6 +143,22 @@ class QuizLibrary:
             self._uploads[guild_id] = fresh.get(guild_id, {})
         return problems
 
+    async def follow_other_processes(self) -> None:
+        """Reload a server's uploads when another process announces a change (PostgreSQL)."""
+        tasks: set[asyncio.Task[list[Diagnostic]]] = set()
+
+        def changed(guild_id: int) -> None:
+            task = asyncio.get_running_loop().create_task(self.load_uploads(guild_id))
+            tasks.add(task)  # keep a reference until done
+            task.add_done_callback(tasks.discard)
+
+        self._stop_listening = await self.repo.listen_uploads(changed)
+
+    async def close(self) -> None:
+        if self._stop_listening is not None:
+            await self._stop_listening()
+            self._stop_listening = None
+
     # -- uploading -------------------------------------------------------------------------
 
     async def upload(
@@ -204,6 +222,7 @@ class QuizLibrary:
         await self.repo.add_upload(
             guild_id, quiz.id, quiz.version, data, quiz.source_bytes, uploaded_by
         )
+        await self.repo.announce_upload(guild_id)  # other processes reload this server's uploads
         self._uploads.setdefault(guild_id, {})[quiz.id] = quiz
         self._versions[(quiz.id, quiz.version)] = quiz
         result.loaded = quiz

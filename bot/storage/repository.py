@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -450,6 +450,38 @@ class Repository:
             for r in rows
         ]
 
+    # -- news between processes -----------------------------------------------------------
+
+    async def announce_upload(self, guild_id: int) -> None:
+        """Tell every process serving this database that a server's uploads changed."""
+        if self.engine.dialect.name != "postgresql":
+            return  # SQLite: one process, nobody else to tell
+        async with self.engine.begin() as conn:
+            await conn.execute(select(func.pg_notify(UPLOADS_CHANNEL, str(guild_id))))
+
+    async def listen_uploads(
+        self, on_change: Callable[[int], None]
+    ) -> Callable[[], Awaitable[None]] | None:
+        """Call `on_change(guild_id)` when another process announces an upload (PostgreSQL
+        LISTEN/NOTIFY); returns an async closer, or None where there is nothing to hear."""
+        if self.engine.dialect.name != "postgresql":
+            return None
+        import asyncpg
+
+        url = self.engine.url.set(drivername="postgresql")
+        connection = await asyncpg.connect(url.render_as_string(hide_password=False))
+
+        def heard(_conn: object, _pid: int, _channel: str, payload: str) -> None:
+            if payload.isdigit():
+                on_change(int(payload))
+
+        await connection.add_listener(UPLOADS_CHANNEL, heard)
+
+        async def close() -> None:
+            await connection.close()
+
+        return close
+
     # -- guild settings ------------------------------------------------------------------
 
     async def teacher_role(self, guild_id: int) -> int | None:
@@ -515,6 +547,7 @@ def _answers_query() -> Select[Any]:
     )
 
 
+UPLOADS_CHANNEL = "quizbot_uploads"
 _PAGE, _CALLER, _TOTAL = 0, 1, 2
 
 

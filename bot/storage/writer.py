@@ -50,6 +50,10 @@ RETRY_DELAYS = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
 TALLY_BATCH = 5000
 TALLY_EVERY = 0.25  # seconds: how stale the totals may get while answers keep coming
 TALLY_QUIET = 0.02  # seconds without a new answer before the totals are brought up to date
+TALLY_WAIT = 2.0  # seconds to wait for another process's tally before leaving it to later
+# An idle writer still counts now and then: answers another process stored and could not
+# count (it was killed, say) are picked up by whichever process is alive.
+TALLY_PERIOD = 5.0
 # Any process may tally; on PostgreSQL one at a time, so that streaks follow arrival order.
 TALLY_LOCK_KEY = 0x51_0B07
 
@@ -93,6 +97,7 @@ class AnswerWriter:
         self._retry_delays = tuple(retry_delays)
         self._queue: asyncio.Queue[_Pending | asyncio.Future[None] | None] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
+        self._getter: asyncio.Future[_Pending | asyncio.Future[None] | None] | None = None
         self._closing = False
         self.stats = WriterStats()
 
@@ -161,7 +166,14 @@ class AnswerWriter:
         """The next batch: what has arrived, plus what arrives within `max_delay`."""
         batch: list[_Pending] = []
         waiters: list[asyncio.Future[None]] = []
-        item = await self._queue.get()
+        # One pending get() survives an idle timeout, so no submitted item can be lost.
+        if self._getter is None:
+            self._getter = asyncio.ensure_future(self._queue.get())
+        done, _ = await asyncio.wait({self._getter}, timeout=TALLY_PERIOD)
+        if not done:
+            return batch, waiters, False  # idle: the caller tallies
+        item = self._getter.result()
+        self._getter = None
         deadline = time.monotonic() + self._max_delay
         while True:
             if item is None:
@@ -227,9 +239,16 @@ class AnswerWriter:
         stay untallied and the next round counts them."""
         for delay in (*self._retry_delays, None):
             try:
+                waited = 0.0
                 while True:
                     async with self._engine.begin() as conn:
                         counted = await tally(conn)
+                    if counted is None:  # another process is counting; ours may be after it
+                        if waited >= TALLY_WAIT:
+                            return  # the periodic tally will see to them
+                        await asyncio.sleep(0.05)
+                        waited += 0.05
+                        continue
                     self.stats.tallied += counted
                     if counted < TALLY_BATCH:
                         return
@@ -322,15 +341,15 @@ def _answer_row(r: AnswerRecord) -> dict[str, object]:
     }
 
 
-async def tally(conn: AsyncConnection, limit: int = TALLY_BATCH) -> int:
+async def tally(conn: AsyncConnection, limit: int = TALLY_BATCH) -> int | None:
     """Count up to `limit` untallied answers into the totals, in the caller's transaction.
 
-    Returns how many were counted (0 when another process holds the tally).
+    Returns how many were counted, or None when another process holds the tally.
     """
     if conn.dialect.name == "postgresql":
         locked = await conn.exec_driver_sql(f"SELECT pg_try_advisory_xact_lock({TALLY_LOCK_KEY})")
         if not locked.scalar():
-            return 0
+            return None
     rows = (
         await conn.execute(
             select(

@@ -130,3 +130,28 @@ def test_revisions_form_one_line() -> None:
     script = ScriptDirectory.from_config(alembic_config("sqlite://"))
     assert len(script.get_heads()) == 1
     assert revisions()[:2] == ["0001", "0002"]
+
+
+async def test_processes_starting_together_migrate_once(pg_server) -> None:
+    """Four processes upgrade one empty PostgreSQL database at the same moment."""
+    import subprocess
+    import sys
+
+    await _create_database(pg_server, "together")
+    url = pg_server.url("together")
+    script = "import sys; from bot.storage.migrate import upgrade; upgrade(sys.argv[1])"
+    processes = [
+        await asyncio.create_subprocess_exec(
+            sys.executable, "-c", script, url, stderr=subprocess.PIPE
+        )
+        for _ in range(4)
+    ]
+    results = [await p.communicate() for p in processes]
+    assert [p.returncode for p in processes] == [0, 0, 0, 0], [
+        e.decode()[-500:] for _, e in results
+    ]
+    repo = await Repository.open(url)
+    try:
+        assert await current_revision(repo.engine) == head_revision()
+    finally:
+        await repo.close()
