@@ -15,8 +15,9 @@ import discord
 from discord.ext import commands
 
 from bot.exts import rendering
+from bot.exts.common import display_name, game_summary
 from bot.exts.learn._cog import ask_embed
-from bot.exts.learn._review import review_summary, start_review
+from bot.exts.learn._review import start_review
 from bot.games import Game
 from bot.quiz.checking import parse_response
 from bot.quiz.errors import QuizError
@@ -180,19 +181,13 @@ class ChatCog(commands.Cog, name="Chat"):
         try:
             response = parse_response(session.question, session.order, text)
             outcome = await self.bot.games.answer(
-                game, message.author.id, _name(message.author), response
+                game, message.author.id, display_name(message.author), response
             )
         except QuizError as exc:
             return {"content": f"{exc}. {answer_hint(game)}"}
         except AnswerNotStored:
             return {"content": "Your answer could not be saved just now; please send it again."}
-        embed = rendering.answer_embed(
-            session.question,
-            outcome,
-            source=game.loaded.quiz.source,
-            number=session.number,
-            total=session.total,
-        )
+        embed = rendering.game_answer_embed(game, outcome)
         follow = (
             "Say **next** for the next question."
             if not session.is_last
@@ -205,8 +200,6 @@ class ChatCog(commands.Cog, name="Chat"):
             return {"content": f"Answer this one first (or say **stop**). {answer_hint(game)}"}
         if await self.bot.games.next(game):
             return self._question(game)
-        if game.session.mode == Mode.REVIEW:
-            return {"embed": await review_summary(self.bot, game, user_id)}
         return await self._score(game, user_id, prefix="That's the end of the quiz!\n")
 
     def _why(self, game: Game, user_id: int) -> dict[str, object]:
@@ -225,24 +218,10 @@ class ChatCog(commands.Cog, name="Chat"):
         return {"content": "Here is why:", "embed": embed}
 
     async def _score(self, game: Game, user_id: int, prefix: str = "") -> dict[str, object]:
-        mine = [o for o in game.session.outcomes if o.user_id == user_id]
-        await self.bot.repo.settle()
-        page = await self.bot.repo.leaderboard(
-            game.guild_id, quiz_id=game.loaded.id, caller_id=user_id, page_size=1
-        )
-        embed = rendering.solo_summary_embed(
-            quiz_title=game.loaded.quiz.title,
-            points=sum(o.points for o in mine),
-            correct=sum(o.correct for o in mine),
-            answered=len(mine),
-            rank=page.caller,
-            players=page.total_players,
-        )
-        return {"content": prefix.strip() or None, "embed": embed}
-
-
-def _name(user: discord.abc.User) -> str:
-    return getattr(user, "display_name", None) or user.name
+        return {
+            "content": prefix.strip() or None,
+            "embed": await game_summary(self.bot, game, user_id),
+        }
 
 
 async def setup(bot: QuizBot) -> None:

@@ -112,6 +112,14 @@ def answer_embed(
     return embed
 
 
+def game_answer_embed(game: Game, outcome: Outcome) -> discord.Embed:
+    """The answer embed for the open question of a game."""
+    s = game.session
+    return answer_embed(
+        s.question, outcome, source=game.loaded.quiz.source, number=s.number, total=s.total
+    )
+
+
 def locked_in_embed(outcome: Outcome, *, closes_at: float | None) -> discord.Embed:
     """Live mode: the private acknowledgement of a click (the answer stays secret)."""
     when = f" The answer is revealed <t:{int(closes_at)}:R>." if closes_at else ""

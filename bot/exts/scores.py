@@ -12,6 +12,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.exts import rendering
+from bot.exts.common import quiz_choices
 from bot.quiz.stats import accuracy_by_week, quiz_progress, tag_accuracy, weakest_tags
 from bot.reports.stats_chart import progress_chart
 from bot.storage.records import ALL_QUIZZES, Period
@@ -81,10 +82,7 @@ class ScoresCog(commands.Cog, name="Scores"):
     async def _quiz_autocomplete(
         self, interaction: discord.Interaction[Any], current: str
     ) -> list[app_commands.Choice[str]]:
-        return [
-            app_commands.Choice(name=f"{q.quiz.title} ({q.id})"[:100], value=q.id)
-            for q in self.bot.library.search(interaction.guild_id, current)
-        ]
+        return quiz_choices(self.bot, interaction, current)
 
     async def page(
         self, interaction: discord.Interaction[Any], scope: str, period: Period, page: int

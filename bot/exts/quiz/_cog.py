@@ -12,7 +12,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.exts import rendering
-from bot.exts.learn._review import review_summary
+from bot.exts.common import display_name, game_summary, quiz_choices
 from bot.exts.quiz._components import MODAL_ID, answer_view, modal_for, next_view, typed_answer
 from bot.exts.quiz._live import LiveRounds
 from bot.exts.quiz._reports import export_files, report_message
@@ -44,10 +44,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 GAME_GONE = "This quiz is over (or no longer exists). Start a new one with `/quiz start`."
-
-
-def display_name(user: discord.abc.User) -> str:
-    return getattr(user, "display_name", None) or user.name
 
 
 class QuizCog(commands.Cog, name="Quiz"):
@@ -173,10 +169,7 @@ class QuizCog(commands.Cog, name="Quiz"):
     async def _quiz_autocomplete(
         self, interaction: discord.Interaction[Any], current: str
     ) -> list[app_commands.Choice[str]]:
-        return [
-            app_commands.Choice(name=f"{q.quiz.title} ({q.id})"[:100], value=q.id)
-            for q in self.bot.library.search(interaction.guild_id, current)
-        ]
+        return quiz_choices(self.bot, interaction, current)
 
     @quiz.command(name="stop", description="End the live round in this channel (scores are kept)")
     async def stop(self, interaction: discord.Interaction[Any]) -> None:
@@ -313,7 +306,7 @@ class QuizCog(commands.Cog, name="Quiz"):
     async def _report_autocomplete(
         self, interaction: discord.Interaction[Any], current: str
     ) -> list[app_commands.Choice[str]]:
-        return await self._quiz_autocomplete(interaction, current)
+        return quiz_choices(self.bot, interaction, current)
 
     @quiz.command(
         name="export", description="This server's answers and scores as CSV files (teachers)"
@@ -420,13 +413,7 @@ class QuizCog(commands.Cog, name="Quiz"):
             )
             await self.live.after_answer(game)
             return
-        embed = rendering.answer_embed(
-            session.question,
-            outcome,
-            source=game.loaded.quiz.source,
-            number=session.number,
-            total=session.total,
-        )
+        embed = rendering.game_answer_embed(game, outcome)
         label = "Next" if not session.is_last else "See my score"
         await interaction.response.edit_message(embed=embed, view=next_view(game, label=label))
 
@@ -472,30 +459,13 @@ class QuizCog(commands.Cog, name="Quiz"):
             )
             return
         await interaction.response.edit_message(
-            embed=await self._summary(game, interaction.user.id), view=None
+            embed=await game_summary(self.bot, game, interaction.user.id), view=None
         )
 
     # -- helpers ---------------------------------------------------------------------------------
 
     def _question_embed(self, game: Game) -> discord.Embed:
         return rendering.game_question_embed(game)
-
-    async def _summary(self, game: Game, user_id: int) -> discord.Embed:
-        outcomes = [o for o in game.session.outcomes if o.user_id == user_id]
-        if game.session.mode == Mode.REVIEW:
-            return await review_summary(self.bot, game, user_id)
-        await self.bot.repo.settle()
-        page = await self.bot.repo.leaderboard(
-            game.guild_id, quiz_id=game.loaded.id, caller_id=user_id, page_size=1
-        )
-        return rendering.solo_summary_embed(
-            quiz_title=game.loaded.quiz.title,
-            points=sum(o.points for o in outcomes),
-            correct=sum(o.correct for o in outcomes),
-            answered=len(outcomes),
-            rank=page.caller,
-            players=page.total_players,
-        )
 
     @staticmethod
     async def _tell(interaction: discord.Interaction[Any], text: str) -> None:
