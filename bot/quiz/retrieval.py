@@ -39,12 +39,13 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from rank_bm25 import BM25Plus
 from rapidfuzz import fuzz, process
 
 from bot.quiz.quotes import SourceText, fold
 
 if TYPE_CHECKING:
+    from rank_bm25 import BM25Plus
+
     from bot.quiz.loader import LoadedQuiz
 
 MIN_WORDS = 2  # question words one paragraph must hold for "found" ...
@@ -224,6 +225,9 @@ class SourceIndex:
             self._source_vocabulary[paragraph.source] |= held
         self._names = sorted(set(names))
         # rank_bm25 divides by the corpus size: nothing to index, no model.
+        # rank_bm25 brings numpy: loaded when the first index is built, not when the bot starts.
+        from rank_bm25 import BM25Plus
+
         self._paragraph_bm25 = BM25Plus(paragraph_terms) if paragraphs else None
         self._sentence_bm25 = BM25Plus(sentence_terms) if sentences else None
         # Weighs question words for the threshold only: positive, and a word that no

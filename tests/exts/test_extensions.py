@@ -58,3 +58,18 @@ def test_custom_ids_never_say_which_answer_is_right() -> None:
     assert all(i.startswith("quiz:") and len(i) <= 100 for i in ids)
     assert not any(word in i for i in ids for word in ("correct", "right", "true", "wrong"))
     assert isinstance(discord.ui.Button, type)
+
+
+def test_the_bot_does_not_load_what_it_needs_only_sometimes() -> None:
+    """Charts, the search index's numpy, migrations and the file watcher load on first use:
+    the bot's resident memory at start is what every process pays."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, bot.cli, bot.app\n"
+        "for name in bot.app.EXTENSIONS: __import__(name)\n"
+        "print(sorted(m for m in ('numpy', 'matplotlib', 'alembic', 'watchfiles', 'rank_bm25', 'rich') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
