@@ -26,6 +26,9 @@ ANSWER_COLUMNS = (
     "quiz_version",
     "question_id",
     "answer",
+    # The choices picked, numbered as in the quiz file (1 = its first choice): comparable
+    # between students, who each saw the choices in their own shuffled order.
+    "choices_in_file",
     "correct",
     "points",
     "seconds",
@@ -67,6 +70,8 @@ class ExportedAnswer(Protocol):
     def mode(self) -> str: ...
     @property
     def given(self) -> str: ...
+    @property
+    def picked(self) -> tuple[int, ...]: ...
     @property
     def correct(self) -> bool: ...
     @property
@@ -125,6 +130,7 @@ def answer_rows(answers: Iterable[ExportedAnswer]) -> list[list[object]]:
             a.quiz_version,
             a.question_id,
             a.given,
+            "+".join(str(i + 1) for i in a.picked),
             _yes(a.correct),
             a.points,
             f"{a.elapsed_ms / 1000:.3f}",

@@ -44,6 +44,7 @@ def test_answers_csv_has_a_bom_a_header_and_one_row_per_answer() -> None:
         "quiz_version": "v1",
         "question_id": "q1",
         "answer": "A. Right",
+        "choices_in_file": "1",
         "correct": "TRUE",
         "points": "10",
         "seconds": "5.000",

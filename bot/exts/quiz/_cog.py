@@ -278,7 +278,12 @@ class QuizCog(commands.Cog, name="Quiz"):
     )
     @app_commands.describe(quiz="The quiz to analyse")
     async def report(self, interaction: discord.Interaction[Any], quiz: str) -> None:
-        if interaction.guild_id is None or not await is_teacher(interaction, self.bot.repo):
+        if interaction.guild_id is None:
+            await self._tell(
+                interaction, "Reports are about a server's class: use this command in the server."
+            )
+            return
+        if not await is_teacher(interaction, self.bot.repo):
             await self._tell(interaction, "Only teachers can see reports.")
             return
         loaded = self.bot.library.get(interaction.guild_id, quiz)
@@ -312,7 +317,12 @@ class QuizCog(commands.Cog, name="Quiz"):
         name="export", description="This server's answers and scores as CSV files (teachers)"
     )
     async def export(self, interaction: discord.Interaction[Any]) -> None:
-        if interaction.guild_id is None or not await is_teacher(interaction, self.bot.repo):
+        if interaction.guild_id is None:
+            await self._tell(
+                interaction, "Exports are of a server's answers: use this command in the server."
+            )
+            return
+        if not await is_teacher(interaction, self.bot.repo):
             await self._tell(interaction, "Only teachers can export the scores.")
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
