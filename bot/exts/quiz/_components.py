@@ -32,6 +32,22 @@ def _cog(interaction: discord.Interaction[Any]) -> QuizCog:
     return cog  # type: ignore[return-value]
 
 
+class _AtQuestion:
+    """Rebuilds an item whose custom_id is `quiz:<kind>:<game>:<position>` after a restart."""
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> Any:
+        return cls(match["game"], int(match["position"]))  # type: ignore[call-arg]
+
+
+def _button(
+    label: str, custom_id: str, style: discord.ButtonStyle, emoji: str | None = None
+) -> discord.ui.Button[Any]:
+    return discord.ui.Button(label=label, style=style, custom_id=custom_id, emoji=emoji)
+
+
 class AnswerButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=rf"quiz:a:{GAME}:{POSITION}:(?P<pick>\d)$",
@@ -94,84 +110,47 @@ class AnswerSelect(
 
 
 class TypeAnswerButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=rf"quiz:t:{GAME}:{POSITION}$"
+    _AtQuestion,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=rf"quiz:t:{GAME}:{POSITION}$",
 ):
     """Opens the box where a short answer or a number is typed."""
 
     def __init__(self, game_id: str, position: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Type your answer",
-                emoji="✏️",
-                style=discord.ButtonStyle.primary,
-                custom_id=f"quiz:t:{game_id}:{position}",
-            )
-        )
+        custom_id = f"quiz:t:{game_id}:{position}"
+        super().__init__(_button("Type your answer", custom_id, discord.ButtonStyle.primary, "✏️"))
         self.game_id, self.position = game_id, position
-
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Button[Any],
-        match: re.Match[str],
-    ) -> TypeAnswerButton:
-        return cls(match["game"], int(match["position"]))
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         await _cog(interaction).on_type_request(interaction, self.game_id, self.position)
 
 
 class NextButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=rf"quiz:n:{GAME}:{POSITION}$"
+    _AtQuestion,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=rf"quiz:n:{GAME}:{POSITION}$",
 ):
     def __init__(self, game_id: str, position: int, label: str = "Next") -> None:
         super().__init__(
-            discord.ui.Button(
-                label=label,
-                style=discord.ButtonStyle.success,
-                custom_id=f"quiz:n:{game_id}:{position}",
-            )
+            _button(label, f"quiz:n:{game_id}:{position}", discord.ButtonStyle.success)
         )
         self.game_id, self.position = game_id, position
-
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Button[Any],
-        match: re.Match[str],
-    ) -> NextButton:
-        return cls(match["game"], int(match["position"]))
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         await _cog(interaction).on_next(interaction, self.game_id, self.position)
 
 
 class RevealButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=rf"quiz:r:{GAME}:{POSITION}$"
+    _AtQuestion,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=rf"quiz:r:{GAME}:{POSITION}$",
 ):
     """Live rounds: the teacher closes the question now instead of waiting for the clock."""
 
     def __init__(self, game_id: str, position: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Reveal now",
-                emoji="⏭️",
-                style=discord.ButtonStyle.primary,
-                custom_id=f"quiz:r:{game_id}:{position}",
-            )
-        )
+        custom_id = f"quiz:r:{game_id}:{position}"
+        super().__init__(_button("Reveal now", custom_id, discord.ButtonStyle.primary, "⏭️"))
         self.game_id, self.position = game_id, position
-
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Button[Any],
-        match: re.Match[str],
-    ) -> RevealButton:
-        return cls(match["game"], int(match["position"]))
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         await _cog(interaction).on_reveal(interaction, self.game_id, self.position)
