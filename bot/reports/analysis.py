@@ -27,7 +27,7 @@ from bot.quiz.checking import parse_number
 from bot.quiz.errors import InvalidAnswer
 from bot.quiz.matching import normalize_answer
 from bot.quiz.models import AnyQuestion, ChoiceQuestion, NumberQuestion, Quiz, TrueFalseQuestion
-from bot.quiz.presentation import letter, true_false_labels
+from bot.quiz.presentation import true_false_labels
 
 GROUP_FRACTION = 0.27  # Kelley's upper and lower groups
 MIN_DISCRIMINATION_STUDENTS = 4  # fewer: groups of one student say nothing
@@ -275,10 +275,17 @@ def _group_rate(ranked: Sequence[tuple[float, bool]], size: int) -> Fraction:
     return right / size
 
 
+def choice_number(index: int) -> str:
+    """A choice as numbered in the quiz file: "1" for the first."""
+    return str(index + 1)
+
+
 def distribution(question: AnyQuestion, answers: Sequence[AnswerLike]) -> tuple[Segment, ...]:
     """Count per choice (choice and true/false questions), else right and wrong."""
     if isinstance(question, ChoiceQuestion) and not question.select_all:
-        options = [(letter(i), c.text, c.correct) for i, c in enumerate(question.choices)]
+        # Choices are numbered as in the quiz file (1 = its first): each student saw them
+        # in a shuffled order, under other letters. The export numbers them the same way.
+        options = [(choice_number(i), c.text, c.correct) for i, c in enumerate(question.choices)]
     elif isinstance(question, TrueFalseQuestion):
         options = [(label, label, (i == 0) == question.answer) for i, label in _tf_labels()]
     else:
@@ -337,7 +344,7 @@ def _wrong_key(question: AnyQuestion, a: AnswerLike) -> tuple[object, str, str]:
             return ("given", given), given, ""
         if question.select_all:
             picked = tuple(sorted(a.picked))
-            letters = ", ".join(letter(i) for i in picked)
+            letters = "+".join(choice_number(i) for i in picked)
             texts = "; ".join(question.choices[i].text for i in picked)
             return ("set", picked), letters, texts
         text = question.choices[a.picked[0]].text

@@ -105,9 +105,10 @@ def wrong_answer_text(item: ItemReport, *, compact: bool = False) -> str:
     wrong = item.top_wrong
     if wrong is None:
         return "–"
-    label = f"“{shorten(wrong.label, ANSWER_CHARS)}”"
-    if wrong.detail:  # select-all: the letters, then what they stand for
-        label += f" ({shorten(wrong.detail, ANSWER_CHARS)})"
+    if wrong.detail:  # select-all: the choices' numbers in the file, then what they say
+        label = f"choices {wrong.label} ({shorten(wrong.detail, ANSWER_CHARS)})"
+    else:
+        label = f"“{shorten(wrong.label, ANSWER_CHARS)}”"
     if compact:
         return f"{percent(wrong.share)} {label}"
     return f"{label}, {percent(wrong.share)} of answers"

@@ -158,16 +158,16 @@ def test_most_chosen_wrong_answer_per_type(report: QuizReport) -> None:
     # them); every spelling is seen once, so the first is shown.
     assert q4 == WrongAnswer("2012", 3, pytest.approx(50))
     # Select all: the wrong set, as letters in the quiz file's order, with the texts.
-    assert q5 == WrongAnswer("A, C", 2, pytest.approx(100 / 3), "Alpha; Gamma")
+    assert q5 == WrongAnswer("1+3", 2, pytest.approx(100 / 3), "Alpha; Gamma")
 
 
 def test_distribution(report: QuizReport) -> None:
     q1, q2, q3, _, q5 = (i.distribution for i in report.items)
     assert q1 == (
-        Segment("A", "Right", 4, True),
-        Segment("B", "Wrong B", 2, False),
-        Segment("C", "Wrong C", 1, False),
-        Segment("D", "Wrong D", 0, False),
+        Segment("1", "Right", 4, True),
+        Segment("2", "Wrong B", 2, False),
+        Segment("3", "Wrong C", 1, False),
+        Segment("4", "Wrong D", 0, False),
     )
     assert q2 == (Segment("True", "True", 4, True), Segment("False", "False", 3, False))
     assert [(s.label, s.count, s.correct) for s in q3] == [("right", 3, True), ("wrong", 3, False)]

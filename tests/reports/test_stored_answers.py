@@ -48,7 +48,7 @@ async def test_analysis_of_stored_answers(repo: Repository) -> None:
     assert report == analyse_quiz(class_answers(), QUIZ)
     assert report.reliability.kr20 == pytest.approx(-10 / 33)
     assert [i.discrimination for i in report.items] == pytest.approx([1, 1, 0.5, 0.75, -0.75])
-    assert report.items[4].top_wrong is not None and report.items[4].top_wrong.label == "A, C"
+    assert report.items[4].top_wrong is not None and report.items[4].top_wrong.label == "1+3"
 
 
 async def test_export_of_stored_answers(repo: Repository) -> None:

@@ -29,7 +29,7 @@ def test_embed_of_the_class() -> None:
         "Q3 · 50% correct",
     ]
     q5 = embed.fields[0][1]
-    assert "“A, C” (Alpha; Gamma), 33% of answers" in q5
+    assert "choices 1+3 (Alpha; Gamma), 33% of answers" in q5
     assert "stronger students got it wrong more often" in q5
 
 
@@ -120,7 +120,7 @@ def test_terminal_table() -> None:
     text = _render(report_table(report))
     row5 = next(line for line in text.splitlines() if "Q5 " in line)
     assert "33%" in row5 and "-0.75" in row5 and "⚠ broken" in row5
-    assert "“A, C” (Alpha; Gamma)" in text
+    assert "choices 1+3 (Alpha; Gamma)" in text
     assert "Wrong B" in text
     full = _render(report_renderable(report, "terminal games"))
     assert "Demo quiz (demo-quiz), terminal games" in full
