@@ -159,6 +159,13 @@ class QuizLibrary:
             await self._stop_listening()
             self._stop_listening = None
 
+    async def remove_upload(self, guild_id: int, quiz_id: str) -> bool:
+        """Stop serving a server's upload; its versions stay stored for games and reports."""
+        removed = await self.repo.deactivate_upload(guild_id, quiz_id)
+        self._uploads.get(guild_id, {}).pop(quiz_id, None)
+        await self.repo.announce_upload(guild_id)
+        return removed
+
     # -- uploading -------------------------------------------------------------------------
 
     async def upload(

@@ -422,6 +422,20 @@ class Repository:
         [stored] = [u for u in await self.uploads(guild_id) if u.quiz_id == quiz_id]
         return stored
 
+    async def deactivate_upload(self, guild_id: int, quiz_id: str) -> bool:
+        """A server's uploaded quiz is no longer offered (every version kept)."""
+        async with self.engine.begin() as conn:
+            result = await conn.execute(
+                update(UploadedQuiz)
+                .where(
+                    UploadedQuiz.guild_id == guild_id,
+                    UploadedQuiz.quiz_id == quiz_id,
+                    UploadedQuiz.active.is_(True),
+                )
+                .values(active=False)
+            )
+            return bool(result.rowcount)
+
     async def uploads(
         self, guild_id: int | None = None, *, active_only: bool = True
     ) -> list[StoredUpload]:

@@ -325,3 +325,30 @@ async def test_report_and_export_for_teachers_only(classroom: Classroom) -> None
     assert any(r["answer"] == "'=SUM(A1)" for r in rows)
     summary = list(csv.DictReader(io.StringIO(students_file.data.decode("utf-8-sig"))))
     assert len(summary) == 5
+
+
+async def test_remove_an_upload_and_clear_the_teacher_role(classroom: Classroom) -> None:
+    bot = await classroom.start_bot()
+    fake, teacher, student = classroom.fake, classroom.teacher, classroom.students[0]
+    assert "✅ Added" in await upload(classroom, teacher, classroom.channel, "demo.yaml", BASE)
+    start = await fake.slash(student, classroom.channel, "quiz start", quiz="demo-quiz")
+    game = await classroom.game_of(start.message)
+    refused = await fake.slash(student, classroom.channel, "quiz remove", quiz="demo-quiz")
+    assert "Only teachers can remove" in refused.message.text()
+    shared = await fake.slash(teacher, classroom.channel, "quiz remove", quiz="icc-gaza-2014")
+    assert "is not a quiz this server uploaded" in shared.message.text()
+    removed = await fake.slash(teacher, classroom.channel, "quiz remove", quiz="demo-quiz")
+    assert "Removed `demo-quiz`" in removed.message.text()
+    listed = await fake.slash(student, classroom.channel, "quiz list")
+    assert "demo-quiz" not in listed.message.text()
+    _, value = right_response(game)  # the running game finishes with it
+    await fake.click(student, start.message, value)
+    await start.message.wait_until(lambda m: m.embeds and "Correct" in m.embeds[0]["title"])
+    assert await bot.repo.uploads(classroom.guild.id) == []
+
+    helpers = classroom.guild.add_role("Helpers")
+    await fake.slash(teacher, classroom.channel, "quiz teacher-role", role=helpers)
+    assert await bot.repo.teacher_role(classroom.guild.id) == helpers.id
+    cleared = await fake.slash(teacher, classroom.channel, "quiz teacher-role")
+    assert "No role counts as teacher any more" in cleared.message.text()
+    assert await bot.repo.teacher_role(classroom.guild.id) is None

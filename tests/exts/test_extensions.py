@@ -71,5 +71,7 @@ def test_the_bot_does_not_load_what_it_needs_only_sometimes() -> None:
         "for name in bot.app.EXTENSIONS: __import__(name)\n"
         "print(sorted(m for m in ('numpy', 'matplotlib', 'alembic', 'watchfiles', 'rank_bm25', 'rich') if m in sys.modules))"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == "[]"

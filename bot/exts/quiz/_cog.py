@@ -193,19 +193,56 @@ class QuizCog(commands.Cog, name="Quiz"):
     @quiz.command(
         name="teacher-role", description="Set which role counts as teacher (Manage Server)"
     )
-    @app_commands.describe(role="Members with this role can run live rounds and see reports")
-    async def teacher_role(self, interaction: discord.Interaction[Any], role: discord.Role) -> None:
+    @app_commands.describe(
+        role="Members with this role can run live rounds and see reports (leave out: no role)"
+    )
+    async def teacher_role(
+        self, interaction: discord.Interaction[Any], role: discord.Role | None = None
+    ) -> None:
         if not can_manage_server(interaction):
             await self._tell(
                 interaction,
                 "Only members with the Manage Server permission can set the teacher role.",
             )
             return
-        await self.bot.repo.set_teacher_role(interaction.guild_id or 0, role.id)
+        await self.bot.repo.set_teacher_role(interaction.guild_id or 0, role.id if role else None)
+        text = (
+            f"Members with {role.mention} now count as teachers."
+            if role
+            else "No role counts as teacher any more: only members with Manage Server do."
+        )
+        await interaction.response.send_message(embed=rendering.notice(text), ephemeral=True)
+
+    @quiz.command(name="remove", description="Remove a quiz this server uploaded (teachers)")
+    @app_commands.describe(quiz="The uploaded quiz to remove; games already running keep it")
+    async def remove(self, interaction: discord.Interaction[Any], quiz: str) -> None:
+        if interaction.guild_id is None or not await is_teacher(interaction, self.bot.repo):
+            await self._tell(interaction, "Only teachers can remove quizzes, in their server.")
+            return
+        if not self.bot.library.is_upload(interaction.guild_id, quiz):
+            await self._tell(
+                interaction,
+                f"`{quiz}` is not a quiz this server uploaded; quizzes from the shared folder "
+                "are removed by deleting their file.",
+            )
+            return
+        await self.bot.library.remove_upload(interaction.guild_id, quiz)
         await interaction.response.send_message(
-            embed=rendering.notice(f"Members with {role.mention} now count as teachers."),
+            embed=rendering.notice(
+                f"Removed `{quiz}`. Its answers and scores are kept; games already running finish with it."
+            ),
             ephemeral=True,
         )
+
+    @remove.autocomplete("quiz")
+    async def _remove_autocomplete(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        return [
+            c
+            for c in quiz_choices(self.bot, interaction, current)
+            if self.bot.library.is_upload(interaction.guild_id, c.value)
+        ]
 
     @quiz.command(name="upload", description="Add or replace a quiz for this server (teachers)")
     @app_commands.describe(
