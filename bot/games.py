@@ -37,6 +37,8 @@ from bot.storage.repository import Repository
 
 # The guild under which terminal games (`quizbot play`) are recorded.
 LOCAL_GUILD = 0
+# Games held in memory at once; older idle solo games are reloaded from the database.
+MAX_GAMES_IN_MEMORY = 5000
 
 
 class QuizVersions(Protocol):
@@ -109,27 +111,31 @@ class GameService:
         await self.quizzes.remember(loaded)
         game = Game(session, loaded, guild_id, channel_id, interface=interface)
         await self.repo.save_session(_stored(game))
-        self._games[game.id] = game
+        self._keep(game)
         return game
 
     async def get(self, session_id: str) -> Game | None:
         """A game by id: from memory, or rebuilt from the database (after a restart)."""
-        game = self._games.get(session_id)
+        game = self._games.pop(session_id, None)
         if game is not None:
+            self._games[session_id] = game  # most recently used last
             return game
         stored = await self.repo.get_session(session_id)
         if stored is None:
             return None
         return await self._restore(stored)
 
-    async def resume_open(self, guild_ids: Iterable[int] | None = None) -> list[Game]:
-        """Rebuild every unfinished game (of these servers) after a restart.
+    async def resume_open(
+        self, guild_ids: Iterable[int] | None = None, *, mode: Mode | None = None
+    ) -> list[Game]:
+        """Rebuild the unfinished games (of these servers, of this mode) after a restart.
 
-        A game whose quiz is gone is closed, its answers kept.
+        A game whose quiz is gone is closed, its answers kept. Solo games need not be
+        resumed: `get` rebuilds one when its player clicks.
         """
         resumed = []
         for stored in await self.repo.open_sessions(
-            list(guild_ids) if guild_ids is not None else None
+            list(guild_ids) if guild_ids is not None else None, mode=mode
         ):
             if stored.id in self._games:
                 resumed.append(self._games[stored.id])
@@ -187,8 +193,21 @@ class GameService:
         game = Game(
             session, loaded, stored.guild_id, stored.channel_id, stored.message_id, stored.interface
         )
-        self._games[game.id] = game
+        self._keep(game)
         return game
+
+    def _keep(self, game: Game) -> None:
+        """Hold a game in memory; past MAX_GAMES_IN_MEMORY the least recently used solo
+        games are dropped (they are in the database, and come back on their next click)."""
+        self._games[game.id] = game
+        if len(self._games) <= MAX_GAMES_IN_MEMORY:
+            return
+        for old_id, old in list(self._games.items()):
+            if len(self._games) <= MAX_GAMES_IN_MEMORY:
+                break
+            if not old.session.live:
+                del self._games[old_id]
+                self._locks.pop(old_id, None)
 
     def _lock(self, game: Game) -> asyncio.Lock:
         return self._locks.setdefault(game.id, asyncio.Lock())

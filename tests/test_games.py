@@ -194,3 +194,31 @@ class NoQuizzes:
 
     async def remember(self, loaded: object) -> None:
         return None
+
+
+async def test_memory_holds_a_bounded_number_of_games(
+    database_url: str, catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bot.games
+
+    monkeypatch.setattr(bot.games, "MAX_GAMES_IN_MEMORY", 3)
+    repo = await Repository.open(database_url)
+    try:
+        service = GameService(repo, QuizLibrary(catalog, repo), FakeClock())
+        live = await service.start(
+            catalog.get("icc-gaza-2014"), guild_id=GUILD, owner_id=1, mode=Mode.LIVE
+        )
+        solos = [
+            await service.start(
+                catalog.get("icc-gaza-2014"), guild_id=GUILD, owner_id=10 + i, seed=i
+            )
+            for i in range(5)
+        ]
+        assert len(service._games) == 3 and live.id in service._games  # live rounds stay
+        first = solos[0]
+        assert first.id not in service._games
+        again = await service.get(first.id)  # back from the database on its next click
+        assert again is not None and again.session.plan == first.session.plan
+        assert len(service._games) == 3
+    finally:
+        await repo.close()

@@ -160,9 +160,14 @@ class Repository:
             ).first()
             return _stored_session(row) if row else None
 
-    async def open_sessions(self, guild_ids: Sequence[int] | None = None) -> list[StoredSession]:
-        """Sessions not finished yet (to resume after a restart), optionally for some servers."""
+    async def open_sessions(
+        self, guild_ids: Sequence[int] | None = None, *, mode: str | None = None
+    ) -> list[StoredSession]:
+        """Sessions not finished yet (to resume after a restart), optionally for some
+        servers and of one mode (live rounds need their timers; the others wait for a click)."""
         query = select(GameSession.__table__).where(GameSession.phase != "finished")
+        if mode is not None:
+            query = query.where(GameSession.mode == mode)
         if guild_ids is not None:
             query = query.where(GameSession.guild_id.in_(list(guild_ids)))
         async with self.engine.connect() as conn:

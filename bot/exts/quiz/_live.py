@@ -17,7 +17,7 @@ import discord
 from bot.exts import rendering
 from bot.exts.quiz._components import answer_view, next_view
 from bot.games import Game, GameService
-from bot.quiz.session import Phase
+from bot.quiz.session import Mode, Phase
 
 if TYPE_CHECKING:
     from bot.app import QuizBot
@@ -190,9 +190,7 @@ class LiveRounds:
     async def resume(self, guild_ids: list[int] | None) -> int:
         """Re-arm the live rounds of these servers from their stored deadlines."""
         count = 0
-        for game in await self.games.resume_open(guild_ids):
-            if not game.session.live:
-                continue
+        for game in await self.games.resume_open(guild_ids, mode=Mode.LIVE):
             count += 1
             names = self.names.setdefault(game.id, {})
             for answer in await self.games.repo.session_answers(game.id):
