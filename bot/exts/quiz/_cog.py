@@ -125,7 +125,12 @@ class QuizCog(commands.Cog, name="Quiz"):
             await self._tell(interaction, str(exc))
             return
         await interaction.response.send_message(
-            embed=self._question_embed(game), view=answer_view(game), ephemeral=True
+            content="A time limit is for live rounds: on your own, take your time."
+            if time_limit is not None
+            else None,
+            embed=self._question_embed(game),
+            view=answer_view(game),
+            ephemeral=True,
         )
 
     async def _start_live(
