@@ -209,7 +209,7 @@ def read_document(data: bytes) -> Document:
         raise YamlError("the file is empty; a quiz needs at least `id`, `title` and `questions`")
     builder = _Builder()
     try:
-        data = builder.build(root)
+        tree = builder.build(root)
     except _TooManyNodes as exc:
         # Point at the top-level entry that expands, not deep inside the expansion.
         top = exc.loc[:1]
@@ -219,7 +219,7 @@ def read_document(data: bytes) -> Document:
             Document(None, root).position(top),
             top,
         ) from None
-    return Document(data, root, builder.problems)
+    return Document(tree, root, builder.problems)
 
 
 class _TooManyNodes(Exception):
