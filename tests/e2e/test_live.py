@@ -193,3 +193,55 @@ async def test_the_clock_reveals_and_the_round_moves_on_by_itself(
     )
     assert second.id != rec.message.id
     assert all(not row.get("components") for row in rec.message.components)  # no buttons left
+
+
+async def test_every_question_type_in_a_live_round(classroom: Classroom) -> None:
+    """Buttons, the select-all menu and the typed-answer box, all through a live round."""
+    await classroom.start_bot()
+    fake, teacher = classroom.fake, classroom.teacher
+    student, other = classroom.students[0], classroom.students[1]
+    rec = await fake.slash(
+        teacher,
+        classroom.channel,
+        "quiz start",
+        quiz="icc-gaza-2014",
+        mode="live",
+        count=34,
+        time_limit=300,
+    )
+    message = rec.message
+    seen = set()
+    for number in range(1, 35):
+        game = await classroom.game_of(message)
+        question = game.session.question
+        seen.add("select_all" if getattr(question, "select_all", False) else question.type)
+        kind, value = right_response(game)
+        position = game.session.index
+        if kind == "click":
+            ack = await fake.click(student, message, value)
+        elif kind == "select":
+            ack = await fake.select(student, message, f"quiz:s:{game.id}:{position}", value)
+        else:
+            opener = await fake.click(student, message, f"quiz:t:{game.id}:{position}")
+            assert opener.modal is not None
+            ack = await fake.submit_modal(student, opener, {"answer": value})
+            again = await fake.click(student, message, f"quiz:t:{game.id}:{position}")
+            assert "is locked in" in again.message.text()  # no second box once answered
+        assert ack.response.ephemeral and "Locked in" in ack.message.text()
+        await fake.click(teacher, message, f"quiz:r:{game.id}:{position}")
+        revealed = await message.wait_until(lambda m: "the answer" in m.text())
+        assert "1 right" in revealed.text() or "✅ — 1 (100%)" in revealed.text()
+        await fake.click(teacher, revealed, f"quiz:n:{game.id}:{position}")
+        if number < 34:
+            message = await fake.wait_for_message(
+                classroom.channel,
+                lambda m, n=number + 1: f"Question {n} of 34" in m.text(),
+                timeout=5,
+                after=message,
+            )
+    assert seen == {"choice", "select_all", "true_false", "short_answer", "number"}
+    final = await fake.wait_for_message(
+        classroom.channel, lambda m: "Final standings" in m.text(), timeout=5, after=message
+    )
+    assert "Student 01" in final.text()
+    assert other.user.global_name not in final.text()
