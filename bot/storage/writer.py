@@ -23,39 +23,29 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 
-from sqlalchemy import Table, delete, select, tuple_
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from bot.quiz.review import ReviewState, after_review, after_wrong_answer
-from bot.storage.dialect import insert_for, unnest_insert_sql, upsert_sql
+from bot.storage.dialect import insert_for, unnest_insert_sql
 from bot.storage.records import (
-    ALL_QUIZZES,
     AnswerRecord,
-    Period,
     WriteOutcome,
-    as_utc,
-    period_key,
 )
-from bot.storage.tables import Answer, Member, ReviewItem, Score, UserStreak
+from bot.storage.tables import Answer
+from bot.storage.tally import TALLY_BATCH, tally
 
 log = logging.getLogger(__name__)
 
 RETRY_DELAYS = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
-TALLY_BATCH = 5000
 TALLY_EVERY = 0.25  # seconds: how stale the totals may get while answers keep coming
 TALLY_QUIET = 0.02  # seconds without a new answer before the totals are brought up to date
 TALLY_WAIT = 2.0  # seconds to wait for another process's tally before leaving it to later
 # An idle writer still counts now and then: answers another process stored and could not
 # count (it was killed, say) are picked up by whichever process is alive.
 TALLY_PERIOD = 5.0
-# Any process may tally; on PostgreSQL one at a time, so that streaks follow arrival order.
-TALLY_LOCK_KEY = 0x51_0B07
 
 
 class WriterClosed(RuntimeError):
@@ -339,201 +329,3 @@ def _answer_row(r: AnswerRecord) -> dict[str, object]:
         "answered_at": r.answered_at,
         "tallied": False,
     }
-
-
-async def tally(conn: AsyncConnection, limit: int = TALLY_BATCH) -> int | None:
-    """Count up to `limit` untallied answers into the totals, in the caller's transaction.
-
-    Returns how many were counted, or None when another process holds the tally.
-    """
-    if conn.dialect.name == "postgresql":
-        locked = await conn.exec_driver_sql(f"SELECT pg_try_advisory_xact_lock({TALLY_LOCK_KEY})")
-        if not locked.scalar():
-            return None
-    rows = (
-        await conn.execute(
-            select(
-                Answer.id,
-                Answer.guild_id,
-                Answer.user_id,
-                Answer.display_name,
-                Answer.quiz_id,
-                Answer.points,
-                Answer.correct,
-                Answer.scored,
-                Answer.answered_at,
-                Answer.question_id,
-                Answer.mode,
-            )
-            .where(Answer.tallied.is_(False))
-            .order_by(Answer.id)
-            .limit(limit)
-        )
-    ).all()
-    if not rows:
-        return 0
-    totals: dict[tuple[int, str, str, int], list[int]] = defaultdict(lambda: [0, 0, 0])
-    names: dict[tuple[int, int], tuple[str, datetime]] = {}
-    scored = []
-    reviewed: list[tuple[tuple[int, int, str, str], bool, bool, datetime]] = []
-    for _id, guild_id, user_id, name, quiz_id, points, correct, is_scored, when, qid, mode in rows:
-        answered_at = as_utc(when)
-        names[(guild_id, user_id)] = (name, answered_at)
-        review = mode == "review"
-        if review or not correct:
-            reviewed.append(((guild_id, user_id, quiz_id, qid), bool(correct), review, answered_at))
-        if not is_scored:
-            continue
-        scored.append((guild_id, user_id, bool(correct)))
-        for scope in (ALL_QUIZZES, quiz_id):
-            for period in Period:
-                t = totals[(guild_id, scope, period_key(period, answered_at), user_id)]
-                t[0] += points
-                t[1] += 1
-                t[2] += int(correct)
-    if totals:
-        # Sorted keys: concurrent writers lock rows in one order, which rules out deadlocks.
-        await bulk_upsert(
-            conn,
-            Score.__table__,
-            ["guild_id", "scope", "period", "user_id", "points", "answered", "correct"],
-            [(g, s, p, u, *v) for (g, s, p, u), v in sorted(totals.items())],
-            conflict=["guild_id", "scope", "period", "user_id"],
-            add=["points", "answered", "correct"],
-        )
-    await _update_streaks(conn, scored)
-    await _schedule_reviews(conn, reviewed)
-    await bulk_upsert(
-        conn,
-        Member.__table__,
-        ["guild_id", "user_id", "display_name", "updated_at"],
-        [(g, u, name, _bind_time(conn, when)) for (g, u), (name, when) in sorted(names.items())],
-        conflict=["guild_id", "user_id"],
-        replace=["display_name", "updated_at"],
-    )
-    ids = [row[0] for row in rows]
-    if conn.dialect.name == "postgresql":
-        await conn.exec_driver_sql(
-            "UPDATE answers SET tallied = true WHERE id = ANY($1::bigint[])", (ids,)
-        )
-    else:
-        await conn.exec_driver_sql(
-            "UPDATE answers SET tallied = 1 WHERE id = ?", [(i,) for i in ids]
-        )
-    return len(rows)
-
-
-async def _schedule_reviews(
-    conn: AsyncConnection, answers: list[tuple[tuple[int, int, str, str], bool, bool, datetime]]
-) -> None:
-    """Move review items, in arrival order: a wrong answer anywhere puts the question in
-    box 1; a review answer moves it along the boxes (or retires it when learned)."""
-    if not answers:
-        return
-    keys = sorted({key for key, *_ in answers})
-    states: dict[tuple[int, int, str, str], ReviewState | None] = {}
-    for start in range(0, len(keys), 200):
-        rows = await conn.execute(
-            select(
-                ReviewItem.guild_id,
-                ReviewItem.user_id,
-                ReviewItem.quiz_id,
-                ReviewItem.question_id,
-                ReviewItem.box,
-                ReviewItem.due_at,
-            ).where(
-                tuple_(
-                    ReviewItem.guild_id,
-                    ReviewItem.user_id,
-                    ReviewItem.quiz_id,
-                    ReviewItem.question_id,
-                ).in_(keys[start : start + 200])
-            )
-        )
-        for g, u, q, qid, box, due in rows:
-            states[(g, u, q, qid)] = ReviewState(box, as_utc(due))
-    touched: dict[tuple[int, int, str, str], datetime] = {}
-    for key, correct, review, at in answers:
-        states[key] = (
-            after_review(states.get(key), correct, at) if review else after_wrong_answer(at)
-        )
-        touched[key] = at
-    keep = [(k, v, touched[k]) for k, v in sorted(states.items()) if k in touched and v is not None]
-    await bulk_upsert(
-        conn,
-        ReviewItem.__table__,
-        ["guild_id", "user_id", "quiz_id", "question_id", "box", "due_at", "updated_at"],
-        [(*k, v.box, _bind_time(conn, v.due_at), _bind_time(conn, at)) for k, v, at in keep],
-        conflict=["guild_id", "user_id", "quiz_id", "question_id"],
-        replace=["box", "due_at", "updated_at"],
-    )
-    learned = [k for k, v in states.items() if k in touched and v is None]
-    for k in learned:
-        await conn.execute(
-            delete(ReviewItem).where(
-                ReviewItem.guild_id == k[0],
-                ReviewItem.user_id == k[1],
-                ReviewItem.quiz_id == k[2],
-                ReviewItem.question_id == k[3],
-            )
-        )
-
-
-async def _update_streaks(conn: AsyncConnection, answers: list[tuple[int, int, bool]]) -> None:
-    """Run the answers, in arrival order, through each user's current streak."""
-    if not answers:
-        return
-    users = sorted({(g, u) for g, u, _ in answers})
-    current: dict[tuple[int, int], list[int]] = {}
-    for start in range(0, len(users), 400):
-        rows = await conn.execute(
-            select(
-                UserStreak.guild_id,
-                UserStreak.user_id,
-                UserStreak.current_streak,
-                UserStreak.best_streak,
-            ).where(tuple_(UserStreak.guild_id, UserStreak.user_id).in_(users[start : start + 400]))
-        )
-        for g, u, cur, best in rows:
-            current[(g, u)] = [cur, best]
-    for g, u, correct in answers:
-        streak = current.setdefault((g, u), [0, 0])
-        streak[0] = streak[0] + 1 if correct else 0
-        streak[1] = max(streak[1], streak[0])
-    await bulk_upsert(
-        conn,
-        UserStreak.__table__,
-        ["guild_id", "user_id", "current_streak", "best_streak"],
-        [(g, u, cur, best) for (g, u), (cur, best) in sorted(current.items())],
-        conflict=["guild_id", "user_id"],
-        replace=["current_streak", "best_streak"],
-    )
-
-
-async def bulk_upsert(
-    conn: AsyncConnection,
-    table: Table,
-    columns: list[str],
-    rows: list[tuple[object, ...]],
-    *,
-    conflict: list[str],
-    add: Sequence[str] = (),
-    replace: Sequence[str] = (),
-) -> None:
-    """Insert-or-update many rows at driver level: executemany on SQLite (in-process, so
-    a statement per row is cheap), one statement over arrays on PostgreSQL (one round trip)."""
-    if not rows:
-        return
-    if conn.dialect.name == "postgresql":
-        sql = unnest_insert_sql(table, columns, conflict=conflict, add=add, replace=replace)
-        await conn.exec_driver_sql(sql, tuple(list(column) for column in zip(*rows, strict=True)))
-    else:
-        sql = upsert_sql(conn.dialect, table, columns, conflict=conflict, add=add, replace=replace)
-        await conn.exec_driver_sql(sql, rows)
-
-
-def _bind_time(conn: AsyncConnection, when: datetime) -> object:
-    # Driver-level SQL skips SQLAlchemy's type processing; apply it as SQLAlchemy would.
-    column_type = Member.__table__.c.updated_at.type.dialect_impl(conn.dialect)
-    process = column_type.bind_processor(conn.dialect)
-    return process(when) if process else when
