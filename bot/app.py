@@ -9,9 +9,11 @@ from typing import Any
 import aiohttp
 import discord
 import yarl
+from discord import app_commands
 from discord.ext import commands
 
 from bot.config import Settings
+from bot.exts.common import apologise
 from bot.games import GameService
 from bot.library import QuizLibrary
 from bot.quiz.catalog import Catalog
@@ -61,6 +63,7 @@ class QuizBot(commands.AutoShardedBot):
         self._resumed = False
 
     async def setup_hook(self) -> None:
+        self.tree.on_error = self._on_app_command_error  # type: ignore[method-assign]
         problems = await self.library.load_uploads()
         for diagnostic in problems:
             log.error("stored upload does not load: %s", diagnostic.format())
@@ -79,6 +82,11 @@ class QuizBot(commands.AutoShardedBot):
             len(synced),
             f" to server {guild_id}" if guild_id else "",
         )
+
+    async def _on_app_command_error(
+        self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError
+    ) -> None:
+        await apologise(interaction, getattr(error, "original", error))
 
     async def on_ready(self) -> None:
         log.info("logged in as %s in %d server(s)", self.user, len(self.guilds))

@@ -8,6 +8,7 @@ buttons; it is stored like any other game, so a chat game survives a restart.
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import TYPE_CHECKING
 
@@ -15,7 +16,7 @@ import discord
 from discord.ext import commands
 
 from bot.exts import rendering
-from bot.exts.common import display_name, game_summary
+from bot.exts.common import SORRY, display_name, game_summary
 from bot.exts.learn._cog import ask_embed
 from bot.exts.learn._review import start_review
 from bot.games import Game
@@ -29,6 +30,7 @@ from bot.storage.writer import AnswerNotStored
 if TYPE_CHECKING:
     from bot.app import QuizBot
 
+log = logging.getLogger(__name__)
 CHAT = "chat"
 HELP = (
     "I ask questions about a text and explain every answer with a quote from it.\n"
@@ -83,7 +85,11 @@ class ChatCog(commands.Cog, name="Chat"):
         text = self._addressed(message)
         if text is None:
             return
-        reply = await self.respond(message, text)
+        try:
+            reply = await self.respond(message, text)
+        except Exception:
+            log.exception("chat message %s failed", message.id)
+            reply = {"content": SORRY}
         await message.channel.send(**reply)
 
     async def respond(self, message: discord.Message, text: str) -> dict[str, object]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -13,6 +14,24 @@ from bot.quiz.session import Mode
 
 if TYPE_CHECKING:
     from bot.app import QuizBot
+
+
+log = logging.getLogger(__name__)
+SORRY = "Something went wrong on our side, and nothing was saved for this click. Please try again."
+
+
+async def apologise(interaction: discord.Interaction[Any], error: BaseException) -> None:
+    """The last resort for an unexpected error: log it, and tell the user politely instead
+    of leaving Discord's "the application did not respond"."""
+    log.error("unexpected error in %s", interaction.data, exc_info=error)
+    embed = rendering.notice(SORRY, error=True)
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(embed=embed, ephemeral=True)
+        else:
+            await interaction.response.send_message(embed=embed, ephemeral=True)
+    except discord.HTTPException:
+        log.warning("could not tell the user about the error either")
 
 
 def display_name(user: discord.abc.User) -> str:

@@ -129,3 +129,31 @@ async def test_a_click_for_an_unknown_or_finished_game_gets_a_polite_answer(
         late = await fake.click(student, start.message, custom_id)
     assert late.response.ephemeral and "This quiz is over" in late.message.text()
     assert late.acked_after < 3
+
+
+async def test_an_unexpected_error_gets_a_polite_answer(classroom: Classroom, monkeypatch) -> None:
+    bot = await classroom.start_bot()
+    fake, student = classroom.fake, classroom.students[0]
+
+    async def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the database fell over")
+
+    monkeypatch.setattr(bot.repo, "leaderboard", broken)
+    rec = await fake.slash(student, classroom.channel, "leaderboard")
+    assert rec.response.ephemeral and "Something went wrong on our side" in rec.message.text()
+
+    start = await fake.slash(
+        student, classroom.channel, "quiz start", quiz="icc-gaza-2014", count=1
+    )
+    game = await classroom.game_of(start.message)
+    monkeypatch.setattr(bot.games, "answer", broken)
+    kind, value = right_response(game)
+    if kind == "click":
+        click = await fake.click(student, start.message, value)
+    elif kind == "select":
+        click = await fake.select(student, start.message, f"quiz:s:{game.id}:0", value)
+    else:
+        opener = await fake.click(student, start.message, f"quiz:t:{game.id}:0")
+        click = await fake.submit_modal(student, opener, {"answer": value})
+    assert click.response.ephemeral
+    assert "Something went wrong on our side" in click.message.text()

@@ -12,7 +12,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.exts import rendering
-from bot.exts.common import display_name, game_summary, quiz_choices
+from bot.exts.common import apologise, display_name, game_summary, quiz_choices
 from bot.exts.quiz._components import MODAL_ID, answer_view, modal_for, next_view, typed_answer
 from bot.exts.quiz._live import LiveRounds
 from bot.exts.quiz._reports import export_files, report_message
@@ -409,9 +409,12 @@ class QuizCog(commands.Cog, name="Quiz"):
         match = MODAL_ID.match(str((interaction.data or {}).get("custom_id", "")))
         if match is None:
             return
-        game = await self._game(interaction, match["game"], int(match["position"]))
-        if game is not None:
-            await self._answer(interaction, game, Typed(typed_answer(interaction)))
+        try:
+            game = await self._game(interaction, match["game"], int(match["position"]))
+            if game is not None:
+                await self._answer(interaction, game, Typed(typed_answer(interaction)))
+        except Exception as exc:
+            await apologise(interaction, exc)
 
     async def _game(
         self, interaction: discord.Interaction[Any], game_id: str, position: int

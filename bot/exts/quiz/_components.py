@@ -9,10 +9,12 @@ maps a position back to a choice.
 from __future__ import annotations
 
 import re
+from collections.abc import Coroutine
 from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.exts.common import apologise
 from bot.quiz.models import ChoiceQuestion, NumberQuestion
 from bot.quiz.presentation import answer_modal_title, letter, option_labels, select_option_label
 
@@ -23,6 +25,14 @@ if TYPE_CHECKING:
 GAME = r"(?P<game>[0-9a-f]{32})"
 POSITION = r"(?P<position>\d{1,3})"
 MODAL_ID = re.compile(rf"quiz:m:{GAME}:{POSITION}$")
+
+
+async def _politely(interaction: discord.Interaction[Any], work: Coroutine[Any, Any, None]) -> None:
+    """Unexpected errors in a click end in a polite private note, not a silent failure."""
+    try:
+        await work
+    except Exception as exc:
+        await apologise(interaction, exc)
 
 
 def _cog(interaction: discord.Interaction[Any]) -> QuizCog:
@@ -72,7 +82,10 @@ class AnswerButton(
         return cls(match["game"], int(match["position"]), int(match["pick"]))
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        await _cog(interaction).on_pick(interaction, self.game_id, self.position, {self.pick})
+        await _politely(
+            interaction,
+            _cog(interaction).on_pick(interaction, self.game_id, self.position, {self.pick}),
+        )
 
 
 class AnswerSelect(
@@ -106,7 +119,9 @@ class AnswerSelect(
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         values = (interaction.data or {}).get("values", [])  # type: ignore[union-attr]
         picks = {int(v) for v in values if str(v).isdigit()}
-        await _cog(interaction).on_pick(interaction, self.game_id, self.position, picks)
+        await _politely(
+            interaction, _cog(interaction).on_pick(interaction, self.game_id, self.position, picks)
+        )
 
 
 class TypeAnswerButton(
@@ -122,7 +137,9 @@ class TypeAnswerButton(
         self.game_id, self.position = game_id, position
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        await _cog(interaction).on_type_request(interaction, self.game_id, self.position)
+        await _politely(
+            interaction, _cog(interaction).on_type_request(interaction, self.game_id, self.position)
+        )
 
 
 class NextButton(
@@ -137,7 +154,9 @@ class NextButton(
         self.game_id, self.position = game_id, position
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        await _cog(interaction).on_next(interaction, self.game_id, self.position)
+        await _politely(
+            interaction, _cog(interaction).on_next(interaction, self.game_id, self.position)
+        )
 
 
 class RevealButton(
@@ -153,7 +172,9 @@ class RevealButton(
         self.game_id, self.position = game_id, position
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        await _cog(interaction).on_reveal(interaction, self.game_id, self.position)
+        await _politely(
+            interaction, _cog(interaction).on_reveal(interaction, self.game_id, self.position)
+        )
 
 
 DYNAMIC_ITEMS = (AnswerButton, AnswerSelect, TypeAnswerButton, NextButton, RevealButton)
