@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import Table, delete, select, tuple_
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.quiz.review import ReviewState, after_review, after_wrong_answer
@@ -117,26 +118,11 @@ async def _schedule_reviews(
         return
     keys = sorted({key for key, *_ in answers})
     states: dict[tuple[int, int, str, str], ReviewState | None] = {}
-    for start in range(0, len(keys), 200):
-        rows = await conn.execute(
-            select(
-                ReviewItem.guild_id,
-                ReviewItem.user_id,
-                ReviewItem.quiz_id,
-                ReviewItem.question_id,
-                ReviewItem.box,
-                ReviewItem.due_at,
-            ).where(
-                tuple_(
-                    ReviewItem.guild_id,
-                    ReviewItem.user_id,
-                    ReviewItem.quiz_id,
-                    ReviewItem.question_id,
-                ).in_(keys[start : start + 200])
-            )
-        )
-        for g, u, q, qid, box, due in rows:
-            states[(g, u, q, qid)] = ReviewState(box, as_utc(due))
+    key_columns = ["guild_id", "user_id", "quiz_id", "question_id"]
+    for g, u, q, qid, box, due in await rows_for_keys(
+        conn, ReviewItem.__table__, key_columns, keys, ["box", "due_at"]
+    ):
+        states[(g, u, q, qid)] = ReviewState(box, as_utc(due))
     touched: dict[tuple[int, int, str, str], datetime] = {}
     for key, correct, review, at in answers:
         states[key] = (
@@ -170,17 +156,15 @@ async def _update_streaks(conn: AsyncConnection, answers: list[tuple[int, int, b
         return
     users = sorted({(g, u) for g, u, _ in answers})
     current: dict[tuple[int, int], list[int]] = {}
-    for start in range(0, len(users), 400):
-        rows = await conn.execute(
-            select(
-                UserStreak.guild_id,
-                UserStreak.user_id,
-                UserStreak.current_streak,
-                UserStreak.best_streak,
-            ).where(tuple_(UserStreak.guild_id, UserStreak.user_id).in_(users[start : start + 400]))
-        )
-        for g, u, cur, best in rows:
-            current[(g, u)] = [cur, best]
+    rows = await rows_for_keys(
+        conn,
+        UserStreak.__table__,
+        ["guild_id", "user_id"],
+        users,
+        ["current_streak", "best_streak"],
+    )
+    for g, u, cur, best in rows:
+        current[(g, u)] = [cur, best]
     for g, u, correct in answers:
         streak = current.setdefault((g, u), [0, 0])
         streak[0] = streak[0] + 1 if correct else 0
@@ -193,6 +177,47 @@ async def _update_streaks(conn: AsyncConnection, answers: list[tuple[int, int, b
         conflict=["guild_id", "user_id"],
         replace=["current_streak", "best_streak"],
     )
+
+
+async def rows_for_keys(
+    conn: AsyncConnection,
+    table: Table,
+    key_columns: list[str],
+    keys: Sequence[tuple[object, ...]],
+    columns: list[str],
+) -> list[tuple[object, ...]]:
+    """The rows of `table` with these keys: key columns first, then `columns`.
+
+    PostgreSQL joins the keys as arrays (one round trip for any number); SQLite, in
+    process, takes them in chunks of row-value IN lists.
+    """
+    if not keys:
+        return []
+    wanted = [*key_columns, *columns]
+    if conn.dialect.name == "postgresql":
+        dialect = postgresql.dialect()
+        arrays = ", ".join(
+            f"${i}::{table.c[c].type.compile(dialect=dialect)}[]"
+            for i, c in enumerate(key_columns, 1)
+        )
+        on = " AND ".join(f"t.{c} = k.{c}" for c in key_columns)
+        sql = (
+            f"SELECT {', '.join('t.' + c for c in wanted)} FROM {table.name} t "
+            f"JOIN unnest({arrays}) AS k({', '.join(key_columns)}) ON {on}"
+        )
+        result = await conn.exec_driver_sql(
+            sql, tuple(list(col) for col in zip(*keys, strict=True))
+        )
+        return [tuple(row) for row in result]
+    out: list[tuple[object, ...]] = []
+    for start in range(0, len(keys), 200):
+        result = await conn.execute(
+            select(*(table.c[c] for c in wanted)).where(
+                tuple_(*(table.c[c] for c in key_columns)).in_(keys[start : start + 200])
+            )
+        )
+        out.extend(tuple(row) for row in result)
+    return out
 
 
 async def bulk_upsert(
