@@ -54,7 +54,7 @@ async def test_an_upload_reaches_every_process(database_url: str, catalog: Catal
         await b.follow_other_processes()
         assert b.get(5, "demo-quiz") is None
         assert (await a.upload(5, "demo.yaml", BASE.encode(), uploaded_by=1)).ok
-        for _ in range(100):
+        for _ in range(500):
             if b.get(5, "demo-quiz") is not None:
                 break
             await asyncio.sleep(0.02)

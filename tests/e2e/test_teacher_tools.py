@@ -187,7 +187,7 @@ async def test_reload_and_watching_the_quiz_directory(classroom: Classroom, tmp_
     )
     st = path.stat()
     os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
-    for _ in range(100):
+    for _ in range(300):
         served = bot.library.get(classroom.guild.id, "icc-gaza-2014")
         if served.version != running_version:
             break
