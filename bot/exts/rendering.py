@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 import discord
 
 from bot.games import Game
-from bot.quiz.models import AnyQuestion, ChoiceQuestion, Source
+from bot.quiz.models import AnyQuestion, Source
 from bot.quiz.presentation import (
     LIMITS,
     block_quote,
@@ -296,10 +296,6 @@ def notice(text: str, *, error: bool = False) -> discord.Embed:
     return discord.Embed(
         description=clip(text, LIMITS.embed_description), colour=RED if error else BLUE
     )
-
-
-def correct_letters(question: ChoiceQuestion, order: Sequence[int]) -> list[str]:
-    return [letter(p) for p, i in enumerate(order) if question.choices[i].correct]
 
 
 def review_summary_embed(

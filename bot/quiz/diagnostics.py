@@ -48,7 +48,3 @@ def format_loc(loc: Sequence[str | int]) -> str:
 
 def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
     return any(d.severity == "error" for d in diagnostics)
-
-
-def sort_key(d: Diagnostic) -> tuple[str, int, int]:
-    return (d.file, d.line, d.column)

@@ -553,10 +553,6 @@ class Repository:
             )
             return {(s, p, u): pts for s, p, u, pts in rows}
 
-    async def delete_sessions(self, session_ids: Sequence[str]) -> None:
-        async with self.engine.begin() as conn:
-            await conn.execute(delete(GameSession).where(GameSession.id.in_(list(session_ids))))
-
 
 def _answers_query() -> Select[Any]:
     return select(Answer.__table__, Member.display_name.label("member_name")).join(
