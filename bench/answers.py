@@ -56,6 +56,7 @@ from bot.storage.migrate import upgrade
 from bot.storage.records import AnswerRecord, StoredSession, WriteOutcome, utcnow
 from bot.storage.repository import Repository
 from bot.storage.tables import Answer
+from bot.storage.writer import answer_row
 
 GUILD = 900_000_000_000_000_001
 USER_BASE = 100_000_000_000_000_000
@@ -144,26 +145,8 @@ def raw_table_sql(kind: str) -> str:
 
 
 def raw_row(r: AnswerRecord, when: object) -> tuple[object, ...]:
-    values = {
-        "session_id": r.session_id,
-        "guild_id": r.guild_id,
-        "user_id": r.user_id,
-        "display_name": r.display_name,
-        "quiz_id": r.quiz_id,
-        "quiz_version": r.quiz_version,
-        "question_id": r.question_id,
-        "position": r.position,
-        "mode": r.mode,
-        "given": r.given,
-        "picked": ",".join(map(str, r.picked)),
-        "correct": r.correct,
-        "points": r.points,
-        "bonus": r.bonus,
-        "scored": r.scored,
-        "elapsed_ms": r.elapsed_ms,
-        "answered_at": when,
-        "tallied": False,
-    }
+    """The same row the project writes, with the time as the raw driver takes it."""
+    values = answer_row(r) | {"answered_at": when}
     return tuple(values[c] for c in COLUMNS)
 
 

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
 
+from bot.reports.analysis import AnswerLike
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 ANSWER_COLUMNS = (
@@ -51,37 +53,20 @@ STUDENT_COLUMNS = (
 )
 
 
-class ExportedAnswer(Protocol):
-    """What the export reads of an answer (bot.storage.records.AnswerRecord fits)."""
+class ExportedAnswer(AnswerLike, Protocol):
+    """What the export reads of an answer, beyond what the analysis reads
+    (bot.storage.records.AnswerRecord fits)."""
 
     @property
     def session_id(self) -> str: ...
     @property
-    def user_id(self) -> int: ...
-    @property
     def display_name(self) -> str: ...
-    @property
-    def quiz_id(self) -> str: ...
     @property
     def quiz_version(self) -> str: ...
     @property
-    def question_id(self) -> str: ...
-    @property
     def mode(self) -> str: ...
     @property
-    def given(self) -> str: ...
-    @property
-    def picked(self) -> tuple[int, ...]: ...
-    @property
-    def correct(self) -> bool: ...
-    @property
     def points(self) -> int: ...
-    @property
-    def elapsed_ms(self) -> int: ...
-    @property
-    def answered_at(self) -> datetime: ...
-    @property
-    def scored(self) -> bool: ...
 
 
 @dataclass(frozen=True, slots=True)

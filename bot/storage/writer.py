@@ -286,7 +286,7 @@ async def insert_answers(
     # the database alone decides who was first.
     key = ["session_id", "user_id", "question_id"]
     if conn.dialect.name == "postgresql":
-        rows = [_answer_row(r) for r in unique]
+        rows = [answer_row(r) for r in unique]
         columns = list(rows[0])
         result = await conn.exec_driver_sql(
             unnest_insert_sql(Answer.__table__, columns, conflict=key, returning=key),
@@ -298,7 +298,7 @@ async def insert_answers(
             .on_conflict_do_nothing(index_elements=key)
             .returning(Answer.session_id, Answer.user_id, Answer.question_id)
         )
-        result = await conn.execute(stmt, [_answer_row(r) for r in unique])
+        result = await conn.execute(stmt, [answer_row(r) for r in unique])
     stored = {tuple(row) for row in result.all()}
     return [
         WriteOutcome.RECORDED
@@ -308,7 +308,8 @@ async def insert_answers(
     ]
 
 
-def _answer_row(r: AnswerRecord) -> dict[str, object]:
+def answer_row(r: AnswerRecord) -> dict[str, object]:
+    """An answer as a row of the answers table (not yet counted in the totals)."""
     return {
         "session_id": r.session_id,
         "guild_id": r.guild_id,
