@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Table, delete, select, tuple_
+from sqlalchemy import Table, delete, select, tuple_, update
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -58,6 +58,23 @@ async def tally(conn: AsyncConnection, limit: int = TALLY_BATCH) -> int | None:
     ).all()
     if not rows:
         return 0
+    # Claim the rows first, in this transaction: only those it marks are counted here. The
+    # read above holds no lock (SQLite reads outside a write transaction), so another
+    # tally may have counted some of them meanwhile; the UPDATE waits for the write lock
+    # and skips what is already marked, so no answer is counted twice.
+    claimed = set(
+        (
+            await conn.execute(
+                update(Answer)
+                .where(Answer.id.in_([row[0] for row in rows]), Answer.tallied.is_(False))
+                .values(tallied=True)
+                .returning(Answer.id)
+            )
+        ).scalars()
+    )
+    rows = [row for row in rows if row[0] in claimed]
+    if not rows:
+        return 0
     totals: dict[tuple[int, str, str, int], list[int]] = defaultdict(lambda: [0, 0, 0])
     names: dict[tuple[int, int], tuple[str, datetime]] = {}
     scored = []
@@ -97,15 +114,6 @@ async def tally(conn: AsyncConnection, limit: int = TALLY_BATCH) -> int | None:
         conflict=["guild_id", "user_id"],
         replace=["display_name", "updated_at"],
     )
-    ids = [row[0] for row in rows]
-    if conn.dialect.name == "postgresql":
-        await conn.exec_driver_sql(
-            "UPDATE answers SET tallied = true WHERE id = ANY($1::bigint[])", (ids,)
-        )
-    else:
-        await conn.exec_driver_sql(
-            "UPDATE answers SET tallied = 1 WHERE id = ?", [(i,) for i in ids]
-        )
     return len(rows)
 
 

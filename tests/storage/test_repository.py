@@ -354,3 +354,35 @@ def test_transient_errors_are_recognised() -> None:
 async def test_empty_leaderboard(repo: Repository, period: Period) -> None:
     page = await repo.leaderboard(GUILD, period=period, caller_id=1)
     assert (page.entries, page.total_players, page.pages, page.caller) == ([], 0, 1, None)
+
+
+async def test_two_tallies_at_once_count_each_answer_once(database_url: str) -> None:
+    """Two processes (two engines) count the same stored answers at the same moment."""
+    from bot.storage.engine import create_engine
+    from bot.storage.tally import tally
+    from bot.storage.writer import insert_answers
+
+    repo = await Repository.open(database_url)
+    await repo.writer.close()  # no writer of its own: the two tallies below race alone
+    engines = [create_engine(database_url), create_engine(database_url)]
+    try:
+        await repo.save_session(session())
+        for round_ in range(5):
+            async with repo.engine.begin() as conn:
+                await insert_answers(conn, [answer(u, f"q{round_ + 1}") for u in range(1, 41)])
+
+            async def count(engine):
+                while True:
+                    async with engine.begin() as conn:
+                        counted = await tally(conn)
+                    if counted is not None:  # None: the other holds PostgreSQL's tally lock
+                        return counted
+                    await asyncio.sleep(0.01)
+
+            counted = await asyncio.gather(*(count(e) for e in engines))
+            assert sum(counted) == 40
+        assert await repo.recount_scores(GUILD) == await repo.stored_scores(GUILD)
+    finally:
+        for engine in engines:
+            await engine.dispose()
+        await repo.engine.dispose()
