@@ -11,10 +11,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
+from text_to_num import alpha2digit
 
 from bot.quiz.errors import InvalidAnswer
-from bot.quiz.matching import normalize_answer
+from bot.quiz.matching import normalize_answer, typo_similarity
 from bot.quiz.models import (
     AnyQuestion,
     ChoiceQuestion,
@@ -53,6 +53,8 @@ class Verdict:
     given: str  # what the student answered, as they would read it
     picked: tuple[int, ...]  # original choice indexes (true_false: 0 True, 1 False)
     feedback: str | None = None  # the picked choice's own feedback
+    # A short answer accepted despite a typo: the accepted answer as the quiz file writes it.
+    spelled: str | None = None
 
 
 def choice_order(question: AnyQuestion, seed: int, shuffle: bool) -> tuple[int, ...]:
@@ -184,23 +186,29 @@ def _check_short_answer(question: ShortAnswerQuestion, text: str) -> Verdict:
     typed = normalize_answer(text)
     if not typed:
         raise InvalidAnswer("type an answer (letters or digits)")
-    correct = any(_matches(typed, normalize_answer(a), question.fuzzy) for a in question.answers)
-    return Verdict(correct, text.strip(), ())
+    # An exact match anywhere wins over a typo of another answer: no "spelled" then.
+    if any(typed == normalize_answer(a) for a in question.answers):
+        return Verdict(True, text.strip(), ())
+    if not question.fuzzy:
+        return Verdict(False, text.strip(), ())
+    scores = [(_typo_score(typed, normalize_answer(a)), a) for a in question.answers]
+    best, spelled = max(scores, key=lambda pair: pair[0])  # max keeps the first of a tie
+    if best < FUZZY_THRESHOLD:
+        return Verdict(False, text.strip(), ())
+    return Verdict(True, text.strip(), (), spelled=spelled)
 
 
 _DIGITS = re.compile(r"\d+")
 
 
-def _matches(typed: str, accepted: str, fuzzy: bool) -> bool:
-    if typed == accepted:
-        return True
-    if not fuzzy:
-        return False
+def _typo_score(typed: str, accepted: str) -> float:
+    """0 to 100; FUZZY_THRESHOLD or more is a forgivable typo of a different spelling."""
     # A typo in a year or a count is a different answer, not a slip: digits must agree.
     if _DIGITS.findall(typed) != _DIGITS.findall(accepted):
-        return False
-    # ratio, not partial_ratio or token_set: "no idea" is not "no", "table tennis" not "tennis".
-    return fuzz.ratio(typed, accepted) >= FUZZY_THRESHOLD
+        return 0.0
+    # Whole-string similarity, not partial_ratio or token_set: "no idea" is not "no",
+    # "table tennis" not "tennis".
+    return typo_similarity(typed, accepted)
 
 
 # A number standing alone: thousands grouped by "," or a space ("2,100", "2 100"), an
@@ -218,17 +226,95 @@ _NUMBER = re.compile(
 )
 
 
+# Number words to digits: "two thousand one hundred" -> "2100", "sixty-seven" -> "67".
+# Threshold 2 leaves a lone "one" or "zero" as a word: "no one" or "one of them" is not 1.
+_WORDS_THRESHOLD = 2
+_SIGN_WORD = re.compile(r"\b(?:minus|negative)\s+(?=\.?\d)", re.IGNORECASE)
+# Words that change the value of the number next to them, which the regex would drop:
+# "five and a half", "point five", "half a million", "two thirds" (-> "2 3rds").
+_VALUE_WORDS = re.compile(
+    r"\b(?:half|halves|quarters?|point|dozens?)\b|\d(?:st|nd|rd|th)s?\b", re.IGNORECASE
+)
+# "2.100": a dot and exactly three digits, a European way to write 2,100.
+_DOT_THOUSANDS = re.compile(r"[+-]?[1-9]\d{0,2}\.\d{3}")
+
+
 def parse_number(text: str) -> float:
-    """The one number in the text ("2,100", "-3", ".5", "67 soldiers"); else InvalidAnswer."""
-    found = _NUMBER.findall(text.replace("\u2212", "-"))  # the typographic minus sign
+    """The one number in the text ("2,100", "-3", ".5", "67 soldiers", "sixty-seven");
+    else InvalidAnswer."""
+    return _read_number(text)[0]
+
+
+def _read_number(text: str) -> tuple[float, str]:
+    """The number and its digits as found, after number words became digits."""
+    plain = text.replace("\u2212", "-")  # the typographic minus sign
+    digits = _SIGN_WORD.sub("-", alpha2digit(plain, "en", threshold=_WORDS_THRESHOLD))
+    if _VALUE_WORDS.search(digits):
+        raise InvalidAnswer(NUMBER_HELP)
+    found = _NUMBER.findall(digits)
+    if not found:
+        # "one" or "zero" (the threshold kept it a word) is a number when it is the answer.
+        alone = _SIGN_WORD.sub("-", alpha2digit(plain, "en", threshold=0)).strip(" .!?")
+        if not _NUMBER.fullmatch(alone):
+            raise InvalidAnswer(NUMBER_HELP)
+        return float(alone), alone
     if len(found) != 1:
         raise InvalidAnswer(NUMBER_HELP)
-    return float(re.sub(r"[,\u00a0\u202f ]", "", found[0]))
+    return float(re.sub(r"[,\u00a0\u202f ]", "", found[0])), found[0]
 
 
 def _check_number(question: NumberQuestion, text: str) -> Verdict:
-    value = parse_number(text)
+    value, digits = _read_number(text)
     # Floats like 0.1 + 0.2 must not miss an exact answer by a rounding error.
     epsilon = 1e-9 * max(1.0, abs(question.answer))
     correct = abs(value - question.answer) <= question.tolerance + epsilon
+    typed_digits = digits in text.replace("\u2212", "-")  # not "two point one zero zero"
+    if not correct and _DOT_THOUSANDS.fullmatch(digits) and typed_digits:
+        # Not locked in as wrong: the student may have meant a thousands separator. The
+        # message is the same whether or not that reading is right, so it gives nothing away.
+        raise InvalidAnswer(_dot_thousands_help(digits))
     return Verdict(correct, text.strip(), ())
+
+
+def _dot_thousands_help(digits: str) -> str:
+    """ "2.100" -> '"2.100" reads as 2.1; for two thousand one hundred, write 2,100 or 2100'."""
+    sign = "-" if digits.startswith("-") else ""
+    unsigned = digits.lstrip("+-")
+    decimal = sign + unsigned.rstrip("0").rstrip(".")  # "2.100" reads as 2.1, "2.000" as 2
+    thousands, units = unsigned.split(".")
+    whole = int(thousands + units)
+    words = ("minus " if sign else "") + _english_words(whole)
+    return (
+        f'"{digits}" reads as {decimal}; for {words}, '
+        f"write {sign}{thousands},{units} or {sign}{whole}"
+    )
+
+
+# fmt: off
+_ONES = (
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+    "eighteen", "nineteen",
+)
+_TENS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+# fmt: on
+
+
+def _english_words(n: int) -> str:
+    """1 to 999,999 in words, as text2num reads them back: 2100 -> "two thousand one hundred"."""
+    thousands, rest = divmod(n, 1000)
+    parts = [f"{_below_thousand(thousands)} thousand"] if thousands else []
+    if rest:
+        parts.append(_below_thousand(rest))
+    return " ".join(parts)
+
+
+def _below_thousand(n: int) -> str:
+    hundreds, rest = divmod(n, 100)
+    parts = [f"{_ONES[hundreds]} hundred"] if hundreds else []
+    if rest >= 20:
+        tens, ones = divmod(rest, 10)
+        parts.append(f"{_TENS[tens]}-{_ONES[ones]}" if ones else _TENS[tens])
+    elif rest:
+        parts.append(_ONES[rest])
+    return " ".join(parts)

@@ -1,23 +1,29 @@
 from __future__ import annotations
 
+import dataclasses
 import os
+import random
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from rapidfuzz import fuzz
+from text_to_num import text2num
 
 from bot.quiz.checking import (
     FUZZY_THRESHOLD,
     Picked,
     Typed,
     Verdict,
+    _english_words,
     check,
     choice_order,
     parse_number,
     parse_response,
 )
 from bot.quiz.errors import InvalidAnswer, QuizError
+from bot.quiz.matching import typo_similarity
 from bot.quiz.models import ChoiceQuestion, Quiz
 
 QUIZ = Quiz.model_validate(
@@ -66,9 +72,29 @@ QUIZ = Quiz.model_validate(
             {"id": "sport", "type": "short_answer", "prompt": "Sport?", "answers": ["tennis"]},
             {"id": "reply", "type": "short_answer", "prompt": "Did they?", "answers": ["no"]},
             {"id": "year", "type": "short_answer", "prompt": "When?", "answers": ["in 2014"]},
+            {"id": "war", "type": "short_answer", "prompt": "Which war?", "answers": ["1967"]},
+            {"id": "court", "type": "short_answer", "prompt": "Where?", "answers": ["The Hague"]},
+            {
+                "id": "place",
+                "type": "short_answer",
+                "prompt": "Which places?",
+                "answers": ["Israel", "Gaza", "Gaza Strip", "Rafah"],
+            },
+            {
+                "id": "place-strict",
+                "type": "short_answer",
+                "prompt": "Which places?",
+                "answers": ["Israel", "Gaza"],
+                "fuzzy": False,
+            },
+            {"id": "act", "type": "short_answer", "prompt": "Verb?", "answers": ["act"]},
             {"id": "dead", "type": "number", "prompt": "How many?", "answer": 2100},
             {"id": "days", "type": "number", "prompt": "Days?", "answer": 50, "tolerance": 2},
             {"id": "ratio", "type": "number", "prompt": "Ratio?", "answer": 0.3},
+            {"id": "rate", "type": "number", "prompt": "Rate?", "answer": 2.1},
+            {"id": "big", "type": "number", "prompt": "How many?", "answer": 5000},
+            {"id": "near", "type": "number", "prompt": "Roughly?", "answer": 2, "tolerance": 0.5},
+            {"id": "debt", "type": "number", "prompt": "Balance?", "answer": -2100},
         ],
     }
 )
@@ -250,33 +276,91 @@ def test_wrong_kind_of_response() -> None:
 
 
 @pytest.mark.parametrize(
-    ("question_id", "text", "correct"),
+    ("question_id", "text", "correct", "spelled"),
     [
-        ("name", "Fatou Bensouda", True),
-        ("name", "Bensouda", True),
-        ("name", "  FATOU bénsouda! ", True),  # case, accents, punctuation, spaces
-        ("name", "Bensuoda", True),  # a typo, forgiven
-        ("name", "Fatou Bensuoda", True),
-        ("name", "Ocampo", False),
-        ("name", "Fatou", False),
-        ("name-strict", "Bensuoda", False),  # fuzzy: false
-        ("name-strict", "  FATOU bénsouda! ", True),
-        ("reply", "no", True),
-        ("reply", "No.", True),
-        ("reply", "no idea", False),  # contains the answer: not the answer
-        ("reply", "nope", False),
-        ("sport", "table tennis", False),
-        ("sport", "Tenis", True),
-        ("year", "in 2015", False),  # a different year is not a typo
-        ("year", "in 20144", False),
-        ("year", "In 2014!", True),
+        ("name", "Fatou Bensouda", True, None),
+        ("name", "Bensouda", True, None),
+        ("name", "  FATOU bénsouda! ", True, None),  # case, accents, punctuation, spaces
+        ("name", "Bensuoda", True, "Bensouda"),  # a swap, forgiven
+        ("name", "Fatou Bensuoda", True, "Fatou Bensouda"),
+        ("name", "Fatou Bensoda", True, "Fatou Bensouda"),  # a missing letter
+        ("name", "Ocampo", False, None),
+        ("name", "Fatou", False, None),
+        ("name-strict", "Bensuoda", False, None),  # fuzzy: false
+        ("name-strict", "Bensoda", False, None),
+        ("name-strict", "  FATOU bénsouda! ", True, None),
+        ("reply", "no", True, None),
+        ("reply", "No.", True, None),
+        ("reply", "no idea", False, None),  # contains the answer: not the answer
+        ("reply", "nope", False, None),
+        ("reply", "on", False, None),  # two letters: a different word, not a swap
+        ("sport", "table tennis", False, None),
+        ("sport", "Tenis", True, "tennis"),
+        ("sport", "tensin", False, None),  # two swaps in six letters: too far
+        ("year", "in 2015", False, None),  # a different year is not a typo
+        ("year", "in 20144", False, None),
+        ("year", "in 2041", False, None),  # swapped digits are a different year too
+        ("year", "In 2014!", True, None),
+        ("year", "ni 2014", True, "in 2014"),  # a swap in a longer answer
+        ("war", "1976", False, None),
+        ("war", "1967", True, None),
+        ("court", "the hague", True, None),
+        ("court", "The Hauge", True, "The Hague"),
+        ("court", "the hgaue", True, "The Hague"),
+        ("court", "Hague", False, None),  # four letters short: not a typo
+        ("court", "The Haeug", False, None),  # "g" moved two places: 1 - 4/18
+        ("place", "Isreal", True, "Israel"),  # one swap in six letters: 1 - 1/12
+        ("place", "Isrl", False, None),  # two missing letters
+        ("place", "Isrsel", False, None),  # a wrong letter still costs 2: 1 - 2/12
+        ("place", "Gzaa", True, "Gaza"),  # four letters: 1 - 1/8 = 0.875
+        ("place", "Gaz", True, "Gaza"),  # a missing letter: 1 - 1/7, as before
+        ("place", "Gz", False, None),
+        ("place", "gaza", True, None),  # exact for one answer: not a typo of "Gaza Strip"
+        ("place", "Gaza Stirp", True, "Gaza Strip"),  # the closest answer is named
+        ("place", "Rafha", True, "Rafah"),
+        ("place", "Rfaha", False, None),  # two swaps in five letters: 1 - 2/10
+        ("place-strict", "Isreal", False, None),
+        ("place-strict", "GAZA!", True, None),
+        ("act", "cat", False, None),  # three letters: a swap is a different word
+        ("act", "act.", True, None),
     ],
 )
-def test_short_answers(question_id: str, text: str, correct: bool) -> None:
-    result = verdict(question_id, Typed(text))
-    assert result.correct is correct
-    assert result.given == text.strip()
-    assert result.picked == ()
+def test_short_answers(question_id: str, text: str, correct: bool, spelled: str | None) -> None:
+    assert verdict(question_id, Typed(text)) == Verdict(correct, text.strip(), (), None, spelled)
+
+
+def test_spelled_is_the_last_verdict_field() -> None:
+    names = [field.name for field in dataclasses.fields(Verdict)]
+    assert names == ["correct", "given", "picked", "feedback", "spelled"]
+    assert Verdict(True, "x", ()).spelled is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "accepted", "score"),
+    [
+        ("israel", "israel", 100.0),
+        ("isreal", "israel", 100 * (1 - 1 / 12)),  # one swap costs 1, like a missing letter
+        ("israe", "israel", 100 * (1 - 1 / 11)),
+        ("isrsel", "israel", 100 * (1 - 2 / 12)),  # a wrong letter: delete + insert
+        ("gzaa", "gaza", 87.5),
+        ("on", "no", 75.0),
+        ("no idea", "no", 100 * (1 - 5 / 9)),
+        ("", "", 100.0),
+    ],
+)
+def test_typo_similarity(typed: str, accepted: str, score: float) -> None:
+    assert typo_similarity(typed, accepted) == pytest.approx(score)
+    assert typo_similarity(accepted, typed) == pytest.approx(score)
+
+
+def test_typo_similarity_is_never_below_ratio() -> None:
+    # Everything accepted before the swap rule is still accepted.
+    rng = random.Random(5)
+    for _ in range(3000):
+        a = "".join(rng.choice("abc ") for _ in range(rng.randint(0, 7)))
+        b = "".join(rng.choice("abc ") for _ in range(rng.randint(0, 7)))
+        assert fuzz.ratio(a, b) - 1e-9 <= typo_similarity(a, b) <= 100
+        assert (typo_similarity(a, b) == 100) is (a == b)
 
 
 def test_fuzzy_threshold_is_85() -> None:
@@ -307,6 +391,25 @@ def test_empty_short_answer_is_invalid(text: str) -> None:
         ("about 2,100 people.", 2100),
         ("\u22127", -7),
         ("1 000 000", 1_000_000),
+        ("six", 6),
+        ("Fifty", 50),
+        ("two thousand one hundred", 2100),
+        ("2,100 people", 2100),
+        ("sixty-seven", 67),
+        ("Sixty-Seven soldiers.", 67),
+        ("sixty seven", 67),
+        ("about two thousand one hundred people", 2100),
+        ("a hundred", 100),
+        ("three hundred and twelve", 312),
+        ("two soldiers", 2),
+        ("one", 1),
+        ("One.", 1),
+        ("zero", 0),
+        ("minus three", -3),
+        ("negative 3", -3),
+        ("minus one", -1),
+        ("zero point five", 0.5),
+        ("seven million", 7_000_000),
     ],
 )
 def test_number_forms(text: str, value: float) -> None:
@@ -314,7 +417,28 @@ def test_number_forms(text: str, value: float) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["", "many", "67 soldiers and 6 civilians", "2, 100", "2,10", "1e3", "2014-2015"]
+    "text",
+    [
+        "",
+        "many",
+        "67 soldiers and 6 civilians",
+        "2, 100",
+        "2,10",
+        "1e3",
+        "2014-2015",
+        "six and seven",
+        "nineteen sixty seven",  # two numbers to text2num
+        "2 thousand",
+        "no one",  # not 1
+        "one of them",
+        "one soldier",
+        "none",
+        "five and a half",  # not 5
+        "point five",
+        "half a million",
+        "two thirds",
+        "a dozen",
+    ],
 )
 def test_not_exactly_one_number(text: str) -> None:
     with pytest.raises(InvalidAnswer) as caught:
@@ -342,6 +466,103 @@ def test_number_tolerance(question_id: str, text: str, correct: bool) -> None:
     result = verdict(question_id, Typed(text))
     assert result.correct is correct
     assert result.given == text
+
+
+@pytest.mark.parametrize(
+    ("question_id", "text", "correct"),
+    [
+        ("dead", "two thousand one hundred", True),
+        ("dead", "2100 soldiers", True),
+        ("dead", "two thousand", False),
+        ("days", "fifty", True),
+        ("days", "forty-nine days", True),
+        ("days", "forty-seven", False),
+        ("rate", "2.100", True),  # the decimal reading is right: accepted as today
+        ("rate", "2.1", True),
+        ("near", "2.100", True),  # within the tolerance
+        ("dead", "2.1000", False),  # four digits after the dot: not a thousands separator
+        ("dead", "2.10", False),
+        ("dead", "0.100", False),  # a leading 0 is never thousands
+        ("dead", "2,100.000", True),
+        ("dead", "two point one zero zero", False),  # words: no dot was typed
+    ],
+)
+def test_number_answers_in_words_and_dots(question_id: str, text: str, correct: bool) -> None:
+    assert verdict(question_id, Typed(text)) == Verdict(correct, text.strip(), ())
+
+
+DOT_HELP = '"2.100" reads as 2.1; for two thousand one hundred, write 2,100 or 2100'
+
+
+@pytest.mark.parametrize(
+    ("question_id", "text"),
+    [
+        ("dead", "2.100"),  # the thousands reading is right
+        ("big", "2.100"),  # it is not: the same message, nothing given away
+        ("ratio", "2.100"),
+        ("dead", " about 2.100 people "),
+        ("debt", "2.100"),
+    ],
+)
+def test_a_dot_before_three_digits_asks_again(question_id: str, text: str) -> None:
+    with pytest.raises(InvalidAnswer) as caught:
+        verdict(question_id, Typed(text))
+    assert str(caught.value) == DOT_HELP
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "-2.100",
+            '"-2.100" reads as -2.1; for minus two thousand one hundred, write -2,100 or -2100',
+        ),
+        (
+            "\u22122.100",
+            '"-2.100" reads as -2.1; for minus two thousand one hundred, write -2,100 or -2100',
+        ),
+        ("+2.100", '"+2.100" reads as 2.1; for two thousand one hundred, write 2,100 or 2100'),
+        ("2.000", '"2.000" reads as 2; for two thousand, write 2,000 or 2000'),
+        (
+            "67.034",
+            '"67.034" reads as 67.034; for sixty-seven thousand thirty-four, write 67,034 or 67034',
+        ),
+        (
+            "999.999",
+            '"999.999" reads as 999.999; for nine hundred ninety-nine thousand nine hundred ninety-nine, write 999,999 or 999999',
+        ),
+        ("1.001", '"1.001" reads as 1.001; for one thousand one, write 1,001 or 1001'),
+    ],
+)
+def test_dot_thousands_messages(text: str, message: str) -> None:
+    with pytest.raises(InvalidAnswer) as caught:
+        verdict("big", Typed(text))
+    assert str(caught.value) == message
+
+
+def test_the_dot_hint_is_right_for_minus_answers() -> None:
+    assert verdict("debt", Typed("-2,100")) == Verdict(True, "-2,100", ())
+    with pytest.raises(InvalidAnswer, match="for minus two thousand one hundred"):
+        verdict("debt", Typed("-2.100"))
+
+
+def test_english_words_read_back_with_text2num() -> None:
+    values = [*range(1000, 1100), *range(1000, 1_000_000, 997), 20_020, 100_000, 999_999]
+    for value in values:
+        assert text2num(_english_words(value), "en") == value
+    assert _english_words(2100) == "two thousand one hundred"
+    assert _english_words(67_034) == "sixty-seven thousand thirty-four"
+
+
+def test_checking_needs_neither_discord_nor_sqlalchemy() -> None:
+    code = (
+        "import sys, bot.quiz.checking\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('discord', 'sqlalchemy')))\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "[]\n"
 
 
 # --- display order -------------------------------------------------------------------------
