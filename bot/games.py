@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
 
-from bot.quiz.checking import Response
-from bot.quiz.errors import AlreadyAnswered
+from bot.quiz.checking import Response, Typed, check
+from bot.quiz.errors import AlreadyAnswered, QuizError
 from bot.quiz.loader import LoadedQuiz
-from bot.quiz.models import ChoiceQuestion
+from bot.quiz.models import ChoiceQuestion, ShortAnswerQuestion
 from bot.quiz.session import (
     Clock,
     Mode,
@@ -94,6 +94,7 @@ class GameService:
         seed: int | None = None,
         interface: str = "discord",
         question_ids: Sequence[str] | None = None,
+        shuffle: bool = True,
     ) -> Game:
         plan = plan_session(
             loaded.quiz,
@@ -105,6 +106,7 @@ class GameService:
             count=count,
             time_limit=time_limit,
             question_ids=question_ids,
+            shuffle=shuffle,
         )
         session = QuizSession(plan, loaded.quiz, self.clock)
         session.start()
@@ -302,6 +304,7 @@ def plan_session_from(stored: StoredSession) -> SessionPlan:
         question_ids=stored.question_ids,
         time_limit=stored.time_limit,
         owner_id=stored.owner_id,
+        shuffled=stored.shuffled,
     )
 
 
@@ -329,9 +332,24 @@ def outcomes_from(
                 elapsed=r.elapsed_ms / 1000,
                 answered_at=r.answered_at.timestamp(),
                 streak=streak,
+                spelled=_spelled(loaded, r),
             )
         )
     return out
+
+
+def _spelled(loaded: LoadedQuiz, r: AnswerRecord) -> str | None:
+    """The spelling a right short answer was accepted as: checked again, it is the same."""
+    try:
+        question = loaded.quiz.question(r.question_id)
+    except KeyError:
+        return None
+    if not r.correct or not isinstance(question, ShortAnswerQuestion):
+        return None
+    try:
+        return check(question, (), Typed(r.given)).spelled
+    except QuizError:
+        return None
 
 
 def _feedback(loaded: LoadedQuiz, r: AnswerRecord) -> str | None:
@@ -392,4 +410,5 @@ def _stored(game: Game) -> StoredSession:
         deadline=state.deadline,
         created_at=datetime.now(UTC),
         interface=game.interface,
+        shuffled=plan.shuffled,
     )

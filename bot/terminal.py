@@ -24,7 +24,15 @@ from bot.quiz.errors import QuizError
 from bot.quiz.loader import LoadedQuiz
 from bot.quiz.messages import did_you_mean
 from bot.quiz.models import ChoiceQuestion, NumberQuestion, ShortAnswerQuestion, TrueFalseQuestion
-from bot.quiz.presentation import block_quote, correct_answer_text, letter, option_labels
+from bot.quiz.presentation import (
+    RunningScore,
+    answered_text,
+    block_quote,
+    correct_answer_text,
+    letter,
+    score_line,
+    verdict_title,
+)
 from bot.quiz.session import Mode, Outcome
 from bot.storage.records import LeaderboardPage, Period
 from bot.storage.repository import Repository
@@ -35,6 +43,10 @@ ReadLine = Callable[[str], str]  # prompt -> the line typed; EOFError at the end
 
 class PlayAborted(Exception):
     """Nothing to play: the message says why."""
+
+
+class PlayStopped(Exception):
+    """The player stopped (or the input ended) before a quiz was picked."""
 
 
 def local_user_id(name: str) -> int:
@@ -79,7 +91,12 @@ def pick_quiz(
         table.add_row(str(i), q.id, q.quiz.title, str(len(q.quiz.questions)))
     console.print(table)
     while True:
-        choice = read("Pick a quiz (number or id): ").strip()
+        try:
+            choice = read("Pick a quiz (number or id, q to stop): ").strip()
+        except EOFError:
+            raise PlayStopped() from None
+        if choice.casefold() in QUIT_WORDS:
+            raise PlayStopped()
         if choice.isdigit() and 1 <= int(choice) <= len(quizzes):
             return quizzes[int(choice) - 1]
         found = catalog.get(choice)
@@ -106,10 +123,9 @@ def render_question(game: Game) -> Panel:
     session = game.session
     q = session.question
     body = Text(q.prompt + "\n")
-    labels = option_labels(q)
-    for position, index in enumerate(session.order):
-        body.append(f"\n {letter(position)}. ", style="bold cyan")
-        body.append(labels[index])
+    for name, text in session.shown.options():
+        body.append(f"\n {name}. ", style="bold cyan")
+        body.append(text)
     if isinstance(q, ChoiceQuestion) and q.select_all:
         body.append("\n\nSelect all that apply.", style="italic")
     elif isinstance(q, ShortAnswerQuestion | NumberQuestion):
@@ -120,14 +136,18 @@ def render_question(game: Game) -> Panel:
     return Panel(body, title=game.loaded.quiz.title, subtitle=" · ".join(details), expand=False)
 
 
-def render_outcome(game: Game, outcome: Outcome) -> Group:
-    q = game.session.question
+def render_outcome(game: Game, outcome: Outcome, score: RunningScore | None = None) -> Group:
+    """The screen after an answer; its letters are those of the question screen."""
+    shown = game.session.shown_at(outcome.position)
+    q = shown.question
     parts: list[object] = []
+    title = verdict_title(outcome.correct, outcome.points, outcome.bonus, outcome.spelled)
+    given = answered_text(shown, outcome.picked, outcome.given)
     if outcome.correct:
-        parts.append(Text(f"✅ Correct! +{outcome.points} points", style="bold green"))
+        parts.append(Text(title, style="bold green"))
     else:
-        parts.append(Text(f"❌ Not quite. The answer: {correct_answer_text(q)}", style="bold red"))
-        parts.append(Text(f"You answered: {outcome.given}", style="dim"))
+        parts.append(Text(f"{title}. The answer: {correct_answer_text(shown)}", style="bold red"))
+        parts.append(Text(f"You answered: {given}", style="dim"))
     if outcome.feedback:
         parts.append(Text(outcome.feedback, style="italic"))
     if q.explanation:
@@ -140,6 +160,8 @@ def render_outcome(game: Game, outcome: Outcome) -> Group:
         if source.url:
             line += f" <{source.url}>"
         parts.append(Text(line, style="dim"))
+    if score is not None:
+        parts.append(Text(score_line(score), style="bold"))
     return Group(*parts)
 
 
@@ -153,7 +175,9 @@ async def play(
     read: ReadLine,
     count: int | None = None,
     seed: int | None = None,
+    shuffle: bool = True,
 ) -> PlayResult:
+    """Play one quiz; `seed` fixes the shuffles, `shuffle=False` keeps the file's order."""
     loaded = pick_quiz(catalog, quiz_id, console, read)
     service = GameService(repo, QuizLibrary(catalog, repo))
     user_id = local_user_id(user)
@@ -165,6 +189,7 @@ async def play(
         count=count,
         seed=seed,
         interface="terminal",
+        shuffle=shuffle,
     )
     console.print(
         f"\n[bold]{loaded.quiz.title}[/bold] — {game.session.total} questions. Type q to stop.\n"
@@ -181,7 +206,7 @@ async def play(
         answered += 1
         correct += outcome.correct
         points += outcome.points
-        console.print(render_outcome(game, outcome))
+        console.print(render_outcome(game, outcome, RunningScore(points, correct, answered)))
         console.print()
         if not await service.next(game):
             finished = True
@@ -189,17 +214,14 @@ async def play(
     await repo.settle()
     page = await repo.leaderboard(LOCAL_GUILD, quiz_id=loaded.id, caller_id=user_id)
     rank = page.caller.rank if page.caller else None
-    console.print(
-        Panel(
-            f"{user}: {points} points, {correct} of {answered} right"
-            + (
-                f"\nRank on this quiz's local leaderboard: {rank} of {page.total_players}"
-                if rank
-                else ""
-            ),
-            title="Final score" if finished else "Score so far",
-            expand=False,
+    lines = [f"{user}, this game: {points} points, {correct} of {answered} right."]
+    if page.caller is not None:
+        lines.append(
+            f"Your total on this quiz: {page.caller.points} points, "
+            f"rank {page.caller.rank} of {page.total_players}."
         )
+    console.print(
+        Panel("\n".join(lines), title="Final score" if finished else "Score so far", expand=False)
     )
     return PlayResult(loaded.id, answered, correct, points, rank, page.total_players, finished)
 

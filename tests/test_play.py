@@ -81,8 +81,8 @@ def test_a_perfect_game_through_stdin_lands_on_the_leaderboard(workdir: Path) ->
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert out.count("✅ Correct!") == 10 and "❌" not in out
-    assert f"Alice: {points} points, 10 of 10 right" in out
-    assert "Rank on this quiz's local leaderboard: 1 of 1" in out
+    assert f"Alice, this game: {points} points, 10 of 10 right." in out
+    assert f"Your total on this quiz: {points} points, rank 1 of 1." in out
     assert "▌" in out or ">" in out  # the quote, as a block quote
     assert "Source: Israel in talks with ICC over Gaza war inquiry, Reuters" in out
 

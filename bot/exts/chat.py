@@ -212,15 +212,8 @@ class ChatCog(commands.Cog, name="Chat"):
         mine = [o for o in game.session.outcomes if o.user_id == user_id]
         if not mine:
             return {"content": "Answer a question first; then I can show where the text says so."}
-        last = mine[-1]
-        question = game.loaded.quiz.question(last.question_id)
-        embed = rendering.answer_embed(
-            question,
-            last,
-            source=game.loaded.quiz.source,
-            number=last.position + 1,
-            total=game.session.total,
-        )
+        # The last answer's own screen: its letters, not the open question's.
+        embed = rendering.game_answer_embed(game, mine[-1])
         return {"content": "Here is why:", "embed": embed}
 
     async def _score(self, game: Game, user_id: int, prefix: str = "") -> dict[str, object]:

@@ -11,17 +11,22 @@ from collections.abc import Mapping, Sequence
 import discord
 
 from bot.games import Game
-from bot.quiz.models import AnyQuestion, Source
+from bot.quiz.models import Source
 from bot.quiz.presentation import (
     LIMITS,
+    RunningScore,
+    ShownQuestion,
+    answered_text,
     block_quote,
     clip,
     correct_answer_text,
     feedback_text,
-    letter,
-    option_labels,
+    game_score_text,
     question_text,
+    score_line,
     source_line,
+    total_rank_text,
+    verdict_title,
 )
 from bot.quiz.session import Mode, Outcome, Reveal, Standing
 from bot.quiz.stats import QuizProgress, TagAccuracy
@@ -35,16 +40,16 @@ PERIOD_NAMES = {Period.ALL: "all time", Period.WEEK: "this week", Period.MONTH: 
 
 
 def question_embed(
-    question: AnyQuestion,
-    order: Sequence[int],
+    shown: ShownQuestion,
     *,
     quiz_title: str,
     number: int,
     total: int,
 ) -> discord.Embed:
+    question = shown.question
     embed = discord.Embed(
         title=clip(f"Question {number} of {total}", LIMITS.embed_title),
-        description=clip(question_text(question, order), LIMITS.embed_description),
+        description=clip(question_text(shown), LIMITS.embed_description),
         colour=BLUE,
     )
     embed.set_author(name=clip(quiz_title, LIMITS.embed_title))
@@ -74,31 +79,48 @@ def game_question_embed(game: Game) -> discord.Embed:
     title = game.loaded.quiz.title
     if s.mode == Mode.REVIEW:
         title = f"Review: {title}"
-    return question_embed(s.question, s.order, quiz_title=title, number=s.number, total=s.total)
+    return question_embed(s.shown, quiz_title=title, number=s.number, total=s.total)
+
+
+def running_score(game: Game, outcome: Outcome) -> RunningScore:
+    """The player's figures in this game up to and including `outcome`."""
+    mine = [
+        o
+        for o in game.session.outcomes
+        if o.user_id == outcome.user_id and o.position <= outcome.position
+    ]
+    return RunningScore(
+        points=sum(o.points for o in mine),
+        correct=sum(o.correct for o in mine),
+        answered=len(mine),
+    )
 
 
 def answer_embed(
-    question: AnyQuestion,
+    shown: ShownQuestion,
     outcome: Outcome,
     *,
     source: Source | None,
     number: int,
     total: int,
-    live: bool = False,
+    score: RunningScore | None = None,
 ) -> discord.Embed:
-    """What a student sees right after answering (solo), with why and where it says so."""
-    if outcome.correct:
-        bonus = f" (+{outcome.bonus} speed bonus)" if outcome.bonus else ""
-        title = f"✅ Correct! +{outcome.points} points{bonus}"
-        verdict = f"You answered: {clip(outcome.given, 200)}"
-    else:
-        title = "❌ Not quite"
-        verdict = (
-            f"The answer: **{correct_answer_text(question)}**\n"
-            f"You answered: {clip(outcome.given, 200)}"
-        )
-    if live:
-        verdict += "\nThe right answer is shown to everyone when the question closes."
+    """What a student sees right after answering (solo), with why and where it says so.
+
+    `shown` is the question as this student saw it: every letter here is a letter of
+    their question screen.
+    """
+    question = shown.question
+    given = clip(answered_text(shown, outcome.picked, outcome.given), 1000)
+    title = clip(
+        verdict_title(outcome.correct, outcome.points, outcome.bonus, outcome.spelled),
+        LIMITS.embed_title,
+    )
+    verdict = f"You answered: {given}"
+    if not outcome.correct:
+        verdict = f"The answer: **{correct_answer_text(shown)}**\n{verdict}"
+    if score is not None:
+        verdict += f"\n{score_line(score)}"
     embed = discord.Embed(
         title=title,
         description=clip(
@@ -113,10 +135,15 @@ def answer_embed(
 
 
 def game_answer_embed(game: Game, outcome: Outcome) -> discord.Embed:
-    """The answer embed for the open question of a game."""
+    """The answer embed for one of a game's answers, with the player's score so far."""
     s = game.session
     return answer_embed(
-        s.question, outcome, source=game.loaded.quiz.source, number=s.number, total=s.total
+        s.shown_at(outcome.position),
+        outcome,
+        source=game.loaded.quiz.source,
+        number=outcome.position + 1,
+        total=s.total,
+        score=running_score(game, outcome),
     )
 
 
@@ -139,20 +166,19 @@ def reveal_embed(
     names: Mapping[int, str],
 ) -> discord.Embed:
     """Live mode: the right answer, how many picked what, why, and the top five."""
-    question = reveal.question
-    right = set(reveal.correct_positions)
+    shown = reveal.shown
+    question = shown.question
+    right = set(shown.correct_positions)
     lines = [question.prompt, ""]
-    labels = option_labels(question)
-    if labels:
+    options = shown.options()
+    if options:
         answered = max(reveal.answered, 1)
-        for position, index in enumerate(reveal.order):
+        for position, (name, text) in enumerate(options):
             count = reveal.counts[position]
             mark = " ✅" if position in right else ""
-            lines.append(
-                f"**{letter(position)}.** {labels[index]}{mark} — {count} ({count / answered:.0%})"
-            )
+            lines.append(f"**{name}.** {text}{mark} — {count} ({count / answered:.0%})")
     else:
-        lines.append(f"The answer: **{correct_answer_text(question)}**")
+        lines.append(f"The answer: **{correct_answer_text(shown)}**")
         lines.append(f"{reveal.counts[0]} right, {reveal.counts[1]} wrong")
     if question.explanation:
         lines += ["", question.explanation]
@@ -199,14 +225,22 @@ def solo_summary_embed(
     answered: int,
     rank: RankedEntry | None,
     players: int,
+    finished: bool = True,
 ) -> discord.Embed:
+    """The end of a solo game: this game's figures, then the running total and rank."""
     embed = discord.Embed(
-        title=clip(f"Quiz complete: {quiz_title}", LIMITS.embed_title),
-        description=f"**{points} points**, {correct} of {answered} right.",
+        title=clip(
+            f"{'Quiz complete' if finished else 'Your score so far'}: {quiz_title}",
+            LIMITS.embed_title,
+        ),
+        description=game_score_text(points, correct, answered),
         colour=GOLD,
     )
     if rank is not None:
-        embed.add_field(name="Your rank on this quiz", value=f"#{rank.rank} of {players}")
+        embed.add_field(
+            name="Your total on this quiz (all your games)",
+            value=total_rank_text(rank.points, rank.rank, players),
+        )
     embed.set_footer(text="/leaderboard shows the ranking; /quiz start plays again.")
     return embed
 

@@ -6,7 +6,7 @@ measures them against Discord's limits so that no valid quiz can fail to render.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from bot.quiz.models import (
@@ -43,8 +43,9 @@ LIMITS = DiscordLimits()
 TALLY_ROOM = len(" ✅ — 10000 (100%)")
 
 
-def letter(index: int) -> str:
-    return LETTERS[index]
+def letter(position: int) -> str:
+    """The letter of a displayed position (0 = A), never of a choice's place in the file."""
+    return LETTERS[position]
 
 
 def true_false_labels() -> tuple[str, str]:
@@ -74,14 +75,67 @@ def answer_modal_title(number: int, total: int) -> str:
     return clip(f"Question {number} of {total}", LIMITS.modal_title)
 
 
-def question_text(question: AnyQuestion, order: Sequence[int] | None = None) -> str:
+@dataclass(frozen=True, slots=True)
+class ShownQuestion:
+    """A question as one student saw it: its options in the order of their screen.
+
+    Every text that names a choice by its letter is built from one of these, so that a
+    letter after an answer always means what it meant on the question screen.
+    `order[position] == index` of the choice in the quiz file; typed questions have ().
+    """
+
+    question: AnyQuestion
+    order: tuple[int, ...]
+
+    def __post_init__(self) -> None:
+        count = len(option_labels(self.question))
+        if sorted(self.order) != list(range(count)):
+            raise ValueError(f"order {self.order} is not a permutation of {count} options")
+
+    @classmethod
+    def in_file_order(cls, question: AnyQuestion) -> ShownQuestion:
+        """The options as the quiz file lists them (for measuring, not for students)."""
+        return cls(question, tuple(range(len(option_labels(question)))))
+
+    def options(self) -> list[tuple[str, str]]:
+        """(letter, text) of each option, top to bottom."""
+        labels = option_labels(self.question)
+        return [(letter(position), labels[index]) for position, index in enumerate(self.order)]
+
+    def position_of(self, index: int) -> int:
+        """Where the file's option `index` stands on the screen."""
+        return self.order.index(index)
+
+    def named(self, indexes: Iterable[int]) -> list[str]:
+        """ "B. text" for the file's options `indexes`, in the order of the screen."""
+        labels = option_labels(self.question)
+        positions = sorted(self.position_of(i) for i in indexes)
+        return [f"{letter(p)}. {labels[self.order[p]]}" for p in positions]
+
+    @property
+    def correct_indexes(self) -> frozenset[int]:
+        """The file's indexes of the right options (true_false: 0 True, 1 False)."""
+        q = self.question
+        if isinstance(q, ChoiceQuestion):
+            return q.correct_indexes
+        if isinstance(q, TrueFalseQuestion):
+            return frozenset({0 if q.answer else 1})
+        return frozenset()
+
+    @property
+    def correct_positions(self) -> tuple[int, ...]:
+        """Screen positions of the right options (empty for typed questions)."""
+        return tuple(sorted(self.position_of(i) for i in self.correct_indexes))
+
+
+def question_text(shown: ShownQuestion) -> str:
     """The prompt and its lettered options, in the order the student sees them."""
+    question = shown.question
     lines = [question.prompt]
-    labels = option_labels(question)
-    if labels:
-        order = list(order) if order is not None else list(range(len(labels)))
+    options = shown.options()
+    if options:
         lines.append("")
-        lines.extend(f"**{letter(pos)}.** {labels[i]}" for pos, i in enumerate(order))
+        lines.extend(f"**{name}.** {text}" for name, text in options)
     if isinstance(question, ChoiceQuestion) and question.select_all:
         lines += ["", "*Select all that apply.*"]
     elif isinstance(question, ShortAnswerQuestion):
@@ -123,14 +177,56 @@ def feedback_text(explanation: str | None, choice_feedback: str | None, verdict:
 
 # The longest verdict line the bot writes, e.g. "❌ Not quite. The answer: **...**".
 VERDICT_ROOM = 80
+# The running score under an answer, e.g. "Your score so far: 1234 points, 33 of 34 right."
+SCORE_ROOM = 80
 
 
-def correct_answer_text(question: AnyQuestion) -> str:
-    """The right answer as a student would read it."""
+@dataclass(frozen=True, slots=True)
+class RunningScore:
+    """A player's figures in the game so far, the answer just given included."""
+
+    points: int
+    correct: int
+    answered: int
+
+
+def verdict_title(correct: bool, points: int, bonus: int = 0, spelled: str | None = None) -> str:
+    """ "✅ Correct! +10 points", "✅ Correct! (spelled: The Hague) +10 points", "❌ Not quite"."""
+    if not correct:
+        return "❌ Not quite"
+    spelling = f" (spelled: {spelled})" if spelled else ""
+    speed = f" (+{bonus} speed bonus)" if bonus else ""
+    return f"✅ Correct!{spelling} +{points} points{speed}"
+
+
+def answered_text(shown: ShownQuestion, picked: Sequence[int], given: str) -> str:
+    """What the student answered, named as on their screen ("A. text; C. text")."""
+    if isinstance(shown.question, ChoiceQuestion) and picked:
+        return "; ".join(shown.named(picked))
+    return given
+
+
+def score_line(score: RunningScore) -> str:
+    return (
+        f"Your score so far: {score.points} points, {score.correct} of {score.answered} right."
+    )
+
+
+def game_score_text(points: int, correct: int, answered: int) -> str:
+    """This game's figures, said to be this game's."""
+    return f"This game: **{points} points**, {correct} of {answered} right."
+
+
+def total_rank_text(points: int, rank: int, players: int) -> str:
+    """The running total over every game of a quiz, and the rank it gives."""
+    return f"**{points} points**, rank **#{rank}** of {players}"
+
+
+def correct_answer_text(shown: ShownQuestion) -> str:
+    """The right answer as this student would read it: letters of their own screen."""
+    question = shown.question
     if isinstance(question, ChoiceQuestion):
-        return "; ".join(
-            f"{letter(i)}. {c.text}" for i, c in enumerate(question.choices) if c.correct
-        )
+        return "; ".join(shown.named(question.correct_indexes))
     if isinstance(question, TrueFalseQuestion):
         return "True" if question.answer else "False"
     if isinstance(question, ShortAnswerQuestion):
@@ -144,7 +240,8 @@ def render_problems(
 ) -> list[tuple[str, str]]:
     """What of this question would not fit Discord: (field of the question, message)."""
     problems: list[tuple[str, str]] = []
-    body = question_text(question)
+    in_file_order = ShownQuestion.in_file_order(question)
+    body = question_text(in_file_order)
     room = LIMITS.embed_description - len(LETTERS) * TALLY_ROOM
     if len(body) > room:
         problems.append(
@@ -163,9 +260,14 @@ def render_problems(
                 f"the limit is {LIMITS.field_value:,}: quote less, or use `...` for omitted words",
             )
         )
-    answer = correct_answer_text(question)
-    feedback = feedback_text(question.explanation, longest_feedback(question), "x" * VERDICT_ROOM)
-    feedback_len = len(feedback) + len(answer)
+    # Every order names the same choices: the file's order measures them all.
+    answer = correct_answer_text(in_file_order)
+    # "You answered" names the picked choices: at most all of them (select all).
+    given = answered_text(in_file_order, range(len(option_labels(question))), "x" * 200)
+    feedback = feedback_text(
+        question.explanation, longest_feedback(question), "x" * (VERDICT_ROOM + SCORE_ROOM)
+    )
+    feedback_len = len(feedback) + len(answer) + len(given)
     if feedback_len > LIMITS.embed_description:
         problems.append(
             (

@@ -28,7 +28,8 @@ from bot.quiz.errors import (
     SessionClosed,
     TimeUp,
 )
-from bot.quiz.models import AnyQuestion, ChoiceQuestion, Quiz, TrueFalseQuestion
+from bot.quiz.models import AnyQuestion, Quiz
+from bot.quiz.presentation import ShownQuestion
 from bot.quiz.scoring import competition_ranks, score
 
 MIN_TIME_LIMIT = 5
@@ -74,6 +75,8 @@ class SessionPlan:
     question_ids: tuple[str, ...]
     time_limit: int
     owner_id: int  # who started it; in solo the only one who answers
+    # False: the quiz file's order of questions and choices, whatever its settings say.
+    shuffled: bool = True
 
 
 def plan_session(
@@ -87,10 +90,12 @@ def plan_session(
     count: int | None = None,
     time_limit: int | None = None,
     question_ids: Sequence[str] | None = None,
+    shuffle: bool = True,
 ) -> SessionPlan:
     """Pick and order the questions of a game; InvalidOption for a bad count or time limit.
 
-    `question_ids` asks for these questions in this order (a review of the ones due).
+    `question_ids` asks for these questions in this order (a review of the ones due);
+    `shuffle=False` keeps the file's order of questions and choices.
     """
     settings = quiz.settings
     if count is not None and count < 1:
@@ -105,7 +110,7 @@ def plan_session(
         ids = [q for q in dict.fromkeys(question_ids) if q in known]
         if not ids:
             raise InvalidOption("none of those questions is in the quiz any more")
-    elif settings.shuffle_questions:
+    elif shuffle and settings.shuffle_questions:
         random.Random(seed).shuffle(ids)  # an int seed: the same order in every process
     wanted = (
         count or (None if question_ids is not None else settings.questions_per_game) or len(ids)
@@ -119,6 +124,7 @@ def plan_session(
         question_ids=tuple(ids[:wanted]),
         time_limit=time_limit or settings.time_limit,
         owner_id=owner_id,
+        shuffled=shuffle,
     )
 
 
@@ -139,6 +145,7 @@ class Outcome:
     elapsed: float  # seconds since the question opened
     answered_at: float
     streak: int  # this user's consecutive right answers in this session, this one included
+    spelled: str | None = None  # the accepted spelling, when a typo was forgiven
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,14 +171,13 @@ class Reveal:
     standings: tuple[Standing, ...]  # the top five so far
 
     @property
+    def shown(self) -> ShownQuestion:
+        return ShownQuestion(self.question, self.order)
+
+    @property
     def correct_positions(self) -> tuple[int, ...]:
         """Displayed positions of the right answers (empty for typed questions)."""
-        if isinstance(self.question, ChoiceQuestion):
-            right = self.question.correct_indexes
-            return tuple(p for p, i in enumerate(self.order) if i in right)
-        if isinstance(self.question, TrueFalseQuestion):
-            return tuple(p for p, i in enumerate(self.order) if (i == 0) == self.question.answer)
-        return ()
+        return self.shown.correct_positions
 
 
 class QuizSession:
@@ -188,7 +194,8 @@ class QuizSession:
         self.quiz = quiz
         self.clock = clock
         self._orders = [
-            choice_order(q, plan.seed, quiz.settings.shuffle_choices) for q in self._questions
+            choice_order(q, plan.seed, quiz.settings.shuffle_choices and plan.shuffled)
+            for q in self._questions
         ]
         self._phase = Phase.ASKING
         self._index = 0
@@ -226,6 +233,15 @@ class QuizSession:
     def order(self) -> tuple[int, ...]:
         """The current question's original choice indexes in display order."""
         return self._orders[self._index]
+
+    @property
+    def shown(self) -> ShownQuestion:
+        """The current question as the players see it."""
+        return self.shown_at(self._index)
+
+    def shown_at(self, position: int) -> ShownQuestion:
+        """The question at `position` of the plan as the players saw it."""
+        return ShownQuestion(self._questions[position], self._orders[position])
 
     @property
     def number(self) -> int:
@@ -327,6 +343,7 @@ class QuizSession:
             elapsed=elapsed,
             answered_at=now,
             streak=self._streaks.get(user_id, 0) + 1 if verdict.correct else 0,
+            spelled=verdict.spelled,
         )
         self._record(outcome)
         if not self.live:

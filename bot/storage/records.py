@@ -147,6 +147,7 @@ class StoredSession:
     created_at: datetime
     ended_at: datetime | None = None
     interface: str = "discord"  # "discord" (buttons), "chat" or "terminal"
+    shuffled: bool = True  # False: the quiz file's order (quizbot play --no-shuffle)
 
 
 @dataclass(frozen=True, slots=True)

@@ -108,6 +108,7 @@ class Repository:
             "mode": s.mode,
             "interface": s.interface,
             "seed": s.seed,
+            "shuffled": s.shuffled,
             "owner_id": s.owner_id,
             "question_ids": json.dumps(list(s.question_ids)),
             "time_limit": s.time_limit,
@@ -689,4 +690,5 @@ def _stored_session(s: Row[Any]) -> StoredSession:
         created_at=as_utc(s.created_at),
         ended_at=as_utc(s.ended_at) if s.ended_at else None,
         interface=s.interface,
+        shuffled=s.shuffled,
     )

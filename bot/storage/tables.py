@@ -17,6 +17,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     text,
+    true,
 )
 from sqlalchemy.ext.asyncio import AsyncAttrs
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -73,6 +74,8 @@ class GameSession(Base):
     # Where it is played: "discord" (buttons), "chat" (DMs and mentions), "terminal".
     interface: Mapped[str] = mapped_column(String(12), server_default="discord")
     seed: Mapped[int] = mapped_column(BigInteger)
+    # False: played in the quiz file's order of questions and choices.
+    shuffled: Mapped[bool] = mapped_column(Boolean, server_default=true())
     owner_id: Mapped[int] = mapped_column(Snowflake)
     question_ids: Mapped[str] = mapped_column(Text)  # JSON list, in play order
     time_limit: Mapped[int] = mapped_column(Integer)

@@ -91,8 +91,10 @@ async def test_a_whole_solo_game_of_every_question_type(classroom: Classroom) ->
     assert seen_types == {"choice", "select_all", "true_false", "short_answer", "number"}
     summary = await message.wait_until(lambda m: "Quiz complete" in m.text())
     points = sum(o.points for o in game.session.outcomes)
-    assert f"**{points} points**, {right} of 34 right." in summary.text()
-    assert "#1 of 1" in summary.text()
+    assert f"This game: **{points} points**, {right} of 34 right." in summary.text()
+    assert f"Your total on this quiz (all your games): **{points} points**, rank **#1** of 1" in (
+        summary.text()
+    )
 
     board = await fake.slash(student, classroom.channel, "leaderboard", quiz="icc-gaza-2014")
     assert board.response.ephemeral

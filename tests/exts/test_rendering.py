@@ -11,7 +11,7 @@ from bot.exts import rendering
 from bot.quiz.catalog import Catalog
 from bot.quiz.checking import Picked, Typed, check, choice_order
 from bot.quiz.models import ChoiceQuestion, NumberQuestion, ShortAnswerQuestion, TrueFalseQuestion
-from bot.quiz.presentation import LIMITS
+from bot.quiz.presentation import LIMITS, RunningScore, ShownQuestion
 from bot.quiz.session import Outcome, Reveal
 from bot.storage.records import LeaderboardPage, Period, RankedEntry
 
@@ -53,7 +53,9 @@ def wrongest(q) -> Picked | Typed:
 def test_every_embed_of_every_question_fits(loaded, question) -> None:
     order = choice_order(question, 7, True)
     assert_fits(
-        rendering.question_embed(question, order, quiz_title=loaded.quiz.title, number=10, total=10)
+        rendering.question_embed(
+            ShownQuestion(question, order), quiz_title=loaded.quiz.title, number=10, total=10
+        )
     )
     verdict = check(question, order, wrongest(question))
     outcome = Outcome(
@@ -72,7 +74,12 @@ def test_every_embed_of_every_question_fits(loaded, question) -> None:
         0,
     )
     answer = rendering.answer_embed(
-        question, outcome, source=loaded.quiz.source, number=10, total=10
+        ShownQuestion(question, order),
+        outcome,
+        source=loaded.quiz.source,
+        number=10,
+        total=10,
+        score=RunningScore(points=12345, correct=999, answered=1000),
     )
     assert_fits(answer)
     assert answer.fields and answer.fields[0].value.startswith("> ")  # the quote as a block quote
@@ -98,8 +105,9 @@ def test_answer_embed_says_right_or_wrong_with_the_answer() -> None:
     [(loaded, q)] = [(lq, q) for lq, q in questions() if isinstance(q, NumberQuestion)][:1]
     right = Outcome(1, q.id, 0, True, 15, 10, 5, "67", (), None, 1.0, 0.0, 1)
     wrong = Outcome(1, q.id, 0, False, 0, 0, 0, "68", (), None, 1.0, 0.0, 0)
-    good = rendering.answer_embed(q, right, source=loaded.quiz.source, number=1, total=10)
-    bad = rendering.answer_embed(q, wrong, source=loaded.quiz.source, number=1, total=10)
+    shown = ShownQuestion(q, ())
+    good = rendering.answer_embed(shown, right, source=loaded.quiz.source, number=1, total=10)
+    bad = rendering.answer_embed(shown, wrong, source=loaded.quiz.source, number=1, total=10)
     assert good.title.startswith("✅") and "+5 speed bonus" in good.title
     assert bad.title.startswith("❌") and f"The answer: **{q.answer:g}" in bad.description
     assert bad.footer.text.startswith("Israel in talks with ICC")

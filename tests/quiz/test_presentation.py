@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bot.quiz.catalog import Catalog
 from bot.quiz.models import ChoiceQuestion
 from bot.quiz.presentation import (
     LETTERS,
     LIMITS,
     TALLY_ROOM,
+    ShownQuestion,
     answer_modal_title,
+    answered_text,
     block_quote,
     clip,
+    correct_answer_text,
     question_text,
     render_problems,
     select_option_label,
@@ -28,7 +33,7 @@ def test_every_shipped_question_fits_discord() -> None:
     for loaded in catalog:
         for q in loaded.quiz.questions:
             assert render_problems(q, loaded.quiz.title, loaded.quiz.source) == []
-            assert len(question_text(q)) + len(LETTERS) * TALLY_ROOM <= LIMITS.embed_description
+            assert len(question_text(ShownQuestion.in_file_order(q))) + len(LETTERS) * TALLY_ROOM <= LIMITS.embed_description
             assert len(block_quote(q.quotes)) <= LIMITS.field_value
             if isinstance(q, ChoiceQuestion):
                 for i, choice in enumerate(q.choices):
@@ -59,4 +64,39 @@ def test_question_text_letters_follow_the_display_order() -> None:
             "choices": [{"text": "first", "correct": True}, {"text": "second"}],
         }
     )
-    assert question_text(q, order=[1, 0]).splitlines()[2:] == ["**A.** second", "**B.** first"]
+    shown = ShownQuestion(q, (1, 0))
+    assert question_text(shown).splitlines()[2:] == ["**A.** second", "**B.** first"]
+    # The right answer and a pick are named by the letters of that screen.
+    assert correct_answer_text(shown) == "B. first"
+    assert answered_text(shown, (1,), "ignored") == "A. second"
+
+
+def test_an_order_that_is_not_a_permutation_is_refused() -> None:
+    q = ChoiceQuestion.model_validate(
+        {
+            "id": "q1",
+            "prompt": "P?",
+            "choices": [{"text": "first", "correct": True}, {"text": "second"}],
+        }
+    )
+    with pytest.raises(ValueError, match="not a permutation"):
+        ShownQuestion(q, (0, 0))
+    with pytest.raises(ValueError, match="not a permutation"):
+        ShownQuestion(q, (0,))
+
+
+def test_select_all_names_every_pick_and_every_right_choice_by_screen_letter() -> None:
+    q = ChoiceQuestion.model_validate(
+        {
+            "id": "q1",
+            "prompt": "P?",
+            "choices": [
+                {"text": "one", "correct": True},
+                {"text": "two"},
+                {"text": "three", "correct": True},
+            ],
+        }
+    )
+    shown = ShownQuestion(q, (2, 0, 1))  # A. three, B. one, C. two
+    assert correct_answer_text(shown) == "A. three; B. one"
+    assert answered_text(shown, (1, 2), "B, C") == "A. three; C. two"

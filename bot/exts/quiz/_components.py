@@ -16,7 +16,7 @@ import discord
 
 from bot.exts.common import apologise
 from bot.quiz.models import ChoiceQuestion, NumberQuestion
-from bot.quiz.presentation import answer_modal_title, letter, option_labels, select_option_label
+from bot.quiz.presentation import answer_modal_title, letter, select_option_label
 
 if TYPE_CHECKING:
     from bot.exts.quiz._cog import QuizCog
@@ -205,12 +205,11 @@ def answer_view(game: Game) -> discord.ui.View:
     session = game.session
     question, position = session.question, session.index
     view = discord.ui.View(timeout=None)
-    labels = option_labels(question)
+    options = session.shown.options()
     if isinstance(question, ChoiceQuestion) and question.select_all:
-        shown = [labels[i] for i in session.order]
-        view.add_item(AnswerSelect(game.id, position, shown))
-    elif labels:
-        for pick in range(len(session.order)):
+        view.add_item(AnswerSelect(game.id, position, [text for _, text in options]))
+    elif options:
+        for pick in range(len(options)):
             view.add_item(AnswerButton(game.id, position, pick))
     else:
         view.add_item(TypeAnswerButton(game.id, position))

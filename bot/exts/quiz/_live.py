@@ -93,8 +93,7 @@ class LiveRounds:
         the countdown."""
         session = game.session
         embed = rendering.question_embed(
-            session.question,
-            session.order,
+            session.shown,
             quiz_title=game.loaded.quiz.title,
             number=session.number,
             total=session.total,
