@@ -22,7 +22,7 @@ from bot.quiz.models import (
     ShortAnswerQuestion,
     TrueFalseQuestion,
 )
-from bot.quiz.presentation import LETTERS, letter, true_false_labels
+from bot.quiz.presentation import LETTERS, ShownQuestion, true_false_labels
 
 FUZZY_THRESHOLD = 85
 NUMBER_HELP = "type a number, like 42 or 2.5"
@@ -160,13 +160,9 @@ def _check_choice(question: ChoiceQuestion, order: Sequence[int], response: Pick
     if len(positions) > 1 and not question.select_all:
         raise InvalidAnswer(f"pick only one answer, a letter from A to {last}")
     picked = frozenset(order[p] for p in positions)
-    feedback = None
-    if len(positions) == 1:
-        choice = question.choices[order[positions[0]]]
-        given = f"{letter(positions[0])}. {choice.text}"
-        feedback = choice.feedback
-    else:
-        given = ", ".join(letter(p) for p in positions)
+    # Named as on the student's screen, texts included: "A. text; C. text".
+    given = "; ".join(ShownQuestion(question, tuple(order)).named(picked))
+    feedback = question.choices[order[positions[0]]].feedback if len(positions) == 1 else None
     return Verdict(picked == question.correct_indexes, given, tuple(sorted(picked)), feedback)
 
 

@@ -165,7 +165,7 @@ def test_a_bad_order_is_a_programming_error() -> None:
 
 def test_select_all_needs_the_exact_set() -> None:
     right = verdict("multi", Picked.of(0, 2))
-    assert right == Verdict(True, "A, C", (0, 2), None)
+    assert right == Verdict(True, "A. One; C. Three", (0, 2), None)
     assert not verdict("multi", Picked.of(0)).correct  # a subset
     assert verdict("multi", Picked.of(0)).given == "A. One"
     assert not verdict("multi", Picked.of(0, 2, 3)).correct  # a superset
@@ -175,7 +175,7 @@ def test_select_all_needs_the_exact_set() -> None:
 def test_select_all_through_a_shuffle() -> None:
     order = (3, 2, 1, 0)  # A Four, B Three, C Two, D One
     right = verdict("multi", Picked.of(1, 3), order)
-    assert right == Verdict(True, "B, D", (0, 2), None)
+    assert right == Verdict(True, "B. Three; D. One", (0, 2), None)
     assert not verdict("multi", Picked.of(0, 2), order).correct
 
 
