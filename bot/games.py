@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
@@ -76,6 +76,8 @@ class GameService:
         self.repo = repo
         self.quizzes = quizzes
         self.clock = clock or SystemClock()
+        # Where a game's seed comes from when none is asked for (tests fix it to replay).
+        self.new_seed: Callable[[], int] = lambda: secrets.randbits(62)
         self._games: dict[str, Game] = {}
         self._locks: dict[str, asyncio.Lock] = {}
 
@@ -101,7 +103,7 @@ class GameService:
             session_id=uuid.uuid4().hex,
             version=loaded.version,
             mode=mode,
-            seed=secrets.randbits(62) if seed is None else seed,
+            seed=self.new_seed() if seed is None else seed,
             owner_id=owner_id,
             count=count,
             time_limit=time_limit,

@@ -147,7 +147,7 @@ def render_outcome(game: Game, outcome: Outcome, score: RunningScore | None = No
         parts.append(Text(title, style="bold green"))
     else:
         parts.append(Text(f"{title}. The answer: {correct_answer_text(shown)}", style="bold red"))
-        parts.append(Text(f"You answered: {given}", style="dim"))
+    parts.append(Text(f"You answered: {given}", style="dim"))
     if outcome.feedback:
         parts.append(Text(outcome.feedback, style="italic"))
     if q.explanation:
