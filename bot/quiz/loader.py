@@ -5,16 +5,18 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Literal
 
 from pydantic import TypeAdapter, ValidationError
 
 from bot.quiz.checks import Finding, check_questions, check_quiz, check_quotes
 from bot.quiz.diagnostics import Diagnostic, Loc, Severity, format_loc, has_errors
-from bot.quiz.messages import translate
+from bot.quiz.messages import FieldError, translate
 from bot.quiz.models import AnyQuestion, Question, Quiz, Source
 from bot.quiz.quotes import SourceText
+from bot.quiz.yaml_hints import colon_key_hint, dash_key_hint, is_dash_item, spacing_hint
 from bot.quiz.yaml_reader import (
     MAX_FILE_BYTES,
     Document,
@@ -97,6 +99,8 @@ def load_quiz(
 
     report = _Reporter(origin, doc)
     for problem in doc.problems:
+        if _duplicate_dash_key(problem):
+            continue  # `-text:` twice: the missing space after `-` is reported instead
         report.at(problem.where, problem.message, position=problem.position)
     if not isinstance(doc.data, dict):
         report.at((), "a quiz file is a mapping with keys such as `id`, `title` and `questions`")
@@ -108,9 +112,14 @@ def load_quiz(
     except ValidationError as exc:
         # A value YAML already refused (a tag, say) is not reported a second time.
         refused = {p.where for p in doc.problems}
+        reported: set[tuple[Loc, str]] = set()
         for err in translate(exc.errors(), doc.data, doc.scalar_text):
-            if err.loc not in refused:
-                report.at(err.loc, err.message, at_key=err.at_key, where=err.where)
+            if err.loc in refused:
+                continue
+            shown = _with_spacing_hint(err, doc)
+            if (shown.loc, shown.message) not in reported:  # two errors, one missing space
+                reported.add((shown.loc, shown.message))
+                report.at(shown.loc, shown.message, at_key=shown.at_key, where=shown.where)
         quiz = None
         # Check what did validate, so that one broken question hides nothing else.
         _check_parts(doc.data, read_source, report, sources or SourceCache())
@@ -136,6 +145,60 @@ def load_quiz(
             )
     result.diagnostics = sorted(report.diagnostics, key=lambda d: (d.line, d.column))
     return result
+
+
+# Messages of the structure checks: something else stands where keys or a list belong.
+_WANTS_MAPPING = ("expected a mapping of keys", "a question must be a mapping")
+_WANTS_LIST = "expected a list"
+
+
+def _with_spacing_hint(err: FieldError, doc: Document) -> FieldError:
+    """The error said plainly when it comes from a missing space after `:` or `-`.
+
+    YAML raises no error for these: `- text:A diplomat` is one text, `-Egypt` a text
+    rather than a list, `-text: A` a key. They show up here, as a text or a key where
+    the quiz needs something else.
+    """
+    if err.at_key and err.loc and isinstance(err.loc[-1], str):
+        # `prompt:Who said it: the court?`: a key that no quiz key is, read up to `: `.
+        hint = colon_key_hint(err.loc[-1], doc.scalar_text(err.loc))
+        return replace(err, message=hint) if hint else err
+    if err.message.startswith(_WANTS_LIST):
+        wanted: Literal["list", "mapping"] = "list"
+    elif err.message.startswith(_WANTS_MAPPING):
+        wanted = "mapping"
+    else:
+        return err
+    written = doc.plain_text(err.loc)
+    if written is not None:
+        hint = spacing_hint(written, wanted)
+        return replace(err, message=hint) if hint else err
+    value = _value_at(doc.data, err.loc)
+    first = next(iter(value), None) if isinstance(value, dict) else None
+    if isinstance(first, str) and is_dash_item(first):  # `-text: A` lines: keys, not items
+        key_loc = (*err.loc, first)
+        hint = dash_key_hint(first, doc.scalar_text(key_loc))
+        if hint:
+            return FieldError(key_loc, hint, at_key=True, where=err.loc)
+    return err
+
+
+def _duplicate_dash_key(problem: YamlError) -> bool:
+    key = problem.where[-1] if problem.where else None
+    return (
+        problem.message.startswith("duplicate key") and isinstance(key, str) and is_dash_item(key)
+    )
+
+
+def _value_at(data: object, loc: Loc) -> object:
+    for part in loc:
+        if isinstance(data, dict) and isinstance(part, str):
+            data = data.get(part)
+        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+            data = data[part]
+        else:
+            return None
+    return data
 
 
 def _check_parts(

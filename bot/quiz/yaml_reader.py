@@ -19,6 +19,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import Resolver
 
 from bot.quiz.diagnostics import Loc
+from bot.quiz.yaml_hints import syntax_hint
 
 try:  # libyaml is several times faster; same results either way.
     from yaml._yaml import CParser
@@ -151,6 +152,11 @@ class Document:
         node, _ = self._walk(loc)
         return node.value if isinstance(node, ScalarNode) else None
 
+    def plain_text(self, loc: Loc) -> str | None:
+        """The text at `loc` if it is written without quotes (quoted text is meant as text)."""
+        node, _ = self._walk(loc)
+        return node.value if isinstance(node, ScalarNode) and not node.style else None
+
     def _walk(self, loc: Loc) -> tuple[Node, Node | None]:
         node: Node = self.root
         key_node: Node | None = None
@@ -200,7 +206,7 @@ def read_document(data: bytes) -> Document:
     try:
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        raise _syntax_error(exc) from None
+        raise _syntax_error(exc, text) from None
     except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
         raise YamlError(f"not valid YAML: {exc}") from None
     finally:
@@ -227,7 +233,7 @@ class _TooManyNodes(Exception):
         self.loc = loc
 
 
-def _syntax_error(exc: yaml.MarkedYAMLError) -> YamlError:
+def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> YamlError:
     mark = exc.problem_mark or exc.context_mark
     position = Position(mark.line + 1, mark.column + 1) if mark else Position(1, 1)
     problem = exc.problem or "invalid YAML"
@@ -241,6 +247,10 @@ def _syntax_error(exc: yaml.MarkedYAMLError) -> YamlError:
         problem += " (indent with spaces, not tabs)"
     if "maximum nesting depth" in problem:
         return YamlError("the document is nested too deeply", position)
+    # The common mistakes get named, at the place to fix, instead of the parser's words.
+    hint = syntax_hint(text, exc, _Loader)
+    if hint is not None:
+        return YamlError(hint.message, Position(hint.line, hint.column))
     context = f" {exc.context}" if exc.context else ""
     start = exc.context_mark
     if (

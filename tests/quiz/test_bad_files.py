@@ -19,6 +19,16 @@ SECOND_QUESTION = """\
     quote: Health officials said
 """
 
+# A short-answer question after BASE's: line 21 is `answers:`, its items from line 22.
+SHORT_ANSWER = """\
+  - id: q2
+    type: short_answer
+    prompt: Which country?
+    answers:
+{answers}    explanation: x
+    quote: Health officials said
+"""
+
 
 @dataclass(frozen=True)
 class Case:
@@ -462,6 +472,239 @@ CASES = [
         "no `explanation`",
         severity="warning",
     ),
+    # The YAML mistakes teachers make most: a hint at the mistake, with what to write.
+    Case(
+        "apostrophe inside single quotes",
+        variant("prompt: Who said it?", "prompt: 'Who is the court's prosecutor?'"),
+        11,
+        30,
+        "",
+        "the apostrophe in `court's` ends the quoted text that starts with `'` at column 13; "
+        "write it twice (`court''s`) or put the text in double quotes, or better, "
+        "write `prompt: >-` and the text on the next lines, indented",
+    ),
+    Case(
+        "apostrophe inside single quotes over two lines",
+        variant("prompt: Who said it?", "prompt: 'Who is the court's\n      prosecutor?'"),
+        11,
+        30,
+        "",
+        "the apostrophe in `court's` ends the quoted text",
+    ),
+    Case(
+        "apostrophe inside a single-quoted list item",
+        BASE + SHORT_ANSWER.format(answers="      - 'Egypt's army'\n"),
+        22,
+        15,
+        "",
+        "write it twice (`Egypt''s`) or put the text in double quotes, or better, "
+        "write `- >-` and the text on the next lines",
+    ),
+    Case(
+        "apostrophe inside single quotes in brackets",
+        BASE + SHORT_ANSWER.format(answers="").replace("answers:\n", "answers: ['Egypt's', x]\n"),
+        21,
+        21,
+        "",
+        "write it twice (`Egypt''s`) or put the text in double quotes",
+    ),
+    Case(
+        "straight double quote inside double quotes",
+        variant(
+            "explanation: The article attributes it to the prosecutor.",
+            'explanation: "He said "no" to it"',
+        ),
+        16,
+        27,
+        "",
+        'the `"` in `"no"` ends the quoted text that starts with `"` at column 18; '
+        'escape it as `\\"` (`\\"no\\"`) or put the text in single quotes, or better, '
+        "write `explanation: >-` and the text on the next lines, indented",
+    ),
+    Case(
+        "straight double quotes at the end of double quotes",
+        variant("text: A diplomat", 'text: "A "diplomat""'),
+        15,
+        18,
+        "",
+        'escape it as `\\"` (`\\"diplomat\\"`)',
+    ),
+    Case(
+        "key indented less than the other keys of its question",
+        variant("    quote: The ICC", "  quote: The ICC"),
+        17,
+        3,
+        "",
+        "the key `quote` must line up with the other keys of this question, which start at "
+        "column 5 (like `explanation` on line 16); here it starts at column 3",
+    ),
+    Case(
+        "key indented more than the other keys of its question",
+        variant("    quote: The ICC", "      quote: The ICC"),
+        17,
+        7,
+        "",
+        "the key `quote` must line up with the other keys of this question, which start at "
+        "column 5 (like `explanation` on line 16); here it starts at column 7",
+    ),
+    Case(
+        "question key indented like the choices",
+        variant("    explanation: The", "      explanation: The"),
+        16,
+        7,
+        "",
+        "the key `explanation` must line up with the other keys of this question, which start "
+        "at column 5",
+    ),
+    Case(
+        "second key of a question indented more than its first",
+        variant("    prompt: Who", "     prompt: Who"),
+        11,
+        6,
+        "",
+        "the key `prompt` must line up with the other keys of this question, which start at "
+        "column 5 (like `id` on line 10); here it starts at column 6",
+    ),
+    Case(
+        "key of a choice indented less than its text",
+        variant("        correct: true", "       correct: true"),
+        14,
+        8,
+        "",
+        "the key `correct` must line up with the other keys of this choice, which start at "
+        "column 9 (like `text` on line 13); here it starts at column 8",
+    ),
+    Case(
+        "keys of the source not lined up",
+        variant("  title: Demo source", "   title: Demo source"),
+        5,
+        3,
+        "",
+        "the key `text` must line up with the other keys under `source`, which start at "
+        "column 4 (like `title` on line 4); here it starts at column 3",
+    ),
+    Case(
+        "new question without its dash",
+        BASE + SECOND_QUESTION.replace("  - id: q2", "  id: q2"),
+        18,
+        3,
+        "",
+        "the key `id` must line up with the other keys of this question, which start at "
+        "column 5 (like `quote` on line 17); here it starts at column 3; "
+        "if it starts a new question, write `- ` before it",
+    ),
+    Case(
+        "no space after the colon of a prompt",
+        variant("prompt: Who said it?", "prompt:Who said it?"),
+        11,
+        5,
+        "",
+        "put a space after the colon: write `prompt: Who said it?`, not `prompt:Who said it?`",
+    ),
+    Case(
+        "no space after the colon of a number answer",
+        BASE + "  - id: q2\n    type: number\n    prompt: How many?\n    answer:42\n"
+        "    explanation: x\n    quote: Health officials said\n",
+        21,
+        5,
+        "",
+        "put a space after the colon: write `answer: 42`, not `answer:42`",
+    ),
+    Case(
+        "no space after the colon of the last key",
+        variant("quote: The ICC prosecutor said", "quote:The ICC prosecutor said"),
+        17,
+        5,
+        "",
+        "write `quote: The ICC prosecutor said`, not `quote:The ICC prosecutor said`",
+    ),
+    Case(
+        "no space after the colon of a question id",
+        variant("- id: q1", "- id:q1"),
+        10,
+        5,
+        "",
+        "put a space after the colon: write `id: q1`, not `id:q1`",
+    ),
+    Case(
+        "no space after the colon of a one-key choice",
+        variant("text: A diplomat", "text:A diplomat"),
+        15,
+        9,
+        "questions[0].choices[1]",
+        "put a space after the colon: write `text: A diplomat`, not `text:A diplomat`; "
+        "without the space YAML reads `text:A diplomat` as one piece of text",
+    ),
+    Case(
+        "no space after the colon of a one-key mapping",
+        variant("questions:\n", "settings:\n  time_limit:20\nquestions:\n"),
+        10,
+        3,
+        "settings",
+        "put a space after the colon: write `time_limit: 20`, not `time_limit:20`",
+    ),
+    Case(
+        "no space after the colon of text with a colon",
+        variant("prompt: Who said it?", "prompt:Who said it: the court?"),
+        11,
+        5,
+        "questions[0]",
+        "put a space after the colon, and quotes around the text since it holds `: `: "
+        'write `prompt: "Who said it: the court?"`',
+    ),
+    Case(
+        "no space after the dash of a question",
+        variant("  - id: q1", "  -id: q1"),
+        10,
+        3,
+        "",
+        "put a space after the `-` of each list item: write `- id: q1`, not `-id: q1`",
+    ),
+    Case(
+        "no space after the dash of a later question",
+        BASE + SECOND_QUESTION.replace("  - id: q2", "  -id: q2"),
+        18,
+        3,
+        "",
+        "put a space after the `-` of each list item: write `- id: q2`, not `-id: q2`",
+    ),
+    Case(
+        "no space after the dash of a choice",
+        variant("      - text: A diplomat", "      -text: A diplomat"),
+        15,
+        7,
+        "",
+        "put a space after the `-` of each list item: write `- text: A diplomat`",
+    ),
+    Case(
+        "no space after the dash of a later answer",
+        BASE + SHORT_ANSWER.format(answers="      - Egypt\n      -Cairo\n"),
+        23,
+        7,
+        "",
+        "put a space after the `-` of each list item: write `- Cairo`, not `-Cairo`",
+    ),
+    Case(
+        "no space after the dashes of all answers",
+        BASE + SHORT_ANSWER.format(answers="      -Egypt\n      -Cairo\n"),
+        22,
+        7,
+        "questions[1].answers",
+        "put a space after the `-` of each list item: write `- Egypt`, not `-Egypt`; "
+        "without the space YAML reads `-Egypt` as text, not as a list item",
+    ),
+    Case(
+        "no space after the dashes of all choices",
+        variant(
+            "      - text: The prosecutor\n        correct: true\n      - text: A diplomat\n",
+            "      -text: The prosecutor\n      -text: A diplomat\n",
+        ),
+        13,
+        7,
+        "questions[0].choices",
+        "put a space after the `-` of each list item: write `- text: The prosecutor`, "
+        "not `-text: The prosecutor`; without the space YAML reads `-text` as a key",
+    ),
 ]
 
 
@@ -527,3 +770,52 @@ def test_every_error_of_a_file_is_reported(tmp_path: Path) -> None:
         (23, "questions[1].quote"),  # not in the source, though the question is broken
         (26, "questions[2].choices"),  # no correct choice, though questions[1] is broken
     }
+
+
+def test_dashes_without_spaces_are_reported_once(tmp_path: Path) -> None:
+    # `-text:` twice is also a duplicate key to YAML; only the missing space is reported.
+    path = tmp_path / "dashes.yaml"
+    path.write_text(
+        variant(
+            "      - text: The prosecutor\n        correct: true\n      - text: A diplomat\n",
+            "      -text: The prosecutor\n      -text: A diplomat\n",
+        )
+    )
+    result = load_file(path, tmp_path)
+    assert [(d.line, d.column, d.where) for d in result.diagnostics] == [
+        (13, 7, "questions[0].choices")
+    ]
+
+
+def test_a_colon_inside_an_answer_is_text(tmp_path: Path) -> None:
+    path = tmp_path / "colon.yaml"
+    path.write_text(BASE + SHORT_ANSWER.format(answers="      - Paris:France\n"))
+    result = load_file(path, tmp_path)
+    assert result.quiz is not None, result.diagnostics
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "words"),
+    [
+        # A colon inside text, not a key: the parser's words stand (the pitfalls say why).
+        ("prompt: Who said it?", "prompt: Note: who said it?", "mapping values are not allowed"),
+        # Text after the closing quote, not a quote inside: no advice to double it.
+        ("prompt: Who said it?", "prompt: 'Who said it?' (hard)", "while parsing a block mapping"),
+        # A quote never closed runs over the keys below; it is not a quote inside the text.
+        (
+            "prompt: Who said it?",
+            'prompt: "Who said it?\n    choices: x "a" y',
+            "YAML syntax error",
+        ),
+    ],
+)
+def test_no_hint_where_the_mistake_is_another(
+    tmp_path: Path, old: str, new: str, words: str
+) -> None:
+    path = tmp_path / "other.yaml"
+    path.write_text(variant(old, new))
+    [d] = load_file(path, tmp_path).diagnostics
+    assert words in d.message
+    assert not any(
+        hint in d.message for hint in ("put a space", "must line up", "ends the quoted text")
+    ), d.message

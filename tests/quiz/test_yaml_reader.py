@@ -110,3 +110,73 @@ def test_numbers_in_text_fields_keep_their_spelling() -> None:
     assert [str(doc.data[k]) for k in "abc"] == ["010", "2.10", "1_000"]
     assert doc.data["a"] == 8  # still the number YAML reads, where a number is meant
     assert Choice.model_validate({"text": doc.data["b"]}).text == "2.10"
+
+
+HINTED = [
+    # (the broken text, where the hint points, words of the hint)
+    (
+        "id: x\nquestions:\n  - id: q1\n    prompt: 'Who is the court's prosecutor?'\n",
+        (4, 30),
+        "the apostrophe in `court's` ends the quoted text",
+    ),
+    (
+        'id: x\nquestions:\n  - id: q1\n    explanation: "He said "no" to it"\n',
+        (4, 27),
+        'escape it as `\\"`',
+    ),
+    (
+        "id: x\nquestions:\n  - id: q1\n    prompt: Who?\n      quote: x\n",
+        (5, 7),
+        "the key `quote` must line up with the other keys of this question",
+    ),
+    (
+        "id: x\nquestions:\n  - id: q1\n    prompt: Who?\n  quote: x\n",
+        (5, 3),
+        "which start at column 5 (like `prompt` on line 4)",
+    ),
+    ("id: x\ntitle:Demo\nquestions: []\n", (2, 1), "put a space after the colon"),
+    ("id: x\nquestions:\n  -id: q1\n    prompt: Who?\n", (3, 3), "put a space after the `-`"),
+]
+
+
+@pytest.mark.parametrize(("text", "position", "words"), HINTED)
+def test_common_mistakes_get_a_hint_at_the_mistake(
+    text: str, position: tuple[int, int], words: str
+) -> None:
+    with pytest.raises(YamlError) as caught:
+        read_document(text.encode())
+    assert words in caught.value.message
+    assert caught.value.position == yaml_reader.Position(*position)
+
+
+@pytest.mark.parametrize(("text", "position", "words"), HINTED)
+def test_hints_are_the_same_with_windows_line_ends(
+    text: str, position: tuple[int, int], words: str
+) -> None:
+    with pytest.raises(YamlError) as caught:
+        read_document(text.replace("\n", "\r\n").encode())
+    assert words in caught.value.message
+    assert caught.value.position == yaml_reader.Position(*position)
+
+
+@pytest.mark.parametrize(("text", "position", "words"), HINTED)
+def test_hints_are_the_same_with_the_pure_python_parser(
+    monkeypatch: pytest.MonkeyPatch, text: str, position: tuple[int, int], words: str
+) -> None:
+    with pytest.raises(YamlError) as with_c:
+        read_document(text.encode())
+    monkeypatch.setattr(yaml_reader, "_Loader", yaml.SafeLoader)
+    with pytest.raises(YamlError) as pure:
+        read_document(text.encode())
+    assert (pure.value.message, pure.value.position) == (
+        with_c.value.message,
+        with_c.value.position,
+    )
+
+
+def test_a_hint_counts_columns_in_characters() -> None:
+    text = "id: x\nquestions:\n  - id: q1\n    prompt: 'Où est l'été ?'\n"
+    with pytest.raises(YamlError) as caught:
+        read_document(text.encode())
+    assert caught.value.position == yaml_reader.Position(4, 22)  # not 23, the byte
+    assert "`l'été`" in caught.value.message
