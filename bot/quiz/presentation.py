@@ -65,10 +65,10 @@ def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def select_option_label(position: int, text: str) -> str:
-    """A select-menu option: its letter and the choice, cut to Discord's limit (the full
-    text stands in the question message above the menu)."""
-    return clip(f"{letter(position)}. {text}", LIMITS.select_option_label)
+def select_option_label(name: str, text: str) -> str:
+    """A select-menu option: its letter and the choice as ShownQuestion.options gives them,
+    cut to Discord's limit (the full text stands in the question message above the menu)."""
+    return clip(f"{name}. {text}", LIMITS.select_option_label)
 
 
 def answer_modal_title(number: int, total: int) -> str:

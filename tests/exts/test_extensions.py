@@ -51,7 +51,7 @@ def test_custom_ids_never_say_which_answer_is_right() -> None:
     game = "0" * 32
     ids = [
         AnswerButton(game, 3, 1).custom_id,
-        AnswerSelect(game, 3, ["a", "b"]).custom_id,
+        AnswerSelect(game, 3, [("A", "a"), ("B", "b")]).custom_id,
         TypeAnswerButton(game, 3).custom_id,
         NextButton(game, 3).custom_id,
     ]

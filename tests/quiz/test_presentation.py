@@ -18,6 +18,7 @@ from bot.quiz.presentation import (
     block_quote,
     clip,
     correct_answer_text,
+    letter,
     question_text,
     render_problems,
     select_option_label,
@@ -37,11 +38,12 @@ def test_every_shipped_question_fits_discord() -> None:
             assert len(block_quote(q.quotes)) <= LIMITS.field_value
             if isinstance(q, ChoiceQuestion):
                 for i, choice in enumerate(q.choices):
-                    assert len(select_option_label(i, choice.text)) <= LIMITS.select_option_label
+                    label = select_option_label(letter(i), choice.text)
+                    assert len(label) <= LIMITS.select_option_label
 
 
 def test_long_choice_is_clipped_in_a_select_menu() -> None:
-    label = select_option_label(9, "x" * 300)
+    label = select_option_label("J", "x" * 300)
     assert len(label) == LIMITS.select_option_label
     assert label.startswith("J. x") and label.endswith("…")
 

@@ -91,16 +91,19 @@ class AnswerButton(
 class AnswerSelect(
     discord.ui.DynamicItem[discord.ui.Select[Any]], template=rf"quiz:s:{GAME}:{POSITION}$"
 ):
-    def __init__(self, game_id: str, position: int, labels: list[str] | None = None) -> None:
-        labels = labels or []
+    def __init__(
+        self, game_id: str, position: int, options: list[tuple[str, str]] | None = None
+    ) -> None:
+        """`options`: (letter, text) as the question shows them (ShownQuestion.options)."""
+        options = options or []
         select: discord.ui.Select[Any] = discord.ui.Select(
             custom_id=f"quiz:s:{game_id}:{position}",
             placeholder="Select all that apply, then click away",
             min_values=1,
-            max_values=max(1, len(labels)),
+            max_values=max(1, len(options)),
             options=[
-                discord.SelectOption(label=select_option_label(p, text), value=str(p))
-                for p, text in enumerate(labels)
+                discord.SelectOption(label=select_option_label(name, text), value=str(p))
+                for p, (name, text) in enumerate(options)
             ]
             or [discord.SelectOption(label="-", value="0")],
         )
@@ -207,7 +210,7 @@ def answer_view(game: Game) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
     options = session.shown.options()
     if isinstance(question, ChoiceQuestion) and question.select_all:
-        view.add_item(AnswerSelect(game.id, position, [text for _, text in options]))
+        view.add_item(AnswerSelect(game.id, position, options))
     elif options:
         for pick in range(len(options)):
             view.add_item(AnswerButton(game.id, position, pick))
