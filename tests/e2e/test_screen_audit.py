@@ -107,31 +107,63 @@ async def test_solo_screens_agree_with_the_question_screen(
             start = await fake.slash(
                 student, classroom.channel, "quiz start", quiz=loaded.id, mode="solo", count=total
             )
-            message = start.message
-            points = right_count = 0
-            for number in range(1, total + 1):
-                where = f"solo, seed {seed}, pattern {pattern}, question {number}"
-                await message.wait_until(lambda m, n=number: is_question(m, n, total))
-                screen = read_question_screen(message.text(), quiz)
-                right = (number + pattern) % 2 == 0
-                await answer_on_discord(classroom, student, message, screen, right, seed)
-                feedback = await message.wait_until(
-                    lambda m: bool(m.embeds) and m.embeds[0]["title"][:1] in "✅❌"
-                )
-                text = feedback.text()
-                verdict = audit_feedback(
-                    screen, text, picked=_picked(screen, right), right=right, where=where
-                )
-                points += verdict.points
-                right_count += verdict.correct
-                assert read_score(text) == (points, right_count, number), where
-                seen.add((screen.question.id, right))
-                [next_button] = feedback.buttons
-                await fake.click(student, feedback, next_button["custom_id"])
-            summary = await message.wait_until(lambda m: "Quiz complete" in m.text())
+            where = f"solo, seed {seed}, pattern {pattern}"
+            points, right_count, answered = await play_on_discord(
+                classroom, student, start.message, loaded, total, pattern, seed, seen, where
+            )
+            summary = await start.message.wait_until(lambda m: "Quiz complete" in m.text())
             assert read_game_score(summary.text()) == (points, right_count, total)
             assert f"(all your games): **{points} points**, rank" in summary.text()
     assert seen == {(q.id, r) for q in quiz.questions for r in (True, False)}
+
+    # Review: the questions a student got wrong come back (after ten minutes) on the same
+    # screens, shuffled anew, and are named by the letters of the review's screens.
+    student = classroom.students[0]
+    classroom.clock.advance(11 * 60)
+    review = await fake.slash(student, classroom.channel, "review")
+    due = int(re.search(r"Question 1 of (\d+)", review.message.text())[1])
+    assert due == min(10, (total + 1) // 2), review.message.text()
+    _, right_count, answered = await play_on_discord(
+        classroom, student, review.message, loaded, due, 0, 0, set(), "review"
+    )
+    done = await review.message.wait_until(lambda m: "Review done" in m.text())
+    assert f"**{right_count} of {answered}** right" in done.text()
+
+
+async def play_on_discord(
+    room: Classroom,
+    student: Member,
+    message: Message,
+    loaded: LoadedQuiz,
+    total: int,
+    pattern: int,
+    seed: int,
+    seen: set[tuple[str, bool]],
+    where: str,
+) -> tuple[int, int, int]:
+    """A whole solo game (or review) in one message: each question screen read, answered
+    right or wrong by turns, and the screen after it audited; (points, right, answered)."""
+    points = right_count = 0
+    for number in range(1, total + 1):
+        here = f"{where}, question {number}"
+        await message.wait_until(lambda m, n=number: is_question(m, n, total))
+        screen = read_question_screen(message.text(), loaded.quiz)
+        right = (number + pattern) % 2 == 0
+        await answer_on_discord(room, student, message, screen, right, seed)
+        feedback = await message.wait_until(
+            lambda m: bool(m.embeds) and m.embeds[0]["title"][:1] in "✅❌"
+        )
+        text = feedback.text()
+        verdict = audit_feedback(
+            screen, text, picked=_picked(screen, right), right=right, where=here
+        )
+        points += verdict.points
+        right_count += verdict.correct
+        assert read_score(text) == (points, right_count, number), here
+        seen.add((screen.question.id, right))
+        [next_button] = feedback.buttons
+        await room.fake.click(student, feedback, next_button["custom_id"])
+    return points, right_count, total
 
 
 def _picked(screen: QuestionScreen, right: bool) -> list[str]:
