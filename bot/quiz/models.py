@@ -24,7 +24,9 @@ ID_PATTERN = r"^[a-z0-9][a-z0-9-]{1,63}$"
 Identifier = Annotated[
     str,
     Field(
-        pattern=ID_PATTERN, description="Lowercase letters, digits and dashes; 2..64 characters."
+        pattern=ID_PATTERN,
+        description="Lowercase letters, digits and dashes, starting with a letter or digit; "
+        "2..64 characters.",
     ),
 ]
 # Booleans are never numbers here (`answer: true` on a number question is a mistake).
@@ -116,7 +118,14 @@ class ShortAnswerQuestion(_QuestionBase):
     answers: Annotated[
         list[Annotated[str, Field(min_length=1, max_length=300)]], Field(min_length=1)
     ]
-    fuzzy: StrictBool = Field(default=True, description="Forgive small typos (ratio 85).")
+    fuzzy: StrictBool = Field(
+        default=True,
+        description=(
+            "Forgive small typos: a missing or extra letter, or two neighbouring letters "
+            "swapped, is one slip, a wrong letter two; an answer is accepted when its slips "
+            "stay within 15% of the two spellings' combined length. Digits must match."
+        ),
+    )
 
 
 class NumberQuestion(_QuestionBase):
