@@ -10,6 +10,7 @@ path such as ("questions", 2, "prompt") back to its line and column.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -233,6 +234,14 @@ class _TooManyNodes(Exception):
         self.loc = loc
 
 
+def _char_at(text: str, line: int, column: int) -> str:
+    """The character at a 0-based mark, by YAML's own line breaks; "" past the end."""
+    lines = re.split(r"\r\n|[\r\n\x85\u2028\u2029]", text)
+    if line >= len(lines) or column >= len(lines[line]):
+        return ""
+    return lines[line][column]
+
+
 def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> YamlError:
     mark = exc.problem_mark or exc.context_mark
     position = Position(mark.line + 1, mark.column + 1) if mark else Position(1, 1)
@@ -245,6 +254,13 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> YamlError:
         )
     if "tab character" in problem:
         problem += " (indent with spaces, not tabs)"
+    elif mark is not None and _char_at(text, mark.line, mark.column) == "\t":
+        # A tab where a key should start: libyaml only says it "cannot start any token".
+        return YamlError(
+            "YAML syntax error: a tab character where the text should start; "
+            "indent with spaces, not tabs",
+            position,
+        )
     if "maximum nesting depth" in problem:
         return YamlError("the document is nested too deeply", position)
     # The common mistakes get named, at the place to fix, instead of the parser's words.

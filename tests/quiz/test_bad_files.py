@@ -378,6 +378,22 @@ CASES = [
         "indent with spaces, not tabs",
     ),
     Case(
+        "a tab where a key starts, at the start of a line",
+        variant("source:\n  title: Demo source", "source:\n\ttitle: Demo source"),
+        4,
+        1,
+        "",
+        "a tab character where the text should start; indent with spaces, not tabs",
+    ),
+    Case(
+        "a tab where a key starts, after spaces",
+        variant("source:\n  title: Demo source", "source:\n  \ttitle: Demo source"),
+        4,
+        3,
+        "",
+        "a tab character where the text should start; indent with spaces, not tabs",
+    ),
+    Case(
         "a list instead of a mapping", "- id: q1\n- id: q2\n", 1, 1, "", "a quiz file is a mapping"
     ),
     Case(
