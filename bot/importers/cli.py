@@ -10,7 +10,7 @@ from typing import NoReturn
 import click
 
 from bot.importers.common import Conversion, ImportFailure, Note
-from bot.importers.emit import dump_quiz
+from bot.importers.emit import dump_quiz, schema_hint
 from bot.importers.gift import convert_gift
 from bot.importers.red import convert_red
 from bot.quiz.loader import load_quiz
@@ -45,10 +45,10 @@ def run_import(kind: str, file: Path, output: Path | None) -> None:
         _echo_notes(conversion.notes)
         found = f"{conversion.skipped} skipped" if conversion.skipped else "none found"
         _fail(f"{file}: no question could be imported ({found})")
-    texts = [dump_quiz(quiz) for quiz in quizzes]
     targets = _targets(file, output, [quiz["id"] for quiz in quizzes])
     for target in targets:
         _check_target(target, file)
+    texts = [dump_quiz(q, schema_hint(t)) for q, t in zip(quizzes, targets, strict=True)]
     _validate(texts, targets)
     for text, target in zip(texts, targets, strict=True):
         try:

@@ -8,10 +8,14 @@ blank line between questions.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 import yaml
 
+# The schema of this project's checkout (absent from an installed wheel).
+PROJECT_SCHEMA = Path(__file__).resolve().parents[2] / "schema" / "quiz.schema.json"
 SCHEMA_HINT = "# yaml-language-server: $schema=../schema/quiz.schema.json\n"
 _QUESTION_START = "  - id: "
 
@@ -33,8 +37,25 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 _Dumper.add_representer(str, _represent_str)
 
 
-def dump_quiz(quiz: dict[str, Any]) -> str:
-    """The quiz file's text, schema hint first."""
+def schema_hint(target: Path, schema: Path = PROJECT_SCHEMA) -> str:
+    """The `$schema` comment for a quiz file written at `target`: editors resolve a
+    relative path from the file's folder, so it is relative inside the project (it stays
+    right when the project moves), absolute outside, and left out when there is no schema
+    file to point at (an installed package: `quizbot schema` prints it)."""
+    if not schema.is_file():
+        return ""
+    schema = schema.resolve()
+    folder = target.absolute().parent.resolve()
+    if folder.is_relative_to(schema.parent.parent):
+        where = Path(os.path.relpath(schema, folder)).as_posix()
+    else:
+        where = schema.as_posix()
+    return f"# yaml-language-server: $schema={where}\n"
+
+
+def dump_quiz(quiz: dict[str, Any], hint: str = SCHEMA_HINT) -> str:
+    """The quiz file's text, schema hint first (the default suits a file in quizzes/ of
+    the project; see schema_hint)."""
     body = yaml.dump(
         quiz,
         Dumper=_Dumper,
@@ -57,4 +78,4 @@ def dump_quiz(quiz: dict[str, Any]) -> str:
                 out.append("\n")
             questions_seen += 1
         out.append(line)
-    return SCHEMA_HINT + "".join(out)
+    return hint + "".join(out)

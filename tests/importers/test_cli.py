@@ -7,9 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bot.importers.emit import PROJECT_SCHEMA, SCHEMA_HINT
 from tests.importers.test_gift import SAMPLE as GIFT_SAMPLE
 from tests.importers.test_red import EXPECTED as RED_EXPECTED
 from tests.importers.test_red import SAMPLE as RED_SAMPLE
+
+ABSOLUTE_HINT = f"# yaml-language-server: $schema={PROJECT_SCHEMA.as_posix()}\n"
 
 
 def quizbot(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -35,7 +38,9 @@ def test_import_red_writes_a_valid_quiz(tmp_path: Path) -> None:
     assert lines[0] == "wrote quizzes/sample-list.yaml: 7 questions; 2 skipped"
     assert '  line 27: "What is nothing?": skipped: the question has no answers' in lines
     assert len(lines) == 1 + 9  # the summary, then every note
-    assert (tmp_path / "quizzes" / "sample-list.yaml").read_text(encoding="utf-8") == RED_EXPECTED
+    # Outside this project: the schema by its absolute path.
+    expected = RED_EXPECTED.replace(SCHEMA_HINT, ABSOLUTE_HINT)
+    assert (tmp_path / "quizzes" / "sample-list.yaml").read_text(encoding="utf-8") == expected
     checked = quizbot("validate", "quizzes/sample-list.yaml", cwd=tmp_path)
     assert checked.returncode == 0, checked.stdout
     assert "0 error(s), 0 warning(s)" in checked.stdout
@@ -122,3 +127,13 @@ def test_import_over_500_questions_writes_parts(tmp_path: Path) -> None:
     checked = quizbot("validate", "out", cwd=tmp_path)
     assert checked.returncode == 0, checked.stdout
     assert "2 file(s) checked, 2 quiz(zes) valid: 0 error(s)" in checked.stdout
+
+
+def test_import_outside_the_project_points_at_the_schema_by_its_path(tmp_path: Path) -> None:
+    (tmp_path / "unit 2").mkdir()
+    (tmp_path / "sky.gift").write_text("Sky blue? {T}\n", encoding="utf-8")
+    done = quizbot("import", "gift", "sky.gift", "-o", "unit 2/sky.yaml", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    first = (tmp_path / "unit 2" / "sky.yaml").read_text(encoding="utf-8").splitlines()[0]
+    assert first == ABSOLUTE_HINT.rstrip("\n")
+    assert Path(first.split("$schema=", 1)[1]).is_file()

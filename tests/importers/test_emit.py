@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from bot.importers.emit import SCHEMA_HINT, dump_quiz
+from bot.importers.emit import PROJECT_SCHEMA, SCHEMA_HINT, dump_quiz, schema_hint
 from bot.quiz.yaml_reader import read_document
 
 TRICKY = [
@@ -98,3 +100,54 @@ def test_long_text_stays_on_one_line() -> None:
     text = "word " * 100 + "end"
     written = dump_quiz({"id": "l1", "title": text, "questions": []})
     assert f"title: {text}\n" in written
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A checkout's layout: schema/quiz.schema.json, quizzes/ beside it."""
+    (tmp_path / "project" / "schema").mkdir(parents=True)
+    (tmp_path / "project" / "schema" / "quiz.schema.json").write_text("{}")
+    (tmp_path / "project" / "quizzes" / "unit 3").mkdir(parents=True)
+    (tmp_path / "elsewhere").mkdir()
+    return tmp_path / "project"
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("quizzes/a.yaml", "../schema/quiz.schema.json"),
+        ("quizzes/unit 3/a.yaml", "../../schema/quiz.schema.json"),
+        ("a.yaml", "schema/quiz.schema.json"),
+    ],
+)
+def test_the_schema_is_relative_inside_the_project(
+    project: Path, target: str, expected: str
+) -> None:
+    schema = project / "schema" / "quiz.schema.json"
+    hint = schema_hint(project / target, schema)
+    assert hint == f"# yaml-language-server: $schema={expected}\n"
+    assert (project / target).parent.joinpath(expected).resolve() == schema.resolve()
+
+
+def test_the_schema_is_absolute_outside_the_project(project: Path) -> None:
+    schema = project / "schema" / "quiz.schema.json"
+    hint = schema_hint(project.parent / "elsewhere" / "a.yaml", schema)
+    assert hint == f"# yaml-language-server: $schema={schema.resolve().as_posix()}\n"
+
+
+def test_a_relative_target_is_taken_from_the_current_folder(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(project / "quizzes")
+    schema = project / "schema" / "quiz.schema.json"
+    assert schema_hint(Path("unit 3/a.yaml"), schema).endswith("=../../schema/quiz.schema.json\n")
+
+
+def test_no_schema_file_no_hint(project: Path) -> None:
+    assert schema_hint(project / "quizzes" / "a.yaml", project / "schema" / "missing.json") == ""
+    assert dump_quiz({"id": "x", "title": "X", "questions": []}, "").startswith("id: x\n")
+
+
+def test_this_projects_quiz_folder_gets_the_default_hint() -> None:
+    assert PROJECT_SCHEMA.is_file()
+    assert schema_hint(PROJECT_SCHEMA.parents[1] / "quizzes" / "new.yaml") == SCHEMA_HINT
