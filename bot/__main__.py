@@ -3,4 +3,5 @@
 from bot.cli import main
 
 if __name__ == "__main__":
-    main()
+    # The same name in usage lines and messages as the installed command.
+    main(prog_name="quizbot")

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gc
 import logging
+import os
+import socket
+from collections.abc import Sequence
 from typing import Any
 
 import aiohttp
@@ -23,6 +28,63 @@ from bot.storage.repository import Repository
 log = logging.getLogger(__name__)
 
 EXTENSIONS = ("bot.exts.quiz", "bot.exts.scores", "bot.exts.learn", "bot.exts.chat")
+
+# Seconds to wait before each new attempt when Discord cannot be reached at start: five
+# attempts over about a minute, then `quizbot run` gives up (a service manager restarts
+# it). The CONNECT_RETRY_DELAYS setting replaces it (tests shorten it).
+CONNECT_RETRY_DELAYS: tuple[float, ...] = (4.0, 8.0, 16.0, 32.0)
+# How long the gateway may take to accept a connection at start.
+GATEWAY_PROBE_TIMEOUT = 10.0
+
+
+class GatewayUnreachable(Exception):
+    """The gateway's host could not be connected to at start."""
+
+    def __init__(self, where: str, error: BaseException) -> None:
+        self.where = where
+        self.error = error
+        super().__init__(f"cannot connect to the gateway at {where}: {error}")
+
+
+# A connection to Discord that could not be made or was cut: DNS failure, refused, reset,
+# timed out. Only Discord's traffic goes through aiohttp here, so a database that cannot
+# be reached is not mistaken for Discord; other errors (a bad token, a bug) are not retried.
+UNREACHABLE = (aiohttp.ClientConnectionError, GatewayUnreachable)
+
+
+class DiscordUnreachable(Exception):
+    """Discord could not be reached at start, after every attempt of the schedule."""
+
+    def __init__(self, where: str, reason: str, attempts: int, waited: float) -> None:
+        self.where = where
+        self.reason = reason
+        self.attempts = attempts
+        self.waited = waited
+        super().__init__(f"cannot reach Discord at {where}: {reason}")
+
+
+def describe_unreachable(exc: BaseException, fallback_host: str) -> tuple[str, str]:
+    """(host:port, what went wrong) in words, for a connection error."""
+    where = fallback_host
+    if isinstance(exc, GatewayUnreachable):
+        where, exc = exc.where, exc.error
+    elif isinstance(exc, aiohttp.ClientConnectorError):
+        where = f"{exc.host}:{exc.port}"
+        exc = exc.os_error
+    errno = getattr(exc, "errno", None)
+    if isinstance(exc, socket.gaierror):
+        reason = f"the name does not resolve ({exc.strerror})"
+    elif isinstance(errno, int) and errno > 0:
+        reason = os.strerror(errno)  # "Connection refused", not asyncio's wording
+    elif isinstance(exc, TimeoutError):
+        reason = "no answer (timed out)"
+    else:
+        reason = str(exc) or type(exc).__name__
+    return where, reason
+
+
+def _api_host(settings: Settings) -> str:
+    return yarl.URL(settings.discord_api_base or discord.http.Route.BASE).host or "discord.com"
 
 
 def intents() -> discord.Intents:
@@ -44,6 +106,11 @@ class QuizBot(commands.AutoShardedBot):
         clock: Clock | None = None,
         **options: Any,
     ) -> None:
+        # The bot never joins a voice channel: discord.py's start-up warnings about the
+        # missing voice libraries (PyNaCl, davey) would only mislead an operator.
+        for flag in ("warn_nacl", "warn_dave"):
+            if hasattr(discord.VoiceClient, flag):
+                setattr(discord.VoiceClient, flag, False)
         if settings.shard_count is not None:
             options.setdefault("shard_count", settings.shard_count)
         if settings.shard_ids is not None:
@@ -83,6 +150,16 @@ class QuizBot(commands.AutoShardedBot):
             f" to server {guild_id}" if guild_id else "",
         )
 
+    async def launch_shard(
+        self, gateway: yarl.URL, shard_id: int, *, initial: bool = False
+    ) -> None:
+        # discord.py retries a shard that cannot connect every 5 s forever, logging a
+        # traceback each time. A gateway that cannot be reached at all at start is raised
+        # instead, for run_bot to report and retry like an API that cannot be reached.
+        if initial:
+            await probe_gateway(gateway)
+        await super().launch_shard(gateway, shard_id, initial=initial)
+
     async def _on_app_command_error(
         self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError
     ) -> None:
@@ -103,6 +180,19 @@ class QuizBot(commands.AutoShardedBot):
         await self.library.close()
 
 
+async def probe_gateway(url: yarl.URL, timeout: float = GATEWAY_PROBE_TIMEOUT) -> None:
+    """Open and close a TCP connection to the gateway's host: GatewayUnreachable when the
+    name does not resolve, the connection is refused or nothing answers."""
+    where = f"{url.host}:{url.port}"
+    try:
+        _, writer = await asyncio.wait_for(asyncio.open_connection(url.host, url.port), timeout)
+    except (OSError, TimeoutError) as exc:
+        raise GatewayUnreachable(where, exc) from exc
+    writer.close()
+    with contextlib.suppress(OSError):
+        await writer.wait_closed()
+
+
 async def discover_gateway(api_base: str, token: str) -> str:
     """The gateway URL a Discord-compatible API announces at GET /gateway/bot."""
     url = api_base.rstrip("/") + "/gateway/bot"
@@ -118,8 +208,9 @@ async def discover_gateway(api_base: str, token: str) -> str:
 async def point_at_api(settings: Settings, token: str) -> None:
     """Use a Discord-compatible API (self-hosted, or a local emulator) instead of Discord.
 
-    discord.py connects an unsharded bot straight to DEFAULT_GATEWAY without asking
-    /gateway/bot, so the gateway URL is set here too.
+    With SHARD_COUNT set, discord.py connects straight to DEFAULT_GATEWAY without asking
+    /gateway/bot, so the gateway URL is set here too (without it, the API's answer to
+    /gateway/bot is used, whatever DISCORD_GATEWAY_URL says).
     """
     if not settings.discord_api_base:
         return
@@ -149,8 +240,39 @@ async def build_bot(settings: Settings, *, clock: Clock | None = None, **options
     return QuizBot(settings, repo, catalog, clock=clock, **options)
 
 
-async def run_bot(settings: Settings) -> None:
-    """Start everything, run until stopped, then close cleanly (pending answers flushed)."""
+async def run_bot(
+    settings: Settings, *, retry_delays: Sequence[float] = CONNECT_RETRY_DELAYS
+) -> None:
+    """Start everything, run until stopped, then close cleanly (pending answers flushed).
+
+    When Discord cannot be reached (no network, DNS, a firewall), say so and try again
+    after each delay of `retry_delays`; then raise DiscordUnreachable.
+    """
+    attempts = len(retry_delays) + 1
+    waited = 0.0
+    for attempt in range(1, attempts + 1):
+        try:
+            await _run_once(settings)
+            return
+        except UNREACHABLE as exc:
+            where, reason = describe_unreachable(exc, _api_host(settings))
+            if attempt == attempts:
+                raise DiscordUnreachable(where, reason, attempts, waited) from None
+            delay = retry_delays[attempt - 1]
+            log.warning(
+                "cannot reach Discord at %s: %s; check the network or a firewall "
+                "(attempt %d of %d, next in %g s)",
+                where,
+                reason,
+                attempt,
+                attempts,
+                delay,
+            )
+            await asyncio.sleep(delay)
+            waited += delay
+
+
+async def _run_once(settings: Settings) -> None:
     bot = await build_bot(settings)
     # What start-up allocated stays; keeping it out of the collector's sweeps keeps
     # full collections (tens of ms) away from the moment a class clicks at once.

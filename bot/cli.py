@@ -7,7 +7,6 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,6 +15,7 @@ import click
 from bot.config import Settings
 
 if TYPE_CHECKING:
+    from bot.storage.records import LeaderboardPage
     from bot.storage.repository import Repository
 
 NO_TOKEN_MESSAGE = """\
@@ -32,17 +32,45 @@ To try a quiz right now without Discord:  quizbot play
 """
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# Where a missing SQLite database is pointed at, in messages.
+DATABASE_URL_EXAMPLE = "DATABASE_URL=sqlite+aiosqlite:////path/to/quizbot.db"
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True)
+@click.version_option(package_name="quizbot", prog_name="quizbot", message="%(prog)s %(version)s")
 @click.pass_context
 def main(ctx: click.Context) -> None:
     """Quizbot: quizzes grounded in a source text, for Discord and the terminal."""
-    ctx.obj = Settings()
+    if ctx.invoked_subcommand is None:  # bare `quizbot`: the help, not a usage error
+        click.echo(ctx.get_help())
+        ctx.exit(0)
+    ctx.obj = _load_settings()
 
 
-@main.command()
+def _load_settings() -> Settings:
+    """The settings, or one sentence per bad value and exit status 2 (not a traceback)."""
+    from pydantic import ValidationError
+
+    from bot.config import settings_problems
+
+    try:
+        return Settings()
+    except ValidationError as exc:
+        for problem in settings_problems(exc):
+            click.echo(f"quizbot: {problem}", err=True)
+    except UnicodeDecodeError as exc:
+        click.echo(f"quizbot: cannot read .env: it is not UTF-8 text ({exc.reason}).", err=True)
+    sys.exit(2)
+
+
+@main.command(short_help="Run the Discord bot.")
 @click.pass_obj
 def run(settings: Settings) -> None:
-    """Run the Discord bot (settings from the environment and .env)."""
+    """Run the Discord bot (settings from the environment and .env).
+
+    When Discord cannot be reached at start, it tries again for about a minute, then
+    exits with status 1.
+    """
     if settings.discord_token is None:
         click.echo(NO_TOKEN_MESSAGE, err=True, nl=False)
         sys.exit(1)
@@ -50,24 +78,34 @@ def run(settings: Settings) -> None:
 
     import discord
 
-    from bot.app import run_bot
+    from bot.app import CONNECT_RETRY_DELAYS, DiscordUnreachable, run_bot
 
     # discord.py's own logging set-up; it never prints the token.
-    discord.utils.setup_logging(level=logging.getLevelName(settings.log_level.upper()), root=True)
+    discord.utils.setup_logging(level=logging.getLevelName(settings.log_level), root=True)
     # Migrations run in a child process: Alembic is needed once, not in the bot's memory.
     upgraded = subprocess.run([sys.executable, "-m", "bot", "db", "upgrade"], check=False)
     if upgraded.returncode != 0:
         sys.exit(upgraded.returncode)
     try:
-        asyncio.run(run_bot(settings))
+        delays = settings.connect_retry_delays
+        asyncio.run(
+            run_bot(settings, retry_delays=CONNECT_RETRY_DELAYS if delays is None else delays)
+        )
     except discord.LoginFailure:
         click.echo("quizbot: Discord refused the token; check DISCORD_TOKEN in .env.", err=True)
+        sys.exit(1)
+    except DiscordUnreachable as exc:
+        click.echo(
+            f"quizbot: cannot reach Discord at {exc.where}: {exc.reason}; check the network "
+            f"or a firewall (gave up after {exc.attempts} attempts over {exc.waited:g} s).",
+            err=True,
+        )
         sys.exit(1)
     except KeyboardInterrupt:
         pass
 
 
-@main.command()
+@main.command(short_help="Check quiz files.")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option(
     "--format",
@@ -123,16 +161,33 @@ def validate(settings: Settings, paths: tuple[Path, ...], output: str) -> None:
     sys.exit(1 if errors else 0)
 
 
-@main.command()
+@main.command(short_help="Take a quiz in the terminal.")
 @click.argument("quiz_id", required=False)
 @click.option(
     "--user", default=None, help="Your name on the leaderboard (default: your login name)."
 )
 @click.option("--count", type=click.IntRange(min=1), default=None, help="Number of questions.")
-@click.option("--seed", type=int, default=None, hidden=True, help="Fix the shuffles (for scripts).")
+@click.option(
+    "--seed",
+    type=int,
+    default=None,
+    metavar="N",
+    help="Fixes the question and choice order, for scripts (the same N, the same game).",
+)
+@click.option(
+    "--no-shuffle",
+    is_flag=True,
+    default=False,
+    help="Keep the quiz file's order of questions and choices.",
+)
 @click.pass_obj
 def play(
-    settings: Settings, quiz_id: str | None, user: str | None, count: int | None, seed: int | None
+    settings: Settings,
+    quiz_id: str | None,
+    user: str | None,
+    count: int | None,
+    seed: int | None,
+    no_shuffle: bool,
 ) -> None:
     """Take a quiz in the terminal; the score is recorded like the bot's.
 
@@ -142,7 +197,6 @@ def play(
     from rich.console import Console
 
     from bot.quiz.catalog import Catalog
-    from bot.storage.migrate import upgrade
     from bot.terminal import PlayAborted, play
 
     name = (user or os.environ.get("USER") or "player").strip() or "player"
@@ -155,7 +209,7 @@ def play(
             "(see: quizbot validate)",
             err=True,
         )
-    _upgrade_database(settings.database_url, upgrade)
+    upgrade_database(settings.database_url)  # creates the database on the first game
 
     scripted = not sys.stdin.isatty()
 
@@ -177,6 +231,7 @@ def play(
                 read=read,
                 count=count,
                 seed=seed,
+                shuffle=not no_shuffle,
             )
         finally:
             await repo.close()
@@ -191,7 +246,7 @@ def play(
         sys.exit(130)
 
 
-@main.command()
+@main.command(short_help="Print a ranking table.")
 @click.option("--quiz", "quiz_id", default=None, help="Only this quiz.")
 @click.option(
     "--guild",
@@ -212,60 +267,156 @@ def leaderboard(
     from rich.console import Console
 
     from bot.games import LOCAL_GUILD
-    from bot.storage.migrate import upgrade
     from bot.storage.records import Period
     from bot.terminal import PERIOD_NAMES, leaderboard_table
 
-    _upgrade_database(settings.database_url, upgrade)
+    require_database(settings, "leaderboard")
+    upgrade_database(settings.database_url)
     guild = LOCAL_GUILD if guild_id is None else guild_id
 
-    async def go() -> None:
+    async def fetch() -> LeaderboardPage:
         repo = await _open_repository(settings)
         try:
-            page = await repo.leaderboard(
+            return await repo.leaderboard(
                 guild, quiz_id=quiz_id, period=Period(period), page_size=limit
             )
         finally:
             await repo.close()
-        where = "terminal games" if guild == LOCAL_GUILD else f"server {guild}"
-        title = f"Leaderboard: {quiz_id or 'all quizzes'}, {where}, {PERIOD_NAMES[Period(period)]}"
-        console = Console(highlight=False)
-        if not page.entries:
-            console.print(f"{title}: nobody has played yet.")
-            return
-        console.print(leaderboard_table(page, title))
 
-    asyncio.run(go())
+    page = asyncio.run(fetch())
+    if quiz_id is not None and not page.entries:
+        _check_quiz_exists(settings, quiz_id, guild_id)
+    where = "terminal games" if guild == LOCAL_GUILD else f"server {guild}"
+    title = f"Leaderboard: {quiz_id or 'all quizzes'}, {where}, {PERIOD_NAMES[Period(period)]}"
+    console = Console(highlight=False)
+    if not page.entries:
+        console.print(f"{title}: nobody has played yet.")
+        return
+    console.print(leaderboard_table(page, title))
 
 
-@main.group()
+def _check_quiz_exists(settings: Settings, quiz_id: str, guild_id: int | None) -> None:
+    """Exit 1 with a suggestion when no quiz has this id. Only asked when nobody has a
+    score on it: the scores of a quiz whose file is gone still make a leaderboard."""
+    from bot.quiz.catalog import Catalog
+    from bot.reports.cli import unknown_quiz_message, uploaded_quiz
+
+    catalog = Catalog(settings.quiz_dir)
+    catalog.reload()
+    if catalog.get(quiz_id) is not None:
+        return
+    if guild_id is not None and asyncio.run(uploaded_quiz(settings, catalog, guild_id, quiz_id)):
+        return
+    message = unknown_quiz_message(quiz_id, catalog.quizzes, settings)
+    click.echo(f"quizbot leaderboard: {message}", err=True)
+    sys.exit(1)
+
+
+@main.group(short_help="The database (create, migrate).")
 def db() -> None:
     """The database."""
 
 
-@db.command("upgrade")
+@db.command("upgrade", short_help="Create the database or apply its migrations.")
 @click.pass_obj
 def db_upgrade(settings: Settings) -> None:
-    """Apply the database migrations (run automatically by `run` and `play`)."""
+    """Create the database or apply its migrations (run automatically by `run` and `play`).
+
+    Says what it did: created the database, migrated it from one revision to another,
+    or found it up to date.
+    """
     from sqlalchemy.engine import make_url
 
-    from bot.storage.migrate import head_revision, upgrade
+    from bot.storage.engine import sqlite_file
 
-    _upgrade_database(settings.database_url, upgrade)
-    shown = make_url(settings.database_url).render_as_string(hide_password=True)
-    click.echo(f"{shown} is up to date (revision {head_revision()}).")
+    path = sqlite_file(settings.database_url)
+    created = path is not None and not path.exists()
+    before, after = upgrade_database(settings.database_url)
+    shown = (
+        str(path)
+        if path is not None
+        else make_url(settings.database_url).render_as_string(hide_password=True)
+    )
+    if created:
+        click.echo(f"created the database at {shown} (revision {after})")
+    elif before is None:
+        click.echo(f"created the tables in {shown} (revision {after})")
+    elif before != after:
+        click.echo(f"migrated {shown} from {before} to {after}")
+    else:
+        click.echo(f"{shown} is up to date (revision {after})")
 
 
-def _upgrade_database(url: str, upgrade: Callable[[str], None]) -> None:
+def require_database(settings: Settings, command: str) -> None:
+    """Commands that only read never create an empty database: a SQLite file that is not
+    there is most often a DATABASE_URL, or a current directory, other than the bot's."""
+    from bot.storage.engine import sqlite_file
+
+    path = sqlite_file(settings.database_url)
+    if path is None or path.exists():
+        return
+    from sqlalchemy.engine import make_url
+
+    relative = not Path(make_url(settings.database_url).database or "").is_absolute()
+    hint = (
+        " (DATABASE_URL gives a path relative to the current folder); run quizbot from the "
+        "bot's folder, or set"
+        if relative
+        else "; set"
+    )
+    click.echo(
+        f"quizbot {command}: there is no database at {path}{hint} DATABASE_URL in .env or "
+        f"the environment to the right database, e.g. {DATABASE_URL_EXAMPLE}",
+        err=True,
+    )
+    sys.exit(1)
+
+
+def upgrade_database(url: str) -> tuple[str | None, str]:
+    """Migrate the database at `url` (creating a SQLite file that is not there yet); the
+    revision before (None: new or empty) and after. Exit 1 with a message when it cannot."""
+    from sqlalchemy.engine import make_url
+
+    from bot.storage.engine import sqlite_file
+    from bot.storage.migrate import head_revision, known_revisions, stored_revision, upgrade
+
+    path = sqlite_file(url)
+    if path is not None and not path.parent.is_dir():
+        click.echo(
+            f"quizbot: the folder {path.parent} of the database {path.name} does not exist; "
+            f"create it (mkdir -p {path.parent}) or set DATABASE_URL in .env or the "
+            f"environment, e.g. {DATABASE_URL_EXAMPLE}",
+            err=True,
+        )
+        sys.exit(1)
+    if path is not None and not os.access(path.parent, os.W_OK):
+        # SQLite writes its -wal and -shm files beside the database: the folder must be
+        # writable, not only the file (the usual trouble with a container's data volume).
+        uid = f" (id {os.getuid()})" if hasattr(os, "getuid") else ""
+        click.echo(
+            f"quizbot: this user{uid} cannot write in {path.parent}, the folder of the "
+            f"database {path.name}; give the folder to this user (chown), or set "
+            f"DATABASE_URL in .env or the environment, e.g. {DATABASE_URL_EXAMPLE}",
+            err=True,
+        )
+        sys.exit(1)
+    shown = str(path) if path is not None else make_url(url).render_as_string(hide_password=True)
     try:
+        before = None if path is not None and not path.exists() else stored_revision(url)
+        if before is not None and before not in known_revisions():
+            click.echo(
+                f"quizbot: the database {shown} is at revision {before}, which this version "
+                f"of quizbot does not know (its newest is {head_revision()}); update quizbot.",
+                err=True,
+            )
+            sys.exit(1)
         upgrade(url)
+        after = stored_revision(url) or head_revision()
     except Exception as exc:  # a clear message, not a traceback, for a wrong URL or a down server
-        from sqlalchemy.engine import make_url
-
-        shown = make_url(url).render_as_string(hide_password=True)
         click.echo(f"quizbot: cannot open the database {shown}: {exc}", err=True)
         click.echo("Check DATABASE_URL in .env (see .env.example).", err=True)
         sys.exit(1)
+    return before, after
 
 
 async def _open_repository(settings: Settings) -> Repository:
@@ -274,7 +425,18 @@ async def _open_repository(settings: Settings) -> Repository:
     return await Repository.open(settings.database_url)
 
 
-@main.command()
+def _chart_path(_ctx: click.Context, _param: click.Parameter, value: Path | None) -> Path | None:
+    from bot.reports.cli import CHART_FORMATS
+
+    if value is not None and value.suffix.lower() not in CHART_FORMATS:
+        known = ", ".join(CHART_FORMATS)
+        raise click.BadParameter(
+            f"{value}: a chart can be written as {known}; end the file name with one of them"
+        )
+    return value
+
+
+@main.command(short_help="Item analysis of a quiz, with a chart.")
 @click.argument("quiz_id")
 @click.option(
     "--guild",
@@ -286,8 +448,9 @@ async def _open_repository(settings: Settings) -> Repository:
 @click.option(
     "--chart",
     type=click.Path(dir_okay=False, path_type=Path),
+    callback=_chart_path,
     default=None,
-    help="Write a PNG chart here.",
+    help="Write a chart here, in the format the name ends with (.png, .jpg, .svg, .pdf, ...).",
 )
 @click.pass_obj
 def report(settings: Settings, quiz_id: str, guild_id: int | None, chart: Path | None) -> None:
@@ -297,7 +460,7 @@ def report(settings: Settings, quiz_id: str, guild_id: int | None, chart: Path |
     run_report(settings, quiz_id, guild_id, chart)
 
 
-@main.command()
+@main.command(short_help="Answers and scores as CSV files.")
 @click.option(
     "--guild",
     "guild_id",
@@ -320,7 +483,7 @@ def export(settings: Settings, guild_id: int | None, output: Path | None) -> Non
     run_export(settings, guild_id, output)
 
 
-@main.command("import")
+@main.command("import", short_help="Convert a Red trivia list or a GIFT file.")
 @click.argument("kind", type=click.Choice(["red", "gift"]))
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
@@ -337,7 +500,7 @@ def import_(kind: str, file: Path, output: Path | None) -> None:
     run_import(kind, file, output)
 
 
-@main.command()
+@main.command(short_help="Print the JSON Schema of quiz files.")
 def schema() -> None:
     """Print the JSON Schema of quiz files."""
     from bot.quiz.schema import quiz_json_schema_text

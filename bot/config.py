@@ -2,13 +2,41 @@
 
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///quizbot.db"
+# The async drivers the storage layer is written and tested for.
+SUPPORTED_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
+DATABASE_URL_FORMS = (
+    "sqlite+aiosqlite:///path/to/quizbot.db or postgresql+asyncpg://user:password@host/database"
+)
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+# What each setting accepts, for the message about a value that does not fit.
+EXPECTED = {
+    "discord_token": "the bot's token from the Discord developer portal",
+    "database_url": DATABASE_URL_FORMS,
+    "database_pool_size": "a whole number from 1 to 100, or nothing",
+    "quiz_dir": "the path of a folder",
+    "discord_guild_id": "a server id, a number such as 123456789012345678, or nothing",
+    "discord_api_base": "a URL such as http://127.0.0.1:8080/api/v10, or nothing",
+    "discord_gateway_url": "a URL such as ws://127.0.0.1:8080/gateway, or nothing",
+    "shard_count": "a whole number of 1 or more, or nothing",
+    "shard_ids": "shard numbers separated by commas, such as 0,1, or nothing",
+    "log_level": "one of " + ", ".join(LOG_LEVELS) + " (any case)",
+    "watch_quizzes": "true or false",
+    "connect_retry_delays": (
+        "seconds to wait before each new attempt, separated by commas, such as 4,8,16,32"
+    ),
+}
+# Never repeated in a message: a secret.
+SECRET_FIELDS = frozenset({"discord_token"})
 
 
 class Settings(BaseSettings):
@@ -27,6 +55,9 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     # Reload quiz files as soon as they change on disk (off: only /quiz reload).
     watch_quizzes: bool = True
+    # When Discord cannot be reached at start: the waits before each new attempt
+    # (None: bot.app.CONNECT_RETRY_DELAYS, five attempts over about a minute).
+    connect_retry_delays: Annotated[tuple[float, ...] | None, NoDecode] = None
 
     @field_validator("shard_ids", mode="before")
     @classmethod
@@ -36,9 +67,26 @@ class Settings(BaseSettings):
             value = value.strip()
             if not value:
                 return None
-            if value.startswith("["):
-                return [int(v) for v in value.strip("[]").split(",") if v.strip()]
-            return [int(v) for v in value.split(",") if v.strip()]
+            parts = [v.strip() for v in value.strip("[]").split(",") if v.strip()]
+            if not all(re.fullmatch(r"\d+", part) for part in parts):
+                raise ValueError(f"expected {EXPECTED['shard_ids']}")
+            return [int(part) for part in parts]
+        return value
+
+    @field_validator("connect_retry_delays", mode="before")
+    @classmethod
+    def _split_delays(cls, value: object) -> object:
+        # CONNECT_RETRY_DELAYS=4,8,16,32
+        if isinstance(value, str):
+            if not value.strip():
+                return None
+            try:
+                delays = tuple(float(part) for part in value.split(","))
+            except ValueError:
+                delays = (-1.0,)
+            if any(not 0 <= d < 3600 for d in delays):
+                raise ValueError(f"expected {EXPECTED['connect_retry_delays']}")
+            return delays
         return value
 
     @field_validator("discord_token", "discord_api_base", "discord_gateway_url", mode="before")
@@ -50,3 +98,76 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_number_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    # `KEY=` left empty in .env means "the default", as for the optional settings.
+    @field_validator("database_url", "log_level", "quiz_dir", "watch_quizzes", mode="before")
+    @classmethod
+    def _blank_is_default(cls, value: object, info: ValidationInfo) -> object:
+        if isinstance(value, str) and not value.strip() and info.field_name:
+            return cls.model_fields[info.field_name].default
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in LOG_LEVELS:
+            raise ValueError(f"expected {EXPECTED['log_level']}")
+        return level
+
+    @field_validator("database_url")
+    @classmethod
+    def _supported_database(cls, value: str) -> str:
+        # Imported here: the settings load before every command, most of which never
+        # touch the database.
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        value = value.strip()
+        try:
+            url = make_url(value)
+        except ArgumentError:
+            raise ValueError(f"that is not a database URL; expected {DATABASE_URL_FORMS}") from None
+        if url.drivername not in SUPPORTED_DRIVERS:
+            backend = url.get_backend_name()
+            driver = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}.get(
+                "postgresql" if backend == "postgres" else backend
+            )
+            fix = f"start it with {driver}://" if driver else f"expected {DATABASE_URL_FORMS}"
+            raise ValueError(
+                f"Quizbot supports the drivers {' and '.join(SUPPORTED_DRIVERS)}, "
+                f"not {url.drivername}; {fix}"
+            )
+        return value
+
+
+def settings_problems(error: ValidationError) -> list[str]:
+    """One sentence per bad setting: which one, where it came from, what was given, what fits."""
+    problems = []
+    for detail in error.errors():
+        field = str(detail["loc"][0]) if detail["loc"] else ""
+        name = field.upper()
+        given = detail.get("input")
+        if field in SECRET_FIELDS:
+            shown = "set"  # never echo a secret
+        else:
+            shown = f"`{_hide_password(str(given))}`" if isinstance(given, str) else repr(given)
+        if detail["type"] == "value_error":
+            # Our validators say what is wrong and what is expected.
+            reason = str(detail["ctx"]["error"]) if "ctx" in detail else detail["msg"]
+        else:
+            reason = f"expected {EXPECTED.get(field, detail['msg'])}"
+        problems.append(f"the setting {name} (from {_source(name)}) is {shown}: {reason}.")
+    return problems
+
+
+def _source(name: str) -> str:
+    # pydantic-settings reads the environment before .env, and ignores the case of names.
+    if any(key.upper() == name for key in os.environ):
+        return "the environment"
+    return ".env"
+
+
+def _hide_password(value: str) -> str:
+    # scheme://user:password@host -> scheme://user:***@host
+    return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", value)

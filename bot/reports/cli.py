@@ -21,18 +21,34 @@ if TYPE_CHECKING:
 
 # Piped output (a file, a pager) gets room for the table; a terminal keeps its own width.
 PIPED_WIDTH = 140
+# Chart file suffixes -> the format matplotlib writes for them.
+CHART_FORMATS = {
+    ".png": "png",
+    ".jpg": "jpeg",
+    ".jpeg": "jpeg",
+    ".webp": "webp",
+    ".tif": "tiff",
+    ".tiff": "tiff",
+    ".svg": "svg",
+    ".pdf": "pdf",
+}
+# Without them, the same report gives the same bytes whatever the day or the version.
+_NO_STAMPS: dict[str, dict[str, None]] = {
+    "png": {"Software": None},
+    "svg": {"Date": None, "Creator": None},
+    "pdf": {"CreationDate": None, "Creator": None, "Producer": None},
+}
 
 
 def run_report(settings: Settings, quiz_id: str, guild_id: int | None, chart: Path | None) -> None:
     """Print the item analysis of one quiz in one server; write the chart when asked."""
     from rich.console import Console
 
-    from bot.cli import _upgrade_database
+    from bot.cli import require_database, upgrade_database
     from bot.games import LOCAL_GUILD
     from bot.quiz.catalog import Catalog
     from bot.reports.analysis import analyse_quiz
     from bot.reports.table import report_renderable
-    from bot.storage.migrate import upgrade
 
     # The quiz first: a mistyped id should not create or migrate a database.
     catalog = Catalog(settings.quiz_dir)
@@ -40,16 +56,18 @@ def run_report(settings: Settings, quiz_id: str, guild_id: int | None, chart: Pa
     loaded = catalog.get(quiz_id)
     guild = LOCAL_GUILD if guild_id is None else guild_id
     if loaded is None and guild_id is None:
-        click.echo(f"quizbot report: {_unknown_quiz(quiz_id, catalog.quizzes, settings)}", err=True)
+        message = unknown_quiz_message(quiz_id, catalog.quizzes, settings)
+        click.echo(f"quizbot report: {message}", err=True)
         sys.exit(1)
 
     where = _where(guild, LOCAL_GUILD)
-    _upgrade_database(settings.database_url, upgrade)
+    require_database(settings, "report")
+    upgrade_database(settings.database_url)
     if loaded is None:  # perhaps a quiz this server uploaded
-        loaded = asyncio.run(_uploaded(settings, catalog, guild, quiz_id))
+        loaded = asyncio.run(uploaded_quiz(settings, catalog, guild, quiz_id))
         if loaded is None:
             click.echo(
-                f"quizbot report: {_unknown_quiz(quiz_id, catalog.quizzes, settings)} "
+                f"quizbot report: {unknown_quiz_message(quiz_id, catalog.quizzes, settings)} "
                 f"(nor uploaded to {where})",
                 err=True,
             )
@@ -66,14 +84,14 @@ def run_report(settings: Settings, quiz_id: str, guild_id: int | None, chart: Pa
     if chart is not None:
         from bot.reports.chart import chart_items, facility_chart
 
-        _write(chart, facility_chart(report, loaded.quiz))
+        _write(chart, chart_as(facility_chart(report, loaded.quiz), chart))
         drawn = len(chart_items(report))
         click.echo(f"Chart ({drawn} of {len(report.items)} questions) written to {chart}")
 
 
 def run_export(settings: Settings, guild_id: int | None, output: Path | None) -> None:
     """Write a server's answers and a per-student summary as two CSV files."""
-    from bot.cli import _upgrade_database
+    from bot.cli import require_database, upgrade_database
     from bot.games import LOCAL_GUILD
     from bot.reports.export import (
         STUDENT_COLUMNS,
@@ -82,14 +100,14 @@ def run_export(settings: Settings, guild_id: int | None, output: Path | None) ->
         student_summaries,
         to_csv,
     )
-    from bot.storage.migrate import upgrade
 
+    require_database(settings, "export")
     guild = LOCAL_GUILD if guild_id is None else guild_id
     if output is None:
         output = Path(f"quizbot-export-{guild}-{date.today():%Y%m%d}.csv")
     students_path = output.with_name(f"{output.stem}-students.csv")
 
-    _upgrade_database(settings.database_url, upgrade)
+    upgrade_database(settings.database_url)
     answers = asyncio.run(_answers_of(settings, guild, None))
     summaries = student_summaries(answers)
     _write(output, answers_csv(answers))
@@ -101,7 +119,38 @@ def run_export(settings: Settings, guild_id: int | None, output: Path | None) ->
     click.echo(f"{len(summaries)} student row(s) written to {students_path}")
 
 
-async def _uploaded(
+def chart_as(png: bytes, path: Path) -> bytes:
+    """The chart in the format `path`'s suffix names (one of CHART_FORMATS).
+
+    The chart is drawn as a PNG; another format gets the same pixels (an SVG or a PDF
+    holds the picture, at the size it was drawn).
+    """
+    fmt = CHART_FORMATS[path.suffix.lower()]
+    if fmt == "png":
+        return png
+    import io
+
+    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.image import imread
+
+    from bot.reports.chart import DPI
+
+    pixels = imread(io.BytesIO(png), format="png")
+    height, width = pixels.shape[:2]
+    fig = Figure(figsize=(width / DPI, height / DPI), dpi=DPI)
+    FigureCanvasAgg(fig)
+    fig.figimage(pixels, 0, 0)
+    buffer = io.BytesIO()
+    metadata = _NO_STAMPS.get(fmt)
+    # A fixed salt: SVG ids otherwise differ from one run to the next.
+    with matplotlib.rc_context({"svg.hashsalt": "quizbot"}):
+        fig.savefig(buffer, format=fmt, dpi=DPI, **({"metadata": metadata} if metadata else {}))
+    return buffer.getvalue()
+
+
+async def uploaded_quiz(
     settings: Settings, catalog: Catalog, guild: int, quiz_id: str
 ) -> LoadedQuiz | None:
     from bot.library import QuizLibrary
@@ -126,7 +175,7 @@ async def _answers_of(settings: Settings, guild: int, quiz_id: str | None) -> li
         await repo.close()
 
 
-def _unknown_quiz(quiz_id: str, known: dict[str, object], settings: Settings) -> str:
+def unknown_quiz_message(quiz_id: str, known: dict[str, object], settings: Settings) -> str:
     if not known:
         return f"no quiz `{quiz_id}`: there are no valid quizzes in {settings.quiz_dir}"
     close = difflib.get_close_matches(quiz_id, list(known), n=3, cutoff=0.5)

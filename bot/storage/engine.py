@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -14,14 +15,27 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
+def sqlite_file(url: str) -> Path | None:
+    """The absolute path of the SQLite file `url` names (a relative one is relative to the
+    current directory, as SQLite opens it); None for PostgreSQL or an in-memory database."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return None
+    database = parsed.database
+    if not database or database == ":memory:" or parsed.query.get("uri") == "true":
+        return None
+    return Path(os.path.abspath(database))
+
+
 def create_engine(url: str, *, pool_size: int | None = None, echo: bool = False) -> AsyncEngine:
-    """An engine for `url`; SQLite gets WAL, foreign keys and a busy timeout on every connection."""
+    """An engine for `url`; SQLite gets WAL, foreign keys and a busy timeout on every connection.
+
+    A SQLite file is created on first use, but not its folder: a folder that does not exist
+    is more often a mistyped path than one to make (the CLI says so before getting here).
+    """
     kwargs: dict[str, Any] = {"echo": echo}
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        database = parsed.database
-        if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
         # Waiting a while for a lock beats failing: a writer holds it for milliseconds.
         kwargs["connect_args"] = {"timeout": 30}
         engine = create_async_engine(url, **kwargs)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from alembic import command
@@ -29,6 +30,27 @@ def upgrade(url: str, revision: str = "head") -> None:
 def head_revision() -> str:
     script = ScriptDirectory.from_config(alembic_config("sqlite://"))
     return script.get_current_head() or ""
+
+
+def known_revisions() -> set[str]:
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    return {r.revision for r in script.walk_revisions()}
+
+
+def stored_revision(url: str) -> str | None:
+    """The revision the database at `url` is at; None when no migration has run there.
+    Blocking, and it opens the database: for SQLite, check first that the file exists
+    (opening a missing file creates it)."""
+    from bot.storage.engine import create_engine
+
+    async def read() -> str | None:
+        engine = create_engine(url)
+        try:
+            return await current_revision(engine)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(read())
 
 
 async def current_revision(engine: AsyncEngine) -> str | None:

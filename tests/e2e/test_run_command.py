@@ -1,4 +1,5 @@
-"""`quizbot run` as an operator runs it, against the emulator: logs in, never logs the token."""
+"""`quizbot run` as an operator runs it, against the emulator: logs in, never logs the token,
+and says so plainly when Discord cannot be reached."""
 
 from __future__ import annotations
 
@@ -7,12 +8,20 @@ import os
 import re
 import shutil
 import signal
+import socket
+import subprocess
 import sys
+import time
 from pathlib import Path
 
+import pytest
+
+from bot.app import CONNECT_RETRY_DELAYS
+from bot.config import Settings
 from tests.fakediscord import FakeDiscord
 
 ROOT = Path(__file__).resolve().parents[2]
+VOICE_WARNINGS = ("PyNaCl", "davey", "voice will NOT be supported")
 
 
 async def test_quizbot_run_logs_in_and_never_logs_the_token(tmp_path: Path) -> None:
@@ -61,3 +70,121 @@ async def test_quizbot_run_logs_in_and_never_logs_the_token(tmp_path: Path) -> N
         assert "has connected to Gateway" in log
         assert "Traceback" not in log
         assert (tmp_path / "bot.db").exists()  # migrated and used
+        # The bot does no voice: no warning about voice libraries it does not need.
+        assert not [w for w in VOICE_WARNINGS if w in log], log[-3000:]
+
+
+def _closed_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on (bound, then released)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _run_unreachable(
+    tmp_path: Path, **settings: str
+) -> tuple[subprocess.CompletedProcess[str], float]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DISCORD_", "DATABASE_", "QUIZ_", "CONNECT_"))
+    }
+    env |= {
+        "DISCORD_TOKEN": "not-a-real-token",
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+        "QUIZ_DIR": str(ROOT / "quizzes"),
+        "CONNECT_RETRY_DELAYS": "0.2,0.4",
+        **settings,
+    }
+    started = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "run"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    return result, time.monotonic() - started
+
+
+def _check_gave_up(result: subprocess.CompletedProcess[str], where: str, reason: str) -> None:
+    log = result.stderr
+    assert result.returncode == 1, log
+    assert "Traceback" not in log and "Attempting a reconnect" not in log, log
+    tries = re.findall(
+        rf"cannot reach Discord at {re.escape(where)}: {reason}; check the network or a "
+        r"firewall \(attempt (\d) of 3, next in ([\d.]+) s\)",
+        log,
+    )
+    assert tries == [("1", "0.2"), ("2", "0.4")], log
+    last = log.rstrip().splitlines()[-1]
+    assert re.fullmatch(
+        rf"quizbot: cannot reach Discord at {re.escape(where)}: {reason}; check the network or "
+        r"a firewall \(gave up after 3 attempts over 0\.6 s\)\.",
+        last,
+    ), last
+
+
+@pytest.mark.parametrize("step", ["gateway discovery", "login"])
+def test_run_gives_up_on_a_closed_port_with_one_line_per_try(tmp_path: Path, step: str) -> None:
+    port = _closed_port()
+    settings = {"DISCORD_API_BASE": f"http://127.0.0.1:{port}/api/v10"}
+    if step == "login":  # no discovery: the first request is discord.py's login
+        settings["DISCORD_GATEWAY_URL"] = f"ws://127.0.0.1:{port}/gateway"
+    result, took = _run_unreachable(tmp_path, **settings)
+    _check_gave_up(result, f"127.0.0.1:{port}", "Connection refused")
+    assert 0.6 <= took < 60  # it waited between the tries, and not the default minute
+    if step == "login":
+        assert "logging in using static token" in result.stderr
+
+
+def test_run_gives_up_when_the_name_does_not_resolve(tmp_path: Path) -> None:
+    result, _ = _run_unreachable(tmp_path, DISCORD_API_BASE="http://quizbot-test.invalid/api/v10")
+    _check_gave_up(result, "quizbot-test.invalid:80", r"the name does not resolve \([^)]+\)")
+
+
+async def test_run_gives_up_when_only_the_gateway_is_closed(tmp_path: Path) -> None:
+    """The API answers (login works) but the gateway's port is closed: reported, not retried
+    forever with a traceback every 5 s as discord.py would."""
+    port = _closed_port()
+    async with FakeDiscord(app_name="Quizbot") as fake:
+        result, _ = await asyncio.to_thread(
+            _run_unreachable,
+            tmp_path,
+            DISCORD_TOKEN=fake.token,
+            DISCORD_API_BASE=fake.base_url,
+            DISCORD_GATEWAY_URL=f"ws://127.0.0.1:{port}/",
+            SHARD_COUNT="1",  # discord.py asks /gateway/bot otherwise
+        )
+    _check_gave_up(result, f"127.0.0.1:{port}", "Connection refused")
+    assert fake.token not in result.stderr
+
+
+def test_the_retry_schedule() -> None:
+    assert len(CONNECT_RETRY_DELAYS) + 1 == 5  # five attempts
+    assert 45 <= sum(CONNECT_RETRY_DELAYS) <= 90  # over about a minute
+    assert list(CONNECT_RETRY_DELAYS) == sorted(CONNECT_RETRY_DELAYS)  # backing off
+    assert Settings(_env_file=None).connect_retry_delays is None  # the default schedule
+    assert Settings(_env_file=None, connect_retry_delays="0.5, 1").connect_retry_delays == (
+        0.5,
+        1.0,
+    )
+
+
+@pytest.mark.parametrize("bad", ["soon", "1,,2", "-1"])
+def test_a_bad_retry_schedule_is_a_bad_setting(tmp_path: Path, bad: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "run"],
+        cwd=tmp_path,
+        env={**os.environ, "DISCORD_TOKEN": "x", "CONNECT_RETRY_DELAYS": bad},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"quizbot: the setting CONNECT_RETRY_DELAYS (from the environment) is `{bad}`: "
+        "expected seconds to wait before each new attempt, separated by commas, such as "
+        "4,8,16,32.\n"
+    )

@@ -23,10 +23,12 @@ from bot.quiz.models import (
     TrueFalseQuestion,
 )
 from bot.reports.analysis import analyse_quiz
+from bot.reports.chart import facility_chart
+from bot.reports.cli import CHART_FORMATS, chart_as
 from bot.storage.records import AnswerRecord, StoredSession, WriteOutcome
 from bot.storage.repository import Repository
 from tests.reports.data import START, answer
-from tests.reports.test_chart import png_size
+from tests.reports.test_chart import PNG_SIGNATURE, png_size
 
 ROOT = Path(__file__).resolve().parents[2]
 QUIZ_ID = "icc-gaza-2014"
@@ -220,3 +222,55 @@ def test_export_of_a_server_with_the_default_name(seeded: Path, tmp_path: Path) 
     assert [r["student_id"] for r in _csv(written)] == ["42"]
     assert [r["student_id"] for r in _csv(students)] == ["42"]
     assert f"1 answer row(s) written to {written.name}" in result.stdout
+
+
+def test_report_writes_the_chart_format_its_name_asks_for(seeded: Path, tmp_path: Path) -> None:
+    result = _run("report", QUIZ_ID, "--chart", "out.JPG", cwd=tmp_path, database=seeded)
+    assert result.returncode == 0, result.stderr
+    assert "Chart (34 of 34 questions) written to out.JPG" in result.stdout
+    data = (tmp_path / "out.JPG").read_bytes()
+    assert data[:3] == b"\xff\xd8\xff" and data[-2:] == b"\xff\xd9"  # JPEG start and end
+
+
+MAGIC = {
+    ".png": lambda d: d.startswith(PNG_SIGNATURE),
+    ".jpeg": lambda d: d.startswith(b"\xff\xd8\xff"),
+    ".webp": lambda d: d[:4] == b"RIFF" and d[8:12] == b"WEBP",
+    ".tif": lambda d: d[:4] in (b"II*\x00", b"MM\x00*"),
+    ".svg": lambda d: b"<svg" in d[:500] and d.rstrip().endswith(b"</svg>"),
+    ".pdf": lambda d: d.startswith(b"%PDF-") and d.rstrip().endswith(b"%%EOF"),
+}
+
+
+@pytest.fixture(scope="module")
+def chart_png() -> bytes:
+    quiz = icc_quiz()
+    return facility_chart(analyse_quiz(class_of_eight(quiz), quiz), quiz)
+
+
+@pytest.mark.parametrize("suffix", sorted(MAGIC))
+def test_every_chart_format_has_its_own_bytes(chart_png: bytes, suffix: str) -> None:
+    assert set(MAGIC) <= set(CHART_FORMATS)
+    data = chart_as(chart_png, Path(f"chart{suffix}"))
+    assert MAGIC[suffix](data), data[:40]
+    assert not any(MAGIC[other](data) for other in MAGIC if other != suffix)
+    assert data == chart_as(chart_png, Path(f"again{suffix.upper()}"))  # no date stamped in
+
+
+def test_a_chart_in_jpeg_keeps_the_size(chart_png: bytes) -> None:
+    from PIL import Image
+
+    jpeg = Image.open(io.BytesIO(chart_as(chart_png, Path("c.jpg"))))
+    assert jpeg.format == "JPEG" and jpeg.size == png_size(chart_png)
+
+
+@pytest.mark.parametrize("name", ["chart.gif", "chart", "chart.png.txt"])
+def test_an_unsupported_chart_name_is_refused(seeded: Path, tmp_path: Path, name: str) -> None:
+    result = _run("report", QUIZ_ID, "--chart", name, cwd=tmp_path, database=seeded)
+    assert result.returncode == 2
+    assert (
+        f"Invalid value for '--chart': {name}: a chart can be written as .png, .jpg, .jpeg, "
+        ".webp, .tif, .tiff, .svg, .pdf; end the file name with one of them" in result.stderr
+    )
+    assert "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == []

@@ -155,3 +155,48 @@ async def test_processes_starting_together_migrate_once(pg_server) -> None:
         assert await current_revision(repo.engine) == head_revision()
     finally:
         await repo.close()
+
+
+def test_stored_revision_before_and_after(tmp_path: Path) -> None:
+    from bot.storage.migrate import known_revisions, stored_revision
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'steps.db'}"
+    (tmp_path / "steps.db").touch()
+    assert stored_revision(url) is None  # an empty file: no migration has run
+    upgrade(url, "0001")
+    assert stored_revision(url) == "0001"
+    upgrade(url)
+    assert stored_revision(url) == head_revision()
+    assert known_revisions() == set(revisions())
+
+
+async def test_a_sqlite_file_in_a_missing_folder_is_not_made(tmp_path: Path) -> None:
+    """Opening creates the file, never its folder: a missing folder is more often a typo."""
+    from sqlalchemy.exc import OperationalError
+
+    from bot.storage.engine import sqlite_file
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'typo' / 'quizbot.db'}"
+    engine = create_engine(url)
+    try:
+        with pytest.raises(OperationalError, match="unable to open database file"):
+            async with engine.connect():
+                pass
+    finally:
+        await engine.dispose()
+    assert not (tmp_path / "typo").exists()
+    assert sqlite_file(url) == tmp_path / "typo" / "quizbot.db"
+
+
+def test_sqlite_file_of_each_kind_of_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.storage.engine import sqlite_file
+
+    monkeypatch.chdir(tmp_path)
+    assert sqlite_file("sqlite+aiosqlite:///quizbot.db") == tmp_path / "quizbot.db"
+    assert sqlite_file("sqlite+aiosqlite:///data/../q.db") == tmp_path / "q.db"
+    assert sqlite_file("sqlite+aiosqlite:////srv/quizbot/quizbot.db") == Path(
+        "/srv/quizbot/quizbot.db"
+    )
+    assert sqlite_file("sqlite+aiosqlite://") is None  # in memory
+    assert sqlite_file("sqlite+aiosqlite:///:memory:") is None
+    assert sqlite_file("postgresql+asyncpg://u:p@h/db") is None
