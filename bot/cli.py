@@ -197,7 +197,7 @@ def play(
     from rich.console import Console
 
     from bot.quiz.catalog import Catalog
-    from bot.terminal import PlayAborted, play
+    from bot.terminal import PlayAborted, PlayStopped, play
 
     name = (user or os.environ.get("USER") or "player").strip() or "player"
     console = Console(highlight=False)
@@ -238,6 +238,8 @@ def play(
 
     try:
         asyncio.run(go())
+    except PlayStopped:
+        click.echo("Stopped.")
     except PlayAborted as exc:
         click.echo(f"quizbot play: {exc}", err=True)
         sys.exit(1)
@@ -253,7 +255,7 @@ def play(
     "guild_id",
     type=int,
     default=None,
-    help="A Discord server id (default: terminal games).",
+    help="A Discord server id (default: games in the terminal and in direct messages).",
 )
 @click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
 @click.option(
@@ -286,11 +288,11 @@ def leaderboard(
     page = asyncio.run(fetch())
     if quiz_id is not None and not page.entries:
         _check_quiz_exists(settings, quiz_id, guild_id)
-    where = "terminal games" if guild == LOCAL_GUILD else f"server {guild}"
+    where = "terminal and DM games" if guild == LOCAL_GUILD else f"server {guild}"
     title = f"Leaderboard: {quiz_id or 'all quizzes'}, {where}, {PERIOD_NAMES[Period(period)]}"
     console = Console(highlight=False)
     if not page.entries:
-        console.print(f"{title}: nobody has played yet.")
+        console.print(f"{title}: nobody has played yet.", soft_wrap=True)
         return
     console.print(leaderboard_table(page, title))
 
@@ -426,7 +428,7 @@ async def _open_repository(settings: Settings) -> Repository:
 
 
 def _chart_path(_ctx: click.Context, _param: click.Parameter, value: Path | None) -> Path | None:
-    from bot.reports.cli import CHART_FORMATS
+    from bot.reports.chart import CHART_FORMATS
 
     if value is not None and value.suffix.lower() not in CHART_FORMATS:
         known = ", ".join(CHART_FORMATS)
@@ -443,7 +445,7 @@ def _chart_path(_ctx: click.Context, _param: click.Parameter, value: Path | None
     "guild_id",
     type=int,
     default=None,
-    help="A Discord server id (default: terminal games).",
+    help="A Discord server id (default: games in the terminal and in direct messages).",
 )
 @click.option(
     "--chart",
@@ -466,7 +468,7 @@ def report(settings: Settings, quiz_id: str, guild_id: int | None, chart: Path |
     "guild_id",
     type=int,
     default=None,
-    help="A Discord server id (default: terminal games).",
+    help="A Discord server id (default: games in the terminal and in direct messages).",
 )
 @click.option(
     "-o",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+import shlex
 import shutil
 import sqlite3
 import subprocess
@@ -138,15 +140,29 @@ def test_unknown_quiz_suggests_the_right_id(workdir: Path) -> None:
 
 
 def test_leaderboard_of_an_empty_database(workdir: Path) -> None:
+    assert quizbot("db", "upgrade", cwd=workdir).returncode == 0
     result = quizbot("leaderboard", cwd=workdir)
     assert result.returncode == 0, result.stderr
     assert "nobody has played yet" in result.stdout
 
 
+def test_leaderboard_without_a_database_says_where_it_looked(workdir: Path) -> None:
+    result = quizbot("leaderboard", cwd=workdir)
+    assert result.returncode == 1
+    assert f"there is no database at {workdir / 'scores.db'}" in result.stderr
+    assert "DATABASE_URL" in result.stderr and "Traceback" not in result.stderr
+    assert not (workdir / "scores.db").exists()  # reading never creates an empty one
+
+
 def test_db_upgrade(workdir: Path) -> None:
     result = quizbot("db", "upgrade", cwd=workdir)
     assert result.returncode == 0, result.stderr
-    assert f"is up to date (revision {head_revision()})" in result.stdout
+    assert f"created the database at {workdir / 'scores.db'} (revision {head_revision()})" in (
+        result.stdout
+    )
+    again = quizbot("db", "upgrade", cwd=workdir)
+    assert again.returncode == 0, again.stderr
+    assert f"up to date (revision {head_revision()})" in again.stdout
     with sqlite3.connect(workdir / "scores.db") as db:
         assert db.execute("select version_num from alembic_version").fetchone() == (
             head_revision(),
@@ -168,3 +184,97 @@ def test_unreachable_database_is_a_clear_message(workdir: Path) -> None:
     assert result.returncode == 1
     assert "cannot open the database" in result.stderr and "secret" not in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def readme_play_example() -> str:
+    """The piped `quizbot play` example of the README, exactly as written there."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    [command] = [
+        line
+        for line in re.findall(r"```sh\n(.*?)```", readme, re.DOTALL)
+        for line in line.splitlines()
+        if line.startswith("printf ") and "quizbot play" in line
+    ]
+    return command
+
+
+def test_the_readmes_piped_example_works_as_written(workdir: Path) -> None:
+    command = readme_play_example()
+    # The README's own prefix, pointed at this interpreter's quizbot (the same package).
+    assert ".venv/bin/quizbot play " in command
+    quizbot_here = shlex.join([sys.executable, "-m", "bot"])
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "QUIZ_", "DATABASE_"))
+    }
+    env["DATABASE_URL"] = f"sqlite+aiosqlite:///{workdir / 'scores.db'}"
+    env["COLUMNS"] = "100"
+    result = subprocess.run(
+        ["bash", "-c", command.replace(".venv/bin/quizbot", quizbot_here)],
+        cwd=workdir,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    # What the README says of it: five questions, all right, one typo forgiven.
+    assert out.count("✅ Correct!") == 5 and "❌" not in out, out
+    assert "(spelled: Geneva)" in out
+    assert re.search(r"alice, this game: \d+ points, 5 of 5 right\.", out), out
+    # The same command gives the same game again: the seed fixes the order.
+    again = subprocess.run(
+        ["bash", "-c", command.replace(".venv/bin/quizbot", quizbot_here)],
+        cwd=workdir,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert again.returncode == 0 and again.stdout.count("✅ Correct!") == 5, again.stdout
+
+
+def test_no_shuffle_keeps_the_files_order(workdir: Path) -> None:
+    catalog = Catalog(ROOT / "quizzes")
+    catalog.reload()
+    quiz = catalog.get("icc-gaza-2014").quiz
+    first = quiz.questions[0]
+    assert isinstance(first, ChoiceQuestion)
+    result = quizbot(
+        "play",
+        "icc-gaza-2014",
+        "--user",
+        "Dana",
+        "--no-shuffle",
+        "--count",
+        "1",
+        cwd=workdir,
+        stdin="q\n",
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert first.prompt.split()[0] in out
+    shown = [
+        re.search(rf"\b{letter(i)}\. (.+?)\s*│", out)[1].strip() for i in range(len(first.choices))
+    ]
+    assert [s.rstrip() for s in shown] == [c.text for c in first.choices][: len(shown)]
+
+
+@pytest.fixture
+def two_quizzes(workdir: Path) -> Path:
+    """A quiz folder with two quizzes, so that `play` without an id asks which."""
+    text = (workdir / "quizzes" / "icc-gaza-2014.yaml").read_text(encoding="utf-8")
+    copy = re.sub(r"(?m)^id: icc-gaza-2014$", "id: icc-gaza-copy", text)
+    copy = re.sub(r"(?m)^title: .*$", "title: A copy", copy, count=1)
+    assert copy != text
+    (workdir / "quizzes" / "copy.yaml").write_text(copy, encoding="utf-8")
+    return workdir
+
+
+@pytest.mark.parametrize("stdin", ["q\n", "", "Q\n"], ids=["q", "end of input", "Q"])
+def test_the_quiz_picker_stops_on_q_or_the_end_of_input(two_quizzes: Path, stdin: str) -> None:
+    result = quizbot("play", cwd=two_quizzes, stdin=stdin)
+    assert result.returncode == 0, result.stderr
+    assert "Pick a quiz (number or id, q to stop)" in result.stdout
+    assert result.stdout.rstrip().endswith("Stopped.")
+    assert "Aborted" not in result.stdout + result.stderr

@@ -31,6 +31,25 @@ FLAG_COLOUR = "#c62828"
 DPI = 100
 
 
+# Chart file suffixes -> the format matplotlib writes for them.
+CHART_FORMATS = {
+    ".png": "png",
+    ".jpg": "jpeg",
+    ".jpeg": "jpeg",
+    ".webp": "webp",
+    ".tif": "tiff",
+    ".tiff": "tiff",
+    ".svg": "svg",
+    ".pdf": "pdf",
+}
+# Without them, the same report gives the same bytes whatever the day or the version.
+_NO_STAMPS: dict[str, dict[str, None]] = {
+    "png": {"Software": None},
+    "svg": {"Date": None, "Creator": None},
+    "pdf": {"CreationDate": None, "Creator": None, "Producer": None},
+}
+
+
 def chart_items(report: QuizReport, max_questions: int = MAX_CHART_QUESTIONS) -> list[ItemReport]:
     """The questions drawn: all of them, or the `max_questions` to look at first."""
     if len(report.items) <= max_questions:
@@ -40,9 +59,18 @@ def chart_items(report: QuizReport, max_questions: int = MAX_CHART_QUESTIONS) ->
 
 
 def facility_chart(
-    report: QuizReport, quiz: Quiz, *, max_questions: int = MAX_CHART_QUESTIONS
+    report: QuizReport,
+    quiz: Quiz,
+    *,
+    max_questions: int = MAX_CHART_QUESTIONS,
+    fmt: str = "png",
 ) -> bytes:
-    """A PNG: per question, the share of each answer; the key in green, % correct at the end."""
+    """Per question, the share of each answer; the key in green, % correct at the end.
+
+    `fmt` is a format of CHART_FORMATS' values: PNG for Discord, or what a file name asks
+    for (SVG and PDF drawn as vectors, not a picture inside them).
+    """
+    import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.patches import Patch
@@ -91,8 +119,10 @@ def facility_chart(
         frameon=False,
     )
     buffer = io.BytesIO()
-    # No "Software" stamp: the same report gives the same bytes whatever the version.
-    fig.savefig(buffer, format="png", metadata={"Software": None})
+    metadata = _NO_STAMPS.get(fmt)
+    # No stamps and a fixed SVG salt: the same report gives the same bytes on every run.
+    with matplotlib.rc_context({"svg.hashsalt": "quizbot", "svg.fonttype": "none"}):
+        fig.savefig(buffer, format=fmt, **({"metadata": metadata} if metadata else {}))
     return buffer.getvalue()
 
 

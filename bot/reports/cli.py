@@ -21,25 +21,6 @@ if TYPE_CHECKING:
 
 # Piped output (a file, a pager) gets room for the table; a terminal keeps its own width.
 PIPED_WIDTH = 140
-# Chart file suffixes -> the format matplotlib writes for them.
-CHART_FORMATS = {
-    ".png": "png",
-    ".jpg": "jpeg",
-    ".jpeg": "jpeg",
-    ".webp": "webp",
-    ".tif": "tiff",
-    ".tiff": "tiff",
-    ".svg": "svg",
-    ".pdf": "pdf",
-}
-# Without them, the same report gives the same bytes whatever the day or the version.
-_NO_STAMPS: dict[str, dict[str, None]] = {
-    "png": {"Software": None},
-    "svg": {"Date": None, "Creator": None},
-    "pdf": {"CreationDate": None, "Creator": None, "Producer": None},
-}
-
-
 def run_report(settings: Settings, quiz_id: str, guild_id: int | None, chart: Path | None) -> None:
     """Print the item analysis of one quiz in one server; write the chart when asked."""
     from rich.console import Console
@@ -82,9 +63,10 @@ def run_report(settings: Settings, quiz_id: str, guild_id: int | None, chart: Pa
     console = Console(highlight=False, width=_width())
     console.print(report_renderable(report, where))
     if chart is not None:
-        from bot.reports.chart import chart_items, facility_chart
+        from bot.reports.chart import CHART_FORMATS, chart_items, facility_chart
 
-        _write(chart, chart_as(facility_chart(report, loaded.quiz), chart))
+        fmt = CHART_FORMATS[chart.suffix.lower()]
+        _write(chart, facility_chart(report, loaded.quiz, fmt=fmt))
         drawn = len(chart_items(report))
         click.echo(f"Chart ({drawn} of {len(report.items)} questions) written to {chart}")
 
@@ -117,37 +99,6 @@ def run_export(settings: Settings, guild_id: int | None, output: Path | None) ->
         click.echo(f"No answers yet in {where}: the files hold only their headers.")
     click.echo(f"{len(answers)} answer row(s) written to {output}")
     click.echo(f"{len(summaries)} student row(s) written to {students_path}")
-
-
-def chart_as(png: bytes, path: Path) -> bytes:
-    """The chart in the format `path`'s suffix names (one of CHART_FORMATS).
-
-    The chart is drawn as a PNG; another format gets the same pixels (an SVG or a PDF
-    holds the picture, at the size it was drawn).
-    """
-    fmt = CHART_FORMATS[path.suffix.lower()]
-    if fmt == "png":
-        return png
-    import io
-
-    import matplotlib
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-    from matplotlib.image import imread
-
-    from bot.reports.chart import DPI
-
-    pixels = imread(io.BytesIO(png), format="png")
-    height, width = pixels.shape[:2]
-    fig = Figure(figsize=(width / DPI, height / DPI), dpi=DPI)
-    FigureCanvasAgg(fig)
-    fig.figimage(pixels, 0, 0)
-    buffer = io.BytesIO()
-    metadata = _NO_STAMPS.get(fmt)
-    # A fixed salt: SVG ids otherwise differ from one run to the next.
-    with matplotlib.rc_context({"svg.hashsalt": "quizbot"}):
-        fig.savefig(buffer, format=fmt, dpi=DPI, **({"metadata": metadata} if metadata else {}))
-    return buffer.getvalue()
 
 
 async def uploaded_quiz(
@@ -187,7 +138,7 @@ def unknown_quiz_message(quiz_id: str, known: dict[str, object], settings: Setti
 
 
 def _where(guild: int, local: int) -> str:
-    return "terminal games" if guild == local else f"server {guild}"
+    return "terminal and DM games" if guild == local else f"server {guild}"
 
 
 def _width() -> int | None:

@@ -23,8 +23,7 @@ from bot.quiz.models import (
     TrueFalseQuestion,
 )
 from bot.reports.analysis import analyse_quiz
-from bot.reports.chart import facility_chart
-from bot.reports.cli import CHART_FORMATS, chart_as
+from bot.reports.chart import CHART_FORMATS, facility_chart
 from bot.storage.records import AnswerRecord, StoredSession, WriteOutcome
 from bot.storage.repository import Repository
 from tests.reports.data import START, answer
@@ -158,7 +157,7 @@ def test_report_prints_the_analysis_and_writes_the_chart(seeded: Path, tmp_path:
     result = _run("report", QUIZ_ID, "--chart", "out.png", cwd=tmp_path, database=seeded)
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert f"{quiz.title} ({QUIZ_ID}), terminal games" in out
+    assert f"{quiz.title} ({QUIZ_ID}), terminal and DM games" in out
     assert f"8 students, {8 * len(quiz.questions)} answers." in out
     rel = expected.reliability
     assert rel.kr20 is not None and (rel.items, rel.students) == (len(quiz.questions), 8)
@@ -242,26 +241,32 @@ MAGIC = {
 }
 
 
-@pytest.fixture(scope="module")
-def chart_png() -> bytes:
+def chart_in(suffix: str) -> bytes:
     quiz = icc_quiz()
-    return facility_chart(analyse_quiz(class_of_eight(quiz), quiz), quiz)
+    report = analyse_quiz(class_of_eight(quiz), quiz)
+    return facility_chart(report, quiz, fmt=CHART_FORMATS[suffix.lower()])
 
 
 @pytest.mark.parametrize("suffix", sorted(MAGIC))
-def test_every_chart_format_has_its_own_bytes(chart_png: bytes, suffix: str) -> None:
+def test_every_chart_format_has_its_own_bytes(suffix: str) -> None:
     assert set(MAGIC) <= set(CHART_FORMATS)
-    data = chart_as(chart_png, Path(f"chart{suffix}"))
+    data = chart_in(suffix)
     assert MAGIC[suffix](data), data[:40]
     assert not any(MAGIC[other](data) for other in MAGIC if other != suffix)
-    assert data == chart_as(chart_png, Path(f"again{suffix.upper()}"))  # no date stamped in
+    assert data == chart_in(suffix.upper())  # no date stamped in
 
 
-def test_a_chart_in_jpeg_keeps_the_size(chart_png: bytes) -> None:
+def test_a_chart_in_jpeg_keeps_the_size() -> None:
     from PIL import Image
 
-    jpeg = Image.open(io.BytesIO(chart_as(chart_png, Path("c.jpg"))))
-    assert jpeg.format == "JPEG" and jpeg.size == png_size(chart_png)
+    jpeg = Image.open(io.BytesIO(chart_in(".jpg")))
+    assert jpeg.format == "JPEG" and jpeg.size == png_size(chart_in(".png"))
+
+
+def test_an_svg_chart_is_drawn_in_vectors_with_its_words_as_text() -> None:
+    svg = chart_in(".svg").decode()
+    assert "<image" not in svg  # not a picture inside an SVG
+    assert "<path" in svg and "% correct per question" in svg
 
 
 @pytest.mark.parametrize("name", ["chart.gif", "chart", "chart.png.txt"])
