@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from bot.quiz.matching import normalize_answer
 from bot.quiz.models import (
     AnyQuestion,
     ChoiceQuestion,
@@ -196,12 +197,20 @@ def audit_feedback(
     picked: list[str],
     right: bool,
     where: str,
+    typed: str | None = None,
 ) -> Verdict:
-    """The screen after one answer: verdict, letters, the right answer, why and the quote."""
+    """The screen after one answer: verdict, letters, the right answer, why and the quote;
+    for a typed short answer, the spelling shown exactly when a typo was forgiven."""
     verdict = read_verdict(later)
     assert verdict.correct is right, f"{where}: expected {'right' if right else 'wrong'}:\n{later}"
-    pairs = audit_picks(screen, later, picked, where)
     q = screen.question
+    if isinstance(q, ShortAnswerQuestion) and right and typed is not None:
+        exact = normalize_answer(typed) in {normalize_answer(a) for a in q.answers}
+        if exact:
+            assert verdict.spelled is None, f"{where}: {typed!r} needs no spelling:\n{later}"
+        else:
+            assert verdict.spelled in q.answers, f"{where}: {typed!r} shows no spelling:\n{later}"
+    pairs = audit_picks(screen, later, picked, where)
     if isinstance(q, ChoiceQuestion):
         if not right:  # "The answer" names each right choice by its screen letter
             for letter in screen.right_letters():

@@ -50,9 +50,10 @@ class Student:
         self.pattern = pattern
         self.seed = seed
         self.asked = 0
-        self.pending: tuple[QuestionScreen, list[str], bool] | None = None
+        self.pending: tuple[QuestionScreen, list[str], bool, str] | None = None
         self.points = self.right = self.answered = 0
         self.seen: set[tuple[str, bool]] = set()
+        self.spelled = 0  # forgiven typos, each shown with the quiz's spelling
 
     def where(self) -> str:
         return f"terminal, seed {self.seed}, pattern {self.pattern}, question {self.asked}"
@@ -60,8 +61,11 @@ class Student:
     def audit_previous(self, feedback: str) -> None:
         if self.pending is None:
             return
-        screen, picked, right = self.pending
-        verdict = audit_feedback(screen, feedback, picked=picked, right=right, where=self.where())
+        screen, picked, right, line = self.pending
+        verdict = audit_feedback(
+            screen, feedback, picked=picked, right=right, where=self.where(), typed=line
+        )
+        self.spelled += verdict.spelled is not None
         self.points += verdict.points
         self.right += verdict.correct
         self.answered += 1
@@ -83,7 +87,7 @@ class Student:
         else:
             picked = []
             line = right_typed(q, self.seed) if right else wrong_typed(q)
-        self.pending = (screen, picked, right)
+        self.pending = (screen, picked, right, line)
         return line
 
 
@@ -98,6 +102,7 @@ async def test_every_terminal_screen_agrees_with_the_question_screen(
     catalog.reload()
     total = len(loaded.quiz.questions)
     seen: set[tuple[str, bool]] = set()
+    spelled = 0
     try:
         for seed in SEEDS:
             for pattern in (0, 1):
@@ -124,7 +129,9 @@ async def test_every_terminal_screen_agrees_with_the_question_screen(
                 assert f"Your total on this quiz: {student.points} points" in final, final
                 assert (result.points, result.correct, result.answered) == figures
                 seen |= student.seen
+                spelled += student.spelled
     finally:
         await repo.close()
-    # Every question was answered both right and wrong.
+    # Every question was answered both right and wrong, and some typos were forgiven.
+    assert spelled > 0
     assert seen == {(q.id, r) for q in loaded.quiz.questions for r in (True, False)}

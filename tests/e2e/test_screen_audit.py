@@ -154,8 +154,9 @@ async def play_on_discord(
             lambda m: bool(m.embeds) and m.embeds[0]["title"][:1] in "✅❌"
         )
         text = feedback.text()
+        typed = None if screen.options else right_typed(screen.question, seed)
         verdict = audit_feedback(
-            screen, text, picked=_picked(screen, right), right=right, where=here
+            screen, text, picked=_picked(screen, right), right=right, where=here, typed=typed
         )
         points += verdict.points
         right_count += verdict.correct
@@ -325,13 +326,17 @@ async def test_chat_screens_agree_with_the_question_screen(
                     typed = right_typed(q, seed) if right else wrong_typed(q)
                 await fake.dm(user, typed)
                 feedback = (await dm.next_message()).text()
-                verdict = audit_feedback(screen, feedback, picked=picked, right=right, where=where)
+                verdict = audit_feedback(
+                    screen, feedback, picked=picked, right=right, where=where, typed=typed
+                )
                 points += verdict.points
                 right_count += verdict.correct
                 assert read_score(feedback) == (points, right_count, number), where
                 await fake.dm(user, "why?")
                 why = (await dm.next_message()).text()
-                audit_feedback(screen, why, picked=picked, right=right, where=where + " (why?)")
+                audit_feedback(
+                    screen, why, picked=picked, right=right, where=where + " (why?)", typed=typed
+                )
                 assert read_score(why) == (points, right_count, number), where
                 seen.add((q.id, right))
                 await fake.dm(user, "next")

@@ -113,6 +113,7 @@ async def test_upgrading_a_database_with_data_keeps_it(empty_url: str) -> None:
         assert len(await repo.session_answers("s1")) == 5
         stored = await repo.get_session("s1")
         assert stored is not None and stored.interface == "discord"  # the default for old rows
+        assert stored.shuffled is True  # games stored before 0004 were played shuffled
         page = await repo.leaderboard(GUILD, now=answer(1).answered_at)
         assert [(e.user_id, e.points) for e in page.entries] == [
             (5, 50),
