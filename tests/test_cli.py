@@ -26,6 +26,7 @@ from bot.storage.migrate import head_revision, upgrade
 from tests.conftest import _create_database
 from tests.pg_server import PostgresServer
 from tests.quiz.conftest import BASE
+from tests.quizbot_process import environment, run_quizbot
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -33,15 +34,8 @@ ROOT = Path(__file__).resolve().parents[1]
 def _run(
     *args: str, cwd: Path, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "QUIZ_"))}
-    full_env.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        cwd=cwd,
-        env=full_env,
-        capture_output=True,
-        text=True,
-        timeout=60,
+    return run_quizbot(
+        *args, cwd=cwd, env=environment(keep=("DATABASE_",), **(env or {})), timeout=60
     )
 
 
@@ -112,23 +106,13 @@ def test_python_m_bot_is_quizbot() -> None:
 
 def _fresh_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     """No DATABASE_URL (the default, quizbot.db in the current folder) unless given."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DATABASE_")}
-    env |= {"QUIZ_DIR": str(ROOT / "quizzes"), **extra}
-    return {k: v for k, v in env.items() if not k.startswith("DISCORD_")}
+    return environment(keep=("QUIZ_",), QUIZ_DIR=str(ROOT / "quizzes"), **extra)
 
 
 def _quizbot(
     *args: str, cwd: Path, env: dict[str, str], stdin: str = ""
 ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        cwd=cwd,
-        env=env,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_quizbot(*args, cwd=cwd, env=env, stdin=stdin)
 
 
 @pytest.mark.parametrize(

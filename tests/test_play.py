@@ -19,26 +19,18 @@ from bot.quiz.models import ChoiceQuestion, NumberQuestion, ShortAnswerQuestion,
 from bot.quiz.presentation import letter
 from bot.quiz.session import Mode, plan_session
 from bot.storage.migrate import head_revision
+from tests.quizbot_process import environment, run_quizbot
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = 20141
 
 
 def quizbot(*args: str, cwd: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "QUIZ_", "DATABASE_"))
-    }
-    env["DATABASE_URL"] = f"sqlite+aiosqlite:///{cwd / 'scores.db'}"
-    env["COLUMNS"] = "100"
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        cwd=cwd,
-        env=env,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_quizbot(*args, cwd=cwd, env=play_environment(cwd), stdin=stdin)
+
+
+def play_environment(cwd: Path) -> dict[str, str]:
+    return environment(DATABASE_URL=f"sqlite+aiosqlite:///{cwd / 'scores.db'}", COLUMNS="100")
 
 
 def right_answers(seed: int) -> tuple[list[str], int]:
@@ -202,20 +194,19 @@ def test_the_readmes_piped_example_works_as_written(workdir: Path) -> None:
     command = readme_play_example()
     # The README's own prefix, pointed at this interpreter's quizbot (the same package).
     assert ".venv/bin/quizbot play " in command
-    quizbot_here = shlex.join([sys.executable, "-m", "bot"])
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "QUIZ_", "DATABASE_"))
-    }
-    env["DATABASE_URL"] = f"sqlite+aiosqlite:///{workdir / 'scores.db'}"
-    env["COLUMNS"] = "100"
-    result = subprocess.run(
-        ["bash", "-c", command.replace(".venv/bin/quizbot", quizbot_here)],
-        cwd=workdir,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    shell = command.replace(".venv/bin/quizbot", shlex.join([sys.executable, "-m", "bot"]))
+
+    def run() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["bash", "-c", shell],
+            cwd=workdir,
+            env=play_environment(workdir),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    result = run()
     assert result.returncode == 0, result.stderr
     out = result.stdout
     # What the README says of it: five questions, all right, one typo forgiven.
@@ -223,14 +214,7 @@ def test_the_readmes_piped_example_works_as_written(workdir: Path) -> None:
     assert "(spelled: Geneva)" in out
     assert re.search(r"alice, this game: \d+ points, 5 of 5 right\.", out), out
     # The same command gives the same game again: the seed fixes the order.
-    again = subprocess.run(
-        ["bash", "-c", command.replace(".venv/bin/quizbot", quizbot_here)],
-        cwd=workdir,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    again = run()
     assert again.returncode == 0 and again.stdout.count("✅ Correct!") == 5, again.stdout
 
 

@@ -2,29 +2,20 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 from bot.importers.emit import PROJECT_SCHEMA, SCHEMA_HINT
 from tests.importers.test_gift import SAMPLE as GIFT_SAMPLE
 from tests.importers.test_red import EXPECTED as RED_EXPECTED
 from tests.importers.test_red import SAMPLE as RED_SAMPLE
+from tests.quizbot_process import environment, run_quizbot
 
 ABSOLUTE_HINT = f"# yaml-language-server: $schema={PROJECT_SCHEMA.as_posix()}\n"
 
 
 def quizbot(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "QUIZ_"))}
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return run_quizbot(*args, cwd=cwd, env=environment(keep=("DATABASE_",)), timeout=60)
 
 
 def test_import_red_writes_a_valid_quiz(tmp_path: Path) -> None:

@@ -5,10 +5,8 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -26,6 +24,7 @@ from bot.reports.analysis import analyse_quiz
 from bot.reports.chart import CHART_FORMATS, facility_chart
 from bot.storage.records import AnswerRecord, StoredSession, WriteOutcome
 from bot.storage.repository import Repository
+from tests.quizbot_process import environment, run_quizbot
 from tests.reports.data import START, answer
 from tests.reports.test_chart import PNG_SIGNATURE, png_size
 
@@ -36,20 +35,12 @@ EVIL_NAME = '=cmd|" /C calc"!A0, "Jo"'
 
 
 def _run(*args: str, cwd: Path, database: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "QUIZ_"))}
-    env |= {
-        "DATABASE_URL": f"sqlite+aiosqlite:///{database}",
-        "QUIZ_DIR": str(ROOT / "quizzes"),
-        "COLUMNS": "200",
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
+    env = environment(
+        DATABASE_URL=f"sqlite+aiosqlite:///{database}",
+        QUIZ_DIR=str(ROOT / "quizzes"),
+        COLUMNS="200",
     )
+    return run_quizbot(*args, cwd=cwd, env=env)
 
 
 def icc_quiz() -> Quiz:
