@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import Awaitable
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import discord
 from discord import app_commands
@@ -42,8 +43,28 @@ from bot.storage.writer import AnswerNotStored
 if TYPE_CHECKING:
     from bot.app import QuizBot
 
+T = TypeVar("T")
+
+
+def from_where_played(interaction: discord.Interaction[Any], game: Game) -> bool:
+    """Whether a click comes from the server and channel of its game (a DM: server 0)."""
+    if (interaction.guild_id or 0) != game.guild_id:
+        return False
+    return game.channel_id is None or interaction.channel_id == game.channel_id
+
+
 log = logging.getLogger(__name__)
 GAME_GONE = "This quiz is over (or no longer exists). Start a new one with `/quiz start`."
+ELSEWHERE = "This button belongs to a game in another place; it does nothing here."
+# Discord fails an interaction that is not acknowledged within 3 s: work that takes longer
+# than this (a database that is busy) is acknowledged first and answered by a follow-up.
+ACK_BUDGET = 1.5
+# Past this, the student is told the answer is still being saved, and hears again when it is.
+SLOW_SAVE_NOTICE = 8.0
+SLOW_SAVE = (
+    "⏳ The database is slow right now. Your answer is being saved; the result will "
+    "show here as soon as it is."
+)
 
 
 class QuizCog(commands.Cog, name="Quiz"):
@@ -179,7 +200,7 @@ class QuizCog(commands.Cog, name="Quiz"):
     @quiz.command(name="stop", description="End the live round in this channel (scores are kept)")
     async def stop(self, interaction: discord.Interaction[Any]) -> None:
         game = self.live.in_channel(interaction.channel_id or 0)
-        if game is None:
+        if game is None or not from_where_played(interaction, game):
             await self._tell(interaction, "No live round is running in this channel.")
             return
         if interaction.user.id != game.session.plan.owner_id and not await is_teacher(
@@ -397,6 +418,9 @@ class QuizCog(commands.Cog, name="Quiz"):
             return
         locked = game.session.locked(interaction.user.id)
         if locked is not None:
+            if self._lost_feedback(game, interaction.user.id):
+                await self._resync(interaction, game)
+                return
             await self._tell(interaction, f"Your answer **{locked.given}** is locked in.")
             return
         await interaction.response.send_modal(modal_for(game))
@@ -417,13 +441,47 @@ class QuizCog(commands.Cog, name="Quiz"):
             await apologise(interaction, exc)
 
     async def _game(
-        self, interaction: discord.Interaction[Any], game_id: str, position: int
+        self,
+        interaction: discord.Interaction[Any],
+        game_id: str,
+        position: int,
+        *,
+        next_click: bool = False,
     ) -> Game | None:
-        game = await self.bot.games.get(game_id)
-        if game is None or game.session.phase == Phase.FINISHED:
+        """The game a button or a modal names, if this click may act on it now.
+
+        A click from another server, channel or DM is refused whatever it carries: a real
+        client cannot send one, but the ids in a custom_id are not proof of anything. A
+        solo player whose last screen never arrived gets the screen the game is at.
+        """
+        game = await self._within_budget(interaction, self.bot.games.get(game_id))
+        if game is None:
+            await self._tell(interaction, GAME_GONE)
+            return None
+        if not from_where_played(interaction, game):
+            log.warning(
+                "refused a click on game %s from guild %s channel %s (the game is in %s/%s)",
+                game.id,
+                interaction.guild_id,
+                interaction.channel_id,
+                game.guild_id,
+                game.channel_id,
+            )
+            await self._tell(interaction, ELSEWHERE)
+            return None
+        mine = not game.session.live and interaction.user.id == game.session.plan.owner_id
+        if game.session.phase == Phase.FINISHED:
+            if mine and next_click and position == game.session.index:  # the summary was lost
+                await self._show(
+                    interaction, await game_summary(self.bot, game, interaction.user.id)
+                )
+                return None
             await self._tell(interaction, GAME_GONE)
             return None
         if position != game.session.index:
+            if mine and position < game.session.index:  # an old screen: show where we are
+                await self._resync(interaction, game)
+                return None
             await self._tell(interaction, "That question is closed; the game has moved on.")
             return None
         return game
@@ -434,10 +492,17 @@ class QuizCog(commands.Cog, name="Quiz"):
         user = interaction.user
         session = game.session
         try:
-            outcome = await self.bot.games.answer(
-                game, user.id, display_name(user), response, question_id=session.question.id
+            outcome = await self._within_budget(
+                interaction,
+                self.bot.games.answer(
+                    game, user.id, display_name(user), response, question_id=session.question.id
+                ),
+                saving=True,
             )
         except AlreadyAnswered as exc:
+            if self._lost_feedback(game, user.id):
+                await self._resync(interaction, game)
+                return
             await self._tell(interaction, f"Your answer **{exc.outcome.given}** is locked in.")
             return
         except TimeUp:
@@ -463,14 +528,14 @@ class QuizCog(commands.Cog, name="Quiz"):
             return
         if session.live:
             self.live.noted(game, user.id, display_name(user))
-            await interaction.response.send_message(
-                embed=rendering.locked_in_embed(outcome, closes_at=session.deadline), ephemeral=True
-            )
+            embed = rendering.locked_in_embed(outcome, closes_at=session.deadline)
+            if interaction.response.is_done():
+                await interaction.followup.send(embed=embed, ephemeral=True)
+            else:
+                await interaction.response.send_message(embed=embed, ephemeral=True)
             await self.live.after_answer(game)
             return
-        embed = rendering.game_answer_embed(game, outcome)
-        label = "Next" if not session.is_last else "See my score"
-        await interaction.response.edit_message(embed=embed, view=next_view(game, label=label))
+        await self._show_feedback(interaction, game, outcome)
 
     async def on_reveal(
         self, interaction: discord.Interaction[Any], game_id: str, position: int
@@ -488,7 +553,7 @@ class QuizCog(commands.Cog, name="Quiz"):
     async def on_next(
         self, interaction: discord.Interaction[Any], game_id: str, position: int
     ) -> None:
-        game = await self._game(interaction, game_id, position)
+        game = await self._game(interaction, game_id, position, next_click=True)
         if game is None:
             return
         if game.session.live:
@@ -504,20 +569,85 @@ class QuizCog(commands.Cog, name="Quiz"):
             await self._tell(interaction, "This is someone else's quiz.")
             return
         try:
-            more = await self.bot.games.next(game)
+            more = await self._within_budget(interaction, self.bot.games.next(game))
         except QuizError:
             await self._tell(interaction, "Answer the question first.")
             return
         if more:
-            await interaction.response.edit_message(
-                embed=self._question_embed(game), view=answer_view(game)
-            )
+            await self._show(interaction, self._question_embed(game), answer_view(game))
             return
-        await interaction.response.edit_message(
-            embed=await game_summary(self.bot, game, interaction.user.id), view=None
+        summary = await self._within_budget(
+            interaction, game_summary(self.bot, game, interaction.user.id)
         )
+        await self._show(interaction, summary)
 
     # -- helpers ---------------------------------------------------------------------------------
+
+    async def _within_budget(
+        self, interaction: discord.Interaction[Any], work: Awaitable[T], *, saving: bool = False
+    ) -> T:
+        """`work`'s result, however long the database takes, without letting Discord fail
+        the interaction: past ACK_BUDGET it is acknowledged, and the reply follows. A slow save is said to be slow; nothing is given up
+        half-way: the student sees the verdict, or that the answer was not saved."""
+        task = asyncio.ensure_future(work)
+        done, _ = await asyncio.wait({task}, timeout=ACK_BUDGET)
+        if done:
+            return task.result()
+        if not interaction.response.is_done():
+            # An update of the clicked message: a solo screen is edited in place later; a
+            # live round's private reply comes as a follow-up message.
+            await interaction.response.defer()
+        if saving:
+            done, _ = await asyncio.wait({task}, timeout=SLOW_SAVE_NOTICE)
+            if not done:
+                with contextlib.suppress(discord.HTTPException):
+                    await interaction.followup.send(
+                        embed=rendering.notice(SLOW_SAVE), ephemeral=True
+                    )
+        return await task
+
+    def _lost_feedback(self, game: Game, user_id: int) -> bool:
+        """A solo player clicks the question they already answered: their feedback screen
+        (and its Next button) never reached them."""
+        session = game.session
+        return (
+            not session.live
+            and user_id == session.plan.owner_id
+            and session.phase == Phase.REVEALED
+            and session.locked(user_id) is not None
+        )
+
+    async def _resync(self, interaction: discord.Interaction[Any], game: Game) -> None:
+        """Show a solo player the screen their game is at: the open question, or the
+        feedback of their answer with its Next button."""
+        session = game.session
+        locked = session.locked(session.plan.owner_id)
+        if session.phase == Phase.REVEALED and locked is not None:
+            await self._show_feedback(interaction, game, locked)
+            return
+        await self._show(interaction, self._question_embed(game), answer_view(game))
+
+    async def _show_feedback(
+        self, interaction: discord.Interaction[Any], game: Game, outcome: Any
+    ) -> None:
+        label = "Next" if not game.session.is_last else "See my score"
+        await self._show(
+            interaction,
+            rendering.game_answer_embed(game, outcome),
+            next_view(game, label=label),
+        )
+
+    @staticmethod
+    async def _show(
+        interaction: discord.Interaction[Any],
+        embed: discord.Embed,
+        view: discord.ui.View | None = None,
+    ) -> None:
+        """Replace the game's message: the reply to the click, or after a deferral, an edit."""
+        if interaction.response.is_done():
+            await interaction.edit_original_response(embed=embed, view=view)
+        else:
+            await interaction.response.edit_message(embed=embed, view=view)
 
     def _question_embed(self, game: Game) -> discord.Embed:
         return rendering.game_question_embed(game)
