@@ -1,0 +1,203 @@
+"""A stalled database never fails a click: another process holds the write lock (SQLite)
+or a table lock (PostgreSQL) for 8 s and for 60 s while a class of 30 clicks in a live
+round and a student plays alone. Every click is acknowledged within Discord's 3 s; every
+verdict arrives once the database lets go (or an honest "not saved"); no answer is stored
+twice, none is acknowledged and lost, and the totals equal a recount.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import shutil
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import asyncpg
+import discord
+import discord.gateway
+import discord.http
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
+
+from bot.config import Settings
+from bot.quiz.catalog import Catalog
+from bot.quiz.models import ChoiceQuestion
+from bot.quiz.session import Mode, plan_session
+from bot.storage.tables import Answer
+from tests.conftest import new_pg_database
+from tests.e2e.conftest import ROOT, Classroom
+from tests.fakediscord import FakeDiscord, InteractionRecord, Message
+
+NOT_SAVED = "could not be saved"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def room_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> str:
+    """A fresh, migrated database: a SQLite file or a PostgreSQL database."""
+    if request.param == "sqlite":
+        db = tmp_path / "quizbot.db"
+        shutil.copyfile(sqlite_template, db)
+        return f"sqlite+aiosqlite:///{db}"
+    return new_pg_database(
+        request.getfixturevalue("pg_server"), request.getfixturevalue("pg_template")
+    )
+
+
+@pytest.fixture
+async def room(room_url: str) -> AsyncIterator[Classroom]:
+    """The classroom of tests/e2e/conftest.py, on that database."""
+    url = room_url
+    old_base = discord.http.Route.BASE
+    old_gateway = discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
+    async with FakeDiscord(app_name="Quizbot") as fake:
+        guild = fake.add_guild("Riverside School")
+        channel = guild.add_channel("class-7b")
+        teacher = guild.add_member("Ms Okafor", manage_guild=True)
+        students = [guild.add_member(f"Student {i:02d}") for i in range(1, 32)]
+        settings = Settings(
+            _env_file=None,
+            discord_token=fake.token,
+            database_url=url,
+            quiz_dir=ROOT / "quizzes",
+            discord_api_base=fake.base_url,
+        )
+        classroom = Classroom(fake, guild, channel, teacher, students, settings)
+        try:
+            yield classroom
+        finally:
+            if classroom.bots and not classroom.bots[-1].is_closed():
+                await classroom.stop_bot()
+            discord.http.Route.BASE = old_base
+            discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = old_gateway
+        assert fake.internal_errors == [], fake.internal_errors
+
+
+@contextlib.asynccontextmanager
+async def database_held(url: str, seconds: float) -> AsyncIterator[None]:
+    """Another process (SQLite) or connection (PostgreSQL) holds the writes for `seconds`."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        holder = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-c",
+            "import sqlite3, sys, time\n"
+            "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+            "c.execute('BEGIN IMMEDIATE')\n"
+            "print('held', flush=True)\n"
+            "time.sleep(float(sys.argv[2]))\n"
+            "c.execute('ROLLBACK')\n",
+            str(parsed.database),
+            str(seconds),
+            stdout=asyncio.subprocess.PIPE,
+        )
+        assert holder.stdout is not None
+        assert await holder.stdout.readline() == b"held\n"
+        try:
+            yield
+        finally:
+            await asyncio.wait_for(holder.wait(), seconds + 30)
+        return
+    conn = await asyncpg.connect(parsed.set(drivername="postgresql").render_as_string(False))
+    transaction = conn.transaction()
+    await transaction.start()
+    # EXCLUSIVE: nobody may write these tables; reads go on, as with SQLite's write lock.
+    await conn.execute("LOCK TABLE answers, game_sessions, scores IN EXCLUSIVE MODE")
+
+    async def release() -> None:
+        await asyncio.sleep(seconds)
+        await transaction.rollback()
+        await conn.close()
+
+    releasing = asyncio.create_task(release())
+    try:
+        yield
+    finally:
+        await releasing
+
+
+def button_seed(room: Classroom) -> int:
+    """A seed whose first question is answered with one button (a single choice)."""
+    catalog = Catalog(ROOT / "quizzes")
+    catalog.reload()
+    quiz = catalog.get("icc-gaza-2014").quiz
+    for seed in range(1000):
+        plan = plan_session(
+            quiz, session_id="x", version="v", mode=Mode.LIVE, seed=seed, owner_id=1
+        )
+        first = quiz.question(plan.question_ids[0])
+        if isinstance(first, ChoiceQuestion) and not first.select_all:
+            return seed
+    raise AssertionError("no seed starts with a single-choice question")
+
+
+def first_answer_button(message: Message, pick: int) -> str:
+    answers = [b["custom_id"] for b in message.buttons if b["custom_id"].startswith("quiz:a:")]
+    return answers[pick % len(answers)]
+
+
+def said(rec: InteractionRecord) -> str:
+    """Everything the clicker was told: the reply and every follow-up."""
+    parts = [rec.message.text()] if rec.message is not None else []
+    return "\n".join(parts + [m.text() for m in rec.followups])
+
+
+@pytest.mark.parametrize("hold", [8, 60])
+async def test_a_stalled_database_never_fails_a_click(room: Classroom, hold: int) -> None:
+    bot = await room.start_bot()
+    fake = room.fake
+    seed = button_seed(room)
+    bot.games.new_seed = lambda: seed
+    live = await fake.slash(
+        room.teacher,
+        room.channel,
+        "quiz start",
+        quiz="icc-gaza-2014",
+        mode="live",
+        count=2,
+        time_limit=300,
+    )
+    solo_student, class_ = room.students[30], room.students[:30]
+    solo = await fake.slash(
+        solo_student, room.channel, "quiz start", quiz="icc-gaza-2014", mode="solo", count=2
+    )
+    clicks = [(s, live.message, first_answer_button(live.message, i)) for i, s in enumerate(class_)]
+
+    async with database_held(room.settings.database_url, hold):
+        burst, alone = await asyncio.gather(
+            fake.click_many(clicks),
+            fake.click(solo_student, solo.message, first_answer_button(solo.message, 0)),
+        )
+        records = [*burst, alone]
+        # Acknowledged in time, all of them, while the database is still held.
+        assert all(r.acked_after is not None and r.acked_after < 3 for r in records), [
+            r.acked_after for r in records
+        ]
+
+        # Every clicker hears the outcome once the database lets go: locked in (live),
+        # the feedback screen (solo), or that the answer was not saved.
+        def settled() -> bool | None:
+            done = all("Locked in" in said(r) or NOT_SAVED in said(r) for r in burst)
+            screen = solo.message.text()
+            done = done and (
+                "Correct" in screen or "Not quite" in screen or NOT_SAVED in said(alone)
+            )
+            return True if done else None
+
+        await fake.world.notifier.wait_for(
+            settled, timeout=hold + 60, describe=lambda: [said(r)[:80] for r in records]
+        )
+    if hold > 8:  # the slow save was said to be slow before its result
+        assert all("database is slow" in said(r) for r in burst)
+
+    saved = [r for r in burst if "Locked in" in said(r)]
+    async with bot.repo.engine.connect() as conn:
+        stored = (await conn.execute(select(func.count()).select_from(Answer))).scalar_one()
+    solo_saved = NOT_SAVED not in said(alone)
+    assert stored == len(saved) + solo_saved  # nothing twice, nothing acknowledged and lost
+    assert all(NOT_SAVED not in said(r) for r in saved)
+    await bot.repo.settle()
+    guild = room.guild.id
+    assert await bot.repo.recount_scores(guild) == await bot.repo.stored_scores(guild)
