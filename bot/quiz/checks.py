@@ -6,12 +6,20 @@ line and column.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from bot.quiz.diagnostics import Loc, Severity
 from bot.quiz.matching import normalize_answer
-from bot.quiz.models import AnyQuestion, ChoiceQuestion, Quiz, ShortAnswerQuestion, Source
+from bot.quiz.models import (
+    AnyQuestion,
+    ChoiceQuestion,
+    NumberQuestion,
+    Quiz,
+    ShortAnswerQuestion,
+    Source,
+)
 from bot.quiz.presentation import render_problems
 from bot.quiz.quotes import SourceText
 
@@ -47,13 +55,19 @@ def check_questions(
             )
         else:
             seen_ids[question.id] = index
+        playable = True
         if isinstance(question, ChoiceQuestion):
             yield from _check_choices(question, loc)
         elif isinstance(question, ShortAnswerQuestion):
             yield from _check_short_answers(question, loc)
+        elif isinstance(question, NumberQuestion):
+            unplayable = list(_check_numbers(question, loc))
+            yield from unplayable
+            playable = not unplayable
         yield from _check_grounding(question, loc, source is not None, text)
-        for name, message in render_problems(question, title, source):
-            yield Finding((*loc, name), message)
+        if playable:  # the screens print the answer as a float: it must be one
+            for name, message in render_problems(question, title, source):
+                yield Finding((*loc, name), message)
 
 
 def _check_settings(quiz: Quiz) -> Iterator[Finding]:
@@ -90,6 +104,23 @@ def _check_short_answers(question: ShortAnswerQuestion, loc: Loc) -> Iterator[Fi
                 f"`{answer}` has no letters or digits; answers are compared without "
                 "punctuation, so it could never match",
             )
+
+
+def _check_numbers(question: NumberQuestion, loc: Loc) -> Iterator[Finding]:
+    """The answer and tolerance are compared and shown as floats: each must be a finite one."""
+    for name in ("answer", "tolerance"):
+        value = getattr(question, name)
+        try:
+            finite = math.isfinite(float(value))
+        except OverflowError:  # an int past 1.8e308
+            finite = False
+        if finite:
+            continue
+        if value != value:  # `.nan`
+            what = "is not a number (`.nan`)"
+        else:
+            what = "is infinite or too large (beyond about 1.8e308, numbers count as infinite)"
+        yield Finding((*loc, name), f"{what}; the {name} must be a finite number")
 
 
 def _check_grounding(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -25,6 +26,8 @@ from bot.quiz.yaml_reader import (
     decode,
     read_document,
 )
+
+log = logging.getLogger(__name__)
 
 
 class SourceUnavailable(Exception):
@@ -86,7 +89,33 @@ def load_quiz(
     read_source: SourceReader | None = None,
     sources: SourceCache | None = None,
 ) -> LoadResult:
-    """Validate a quiz from its bytes. `origin` names it in messages (a path, an upload)."""
+    """Validate a quiz from its bytes. `origin` names it in messages (a path, an upload).
+
+    Never raises: every problem, even a bug of this module's, is a diagnostic of this file,
+    so that one file can never stop a catalog, a command or an upload.
+    """
+    try:
+        return _load_quiz(data, origin, read_source, sources)
+    except Exception as exc:  # the last resort: known problems get messages of their own
+        log.exception("internal error while reading %s", origin)
+        message = f"internal error while reading this file: {type(exc).__name__}: {_text_of(exc)}"
+        return LoadResult(origin, diagnostics=[Diagnostic(origin, 1, 1, "error", "", message)])
+
+
+def _text_of(exc: Exception) -> str:
+    try:
+        text = str(exc)
+    except Exception:  # an exception whose message cannot be made (a huge int in it)
+        return "(no message)"
+    return text if len(text) <= 300 else text[:299] + "…"
+
+
+def _load_quiz(
+    data: bytes,
+    origin: str,
+    read_source: SourceReader | None,
+    sources: SourceCache | None,
+) -> LoadResult:
     result = LoadResult(origin)
     try:
         doc = read_document(data)
@@ -283,6 +312,9 @@ def filesystem_sources(quiz_file: Path, root: Path) -> SourceReader:
     """Reads `source.file` relative to the quiz file, refusing anything outside `root`."""
 
     def read(name: str) -> bytes:
+        if "\0" in name:  # no file system takes it; Path.resolve() would raise ValueError
+            shown = name.replace("\0", "\\0")
+            raise SourceUnavailable(f"`{shown}` is not a file name: it holds a NUL character (\\0)")
         target = (quiz_file.parent / name).resolve()
         if not target.is_relative_to(root.resolve()):
             raise SourceUnavailable(f"`{name}` is outside the quiz directory ({root})")

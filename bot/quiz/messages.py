@@ -35,15 +35,53 @@ def describe(value: Any) -> str:
     if isinstance(value, bool):
         return f"the boolean {str(value).lower()}"
     if isinstance(value, int | float):
-        return f"the number {value}"
+        written = _written(value)
+        if written is None:
+            return f"a number of {_digits(value):,} digits"  # type: ignore[arg-type]
+        return f"the number {_shorten(written)}"
     if isinstance(value, str):
-        shown = value if len(value) <= 40 else value[:39] + "…"
-        return f"the text `{shown}`"
+        return f"the text `{_shorten(value)}`"
     if isinstance(value, list):
         return "a list"
     if isinstance(value, dict):
         return "a mapping"
     return type(value).__name__
+
+
+def _shorten(text: str, width: int = 40) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _written(value: object) -> str | None:
+    """A text, or a number as the file writes it; None for anything else.
+
+    Numbers from the file print as written (WrittenInt, WrittenFloat). Python refuses to
+    print an int of more than 4,300 digits (ValueError), so str() is never trusted blindly.
+    """
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        try:
+            return str(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _shown(value: object) -> str:
+    """A value inside a message: short, and whatever its type."""
+    written = _written(value)
+    return _shorten(written) if written is not None else describe(value)
+
+
+def _digits(value: int) -> int:
+    # From the bit length: counting the characters would need the text Python refuses.
+    digits = int(abs(value).bit_length() * 0.30102999566398120) + 1
+    return digits - 1 if abs(value) < 10 ** (digits - 1) else digits
+
+
+def _count(value: object) -> str:
+    return f"{value:,}" if isinstance(value, int) else str(value)
 
 
 def translate(errors: list[ErrorDetails], data: object, scalar_text: Any) -> list[FieldError]:
@@ -147,7 +185,7 @@ def _field_error(path: Loc, err: ErrorDetails, data: object, scalar_text: Any) -
                 f"a question must be a mapping of keys (id, prompt, ...), not {describe(value)}",
             )
         names = list(QUESTION_TYPES)
-        written = scalar_text((*path, "type")) or str(value.get("type"))
+        written = scalar_text((*path, "type")) or _shown(value.get("type"))
         return FieldError(
             (*path, "type"),
             f"unknown question type `{written}`; expected one of {', '.join(names)}"
@@ -177,41 +215,47 @@ def _field_error(path: Loc, err: ErrorDetails, data: object, scalar_text: Any) -
     if kind == "string_too_short":
         return FieldError(path, "must not be empty")
     if kind == "string_too_long":
-        return FieldError(
-            path, f"is {len(value):,} characters long; the limit is {ctx.get('max_length'):,}"
-        )
+        # A number in a text field is measured as written: pydantic measured its text.
+        written = _written(value)
+        length = f"is {len(written):,} characters long" if written is not None else "is too long"
+        return FieldError(path, f"{length}; the limit is {_count(ctx.get('max_length'))}")
     if kind == "too_short":
         return FieldError(
             path,
-            f"needs at least {ctx.get('min_length')} item(s); it has {ctx.get('actual_length')}",
+            f"needs at least {_count(ctx.get('min_length'))} item(s); "
+            f"it has {_count(ctx.get('actual_length'))}",
         )
     if kind == "too_long":
         return FieldError(
-            path, f"has {ctx.get('actual_length')} items; the limit is {ctx.get('max_length')}"
+            path,
+            f"has {_count(ctx.get('actual_length'))} items; "
+            f"the limit is {_count(ctx.get('max_length'))}",
         )
     if kind in ("greater_than_equal", "greater_than"):
         bound = ctx.get("ge", ctx.get("gt"))
-        return FieldError(path, f"must be at least {bound}; got {value}")
+        return FieldError(path, f"must be at least {bound}; got {_shown(value)}")
     if kind in ("less_than_equal", "less_than"):
         bound = ctx.get("le", ctx.get("lt"))
-        return FieldError(path, f"must be at most {bound}; got {value}")
+        return FieldError(path, f"must be at most {bound}; got {_shown(value)}")
     if kind == "string_pattern_mismatch":
         return FieldError(
             path,
-            f"`{value}` is not a valid id: use 2 to 64 lowercase letters, digits and dashes, "
+            f"`{_shown(value)}` is not a valid id: use 2 to 64 lowercase letters, digits and dashes, "
             "starting with a letter or digit (e.g. `icc-gaza-2014`)",
         )
     if kind == "literal_error":
         expected = str(ctx.get("expected", "")).replace("'", "")
+        written = _written(value)
+        options = [e.strip() for e in expected.replace(" or ", ",").split(",")]
         return FieldError(
             path,
-            f"`{value}` is not allowed; expected {expected}"
-            + did_you_mean(
-                str(value), [e.strip() for e in expected.replace(" or ", ",").split(",")]
-            ),
+            f"`{_shown(value)}` is not allowed; expected {expected}"
+            + (did_you_mean(written, options) if written is not None else ""),
         )
     if kind.startswith("url"):
-        return FieldError(path, f"`{value}` is not a web address starting with http:// or https://")
+        return FieldError(
+            path, f"`{_shown(value)}` is not a web address starting with http:// or https://"
+        )
     return FieldError(path, err["msg"])  # pragma: no cover - a type this map does not know yet
 
 

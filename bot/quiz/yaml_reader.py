@@ -32,6 +32,14 @@ MAX_FILE_BYTES = 1024 * 1024
 # expand a document far beyond that.
 MAX_NODES = 200_000
 MAX_DEPTH = 64
+# Python's own limit for decimal text (sys.get_int_max_str_digits() by default): longer
+# numbers could not even be printed in a message. A quiz needs nothing near it.
+MAX_NUMBER_DIGITS = 4300
+# 2**14284 < 10**4300: an integer of at most this many bits has at most 4,300 digits.
+_MAX_NUMBER_BITS = 14_284
+# int() refuses decimal text longer than sys.get_int_max_str_digits(), which a program may
+# lower to 640; pieces of 600 digits are read under any setting.
+_DECIMAL_PIECE = 600
 
 _TAG = "tag:yaml.org,2002:"
 _STR, _INT, _FLOAT, _BOOL, _NULL = (_TAG + t for t in ("str", "int", "float", "bool", "null"))
@@ -78,13 +86,86 @@ else:  # pragma: no cover
 
 @functools.cache
 def _converters() -> dict[str, Callable[[ScalarNode], object]]:
-    # Scalar conversion is PyYAML's own (YAML 1.1 rules, as in every PyYAML program).
+    # Booleans and ordinary floats are PyYAML's own (YAML 1.1 rules, as in every PyYAML
+    # program); integers and base-60 floats are read by _yaml_int and _yaml_float below,
+    # with the same results, where PyYAML's conversion raises.
     constructor = SafeConstructor()
     return {
-        _INT: constructor.construct_yaml_int,
         _FLOAT: constructor.construct_yaml_float,
         _BOOL: constructor.construct_yaml_bool,
     }
+
+
+class _NoDigits(ValueError):
+    """An integer YAML 1.1 recognises that has no digits (`0x_`): it has no value."""
+
+
+def _decimal(digits: str) -> int:
+    value = 0
+    for start in range(0, len(digits), _DECIMAL_PIECE):
+        piece = digits[start : start + _DECIMAL_PIECE]
+        value = value * 10 ** len(piece) + int(piece)
+    return value
+
+
+def _yaml_int(written: str) -> int:
+    """A YAML 1.1 integer (`-1_000`, `0x1F`, `017`, `1:30`) as PyYAML reads it.
+
+    PyYAML's int() of decimal text raises beyond Python's digit limit, and of `0x_` (which
+    its pattern accepts) for want of digits; callers bound the length first.
+    """
+    value = written.replace("_", "")
+    sign = -1 if value[0] == "-" else 1
+    value = value.lstrip("+-")
+    base = 2 if value.startswith("0b") else 16 if value.startswith("0x") else 0
+    if base:
+        if len(value) == 2:
+            raise _NoDigits(written)
+        return sign * int(value[2:], base)
+    if value == "0":
+        return 0
+    if value[0] == "0":
+        return sign * int(value, 8)
+    if ":" in value:  # base 60: `1:30` is 90
+        result = 0
+        for part in value.split(":"):
+            result = result * 60 + _decimal(part)
+        return sign * result
+    return sign * _decimal(value)
+
+
+def _yaml_float(node: ScalarNode) -> float:
+    """A YAML 1.1 float as PyYAML reads it, base 60 (`1:30.5`) too large for a float included.
+
+    PyYAML multiplies each base-60 digit by an int power of 60, which overflows past
+    1e308 instead of giving infinity as float("1e999") does.
+    """
+    written = node.value
+    if ":" not in written:
+        return _converters()[_FLOAT](node)  # type: ignore[return-value]
+    value = written.replace("_", "")
+    sign = -1.0 if value[0] == "-" else 1.0
+    result = 0.0
+    weight = 1.0
+    for part in reversed(value.lstrip("+-").split(":")):
+        digit = float(part)
+        if digit:  # 0 * inf would be nan
+            result += digit * weight
+        weight *= 60.0
+    return sign * result
+
+
+def _digit_count(written: str, tag: str) -> int:
+    if tag == _FLOAT:
+        return sum(c.isdigit() for c in written)
+    body = written.lstrip("+-")
+    if body.startswith(("0x", "0b")):
+        body = body[2:]
+    return len(body) - body.count("_") - body.count(":")
+
+
+def _shorten(text: str, width: int = 24) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 class WrittenInt(int):
@@ -352,16 +433,47 @@ class _Builder:
             return node.value
         if tag == _NULL:
             return None
+        if tag in (_INT, _FLOAT):
+            return self._number(node, loc)
         convert = self.convert.get(tag)
         if convert is None:  # e.g. `!!map` on a scalar
             self.problems.append(_tag_error(node, loc))
             return None
-        value = convert(node)
-        if tag == _INT:
-            return WrittenInt(value, node.value)  # type: ignore[arg-type]
-        if tag == _FLOAT:
-            return WrittenFloat(value, node.value)  # type: ignore[arg-type]
-        return value
+        return convert(node)
+
+    def _number(self, node: ScalarNode, loc: Loc) -> object:
+        written = node.value
+        # Counted before converting: a megabyte of digits would take long to convert.
+        if _digit_count(written, node.tag) > MAX_NUMBER_DIGITS:
+            self.problems.append(_number_too_large(node, loc))
+            return None
+        if node.tag == _FLOAT:
+            return WrittenFloat(_yaml_float(node), written)
+        try:
+            value = _yaml_int(written)
+        except _NoDigits:
+            self.problems.append(
+                YamlError(
+                    f"`{_shorten(written)}` has no digits: YAML reads it as a number without "
+                    "a value; put it in quotes if it is meant as text",
+                    _mark(node),
+                    loc,
+                )
+            )
+            return None
+        if value.bit_length() > _MAX_NUMBER_BITS:  # `0xfff…`, `1:59:59:…`: few digits, huge
+            self.problems.append(_number_too_large(node, loc))
+            return None
+        return WrittenInt(value, written)
+
+
+def _number_too_large(node: ScalarNode, loc: Loc) -> YamlError:
+    return YamlError(
+        f"`{_shorten(node.value)}` is too large a number to read (numbers may have at most "
+        f"{MAX_NUMBER_DIGITS:,} digits); put it in quotes if it is meant as text",
+        _mark(node),
+        loc,
+    )
 
 
 def _tag_error(node: Node, loc: Loc) -> YamlError:
