@@ -134,25 +134,31 @@ class QuizCog(commands.Cog, name="Quiz"):
             await self._start_live(interaction, loaded, count, time_limit)
             return
         try:
-            game = await self.bot.games.start(
-                loaded,
-                guild_id=interaction.guild_id or 0,
-                owner_id=interaction.user.id,
-                mode=Mode.SOLO,
-                channel_id=interaction.channel_id,
-                count=count,
+            game = await self._within_budget(
+                interaction,
+                self.bot.games.start(
+                    loaded,
+                    guild_id=interaction.guild_id or 0,
+                    owner_id=interaction.user.id,
+                    mode=Mode.SOLO,
+                    channel_id=interaction.channel_id,
+                    count=count,
+                ),
             )
         except InvalidOption as exc:
             await self._tell(interaction, str(exc))
             return
-        await interaction.response.send_message(
-            content="A time limit is for live rounds: on your own, take your time."
+        reply: dict[str, Any] = {
+            "content": "A time limit is for live rounds: on your own, take your time."
             if time_limit is not None
             else None,
-            embed=self._question_embed(game),
-            view=answer_view(game),
-            ephemeral=True,
-        )
+            "embed": self._question_embed(game),
+            "view": answer_view(game),
+        }
+        if interaction.response.is_done():
+            await interaction.followup.send(**reply, ephemeral=True)
+        else:
+            await interaction.response.send_message(**reply, ephemeral=True)
 
     async def _start_live(
         self,
@@ -584,7 +590,12 @@ class QuizCog(commands.Cog, name="Quiz"):
     # -- helpers ---------------------------------------------------------------------------------
 
     async def _within_budget(
-        self, interaction: discord.Interaction[Any], work: Awaitable[T], *, saving: bool = False
+        self,
+        interaction: discord.Interaction[Any],
+        work: Awaitable[T],
+        *,
+        saving: bool = False,
+        private: bool = True,
     ) -> T:
         """`work`'s result, however long the database takes, without letting Discord fail
         the interaction: past ACK_BUDGET it is acknowledged, and the reply follows. A slow save is said to be slow; nothing is given up
@@ -594,9 +605,12 @@ class QuizCog(commands.Cog, name="Quiz"):
         if done:
             return task.result()
         if not interaction.response.is_done():
-            # An update of the clicked message: a solo screen is edited in place later; a
-            # live round's private reply comes as a follow-up message.
-            await interaction.response.defer()
+            if interaction.type is discord.InteractionType.application_command:
+                await interaction.response.defer(ephemeral=private, thinking=True)
+            else:
+                # An update of the clicked message: a solo screen is edited in place later;
+                # a live round's private reply comes as a follow-up message.
+                await interaction.response.defer()
         if saving:
             done, _ = await asyncio.wait({task}, timeout=SLOW_SAVE_NOTICE)
             if not done:
