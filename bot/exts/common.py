@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import discord
 from discord import app_commands
@@ -17,6 +20,12 @@ if TYPE_CHECKING:
 
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+# Discord fails an interaction that is not acknowledged within 3 s: work that takes longer
+# than this (a database that is busy) is acknowledged first and answered by a follow-up.
+ACK_BUDGET = 1.5
+# Past this, a slow save is said to be slow (its outcome follows when it is known).
+SLOW_NOTICE_AFTER = 8.0
 SORRY = "Something went wrong on our side, and nothing was saved for this click. Please try again."
 
 
@@ -32,6 +41,45 @@ async def apologise(interaction: discord.Interaction[Any], error: BaseException)
             await interaction.response.send_message(embed=embed, ephemeral=True)
     except discord.HTTPException:
         log.warning("could not tell the user about the error either")
+
+
+async def in_time(
+    interaction: discord.Interaction[Any],
+    work: Awaitable[T],
+    *,
+    private: bool = True,
+    slow_notice: str | None = None,
+) -> T:
+    """`work`'s result, however long the database takes, without letting Discord fail the
+    interaction: past ACK_BUDGET the interaction is acknowledged (a command "thinks",
+    privately unless `private` is False; a click defers an update of its message) and the
+    caller's reply, sent with `reply`, follows. With `slow_notice`, a wait past
+    SLOW_NOTICE_AFTER is said to be slow. Nothing is given up half-way: `work` runs to its end.
+    """
+    task = asyncio.ensure_future(work)
+    done, _ = await asyncio.wait({task}, timeout=ACK_BUDGET)
+    if done:
+        return task.result()
+    if not interaction.response.is_done():
+        if interaction.type is discord.InteractionType.application_command:
+            await interaction.response.defer(ephemeral=private, thinking=True)
+        else:
+            # A solo screen is then edited in place; a private reply comes as a follow-up.
+            await interaction.response.defer()
+    if slow_notice is not None:
+        done, _ = await asyncio.wait({task}, timeout=SLOW_NOTICE_AFTER)
+        if not done:
+            with contextlib.suppress(discord.HTTPException):
+                await interaction.followup.send(embed=rendering.notice(slow_notice), ephemeral=True)
+    return await task
+
+
+async def reply(interaction: discord.Interaction[Any], **message: Any) -> None:
+    """Send the reply to an interaction: the response, or a follow-up once acknowledged."""
+    if interaction.response.is_done():
+        await interaction.followup.send(**message)
+    else:
+        await interaction.response.send_message(**message)
 
 
 def display_name(user: discord.abc.User) -> str:

@@ -10,6 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.exts import rendering
+from bot.exts.common import in_time, reply
 from bot.exts.learn._review import start_review
 from bot.exts.quiz._components import answer_view
 from bot.quiz.presentation import clip
@@ -81,17 +82,23 @@ class LearnCog(commands.Cog, name="Learn"):
         name="review", description="Review the questions you got wrong (due ones first)"
     )
     async def review(self, interaction: discord.Interaction[Any]) -> None:
-        started = await start_review(
-            self.bot,
-            guild_id=interaction.guild_id or 0,
-            user_id=interaction.user.id,
-            channel_id=interaction.channel_id,
+        started = await in_time(
+            interaction,
+            start_review(
+                self.bot,
+                guild_id=interaction.guild_id or 0,
+                user_id=interaction.user.id,
+                channel_id=interaction.channel_id,
+            ),
         )
         if isinstance(started, str):
-            await interaction.response.send_message(embed=rendering.notice(started), ephemeral=True)
+            await reply(interaction, embed=rendering.notice(started), ephemeral=True)
             return
-        await interaction.response.send_message(
-            embed=rendering.game_question_embed(started), view=answer_view(started), ephemeral=True
+        await reply(
+            interaction,
+            embed=rendering.game_question_embed(started),
+            view=answer_view(started),
+            ephemeral=True,
         )
 
     @app_commands.command(name="ask", description="Find where the source texts answer a question")

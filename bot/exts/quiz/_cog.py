@@ -13,7 +13,14 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.exts import rendering
-from bot.exts.common import apologise, display_name, game_summary, quiz_choices
+from bot.exts.common import (
+    apologise,
+    display_name,
+    game_summary,
+    in_time,
+    quiz_choices,
+    reply,
+)
 from bot.exts.quiz._components import MODAL_ID, answer_view, modal_for, next_view, typed_answer
 from bot.exts.quiz._live import LiveRounds
 from bot.exts.quiz._reports import export_files, report_message
@@ -56,11 +63,6 @@ def from_where_played(interaction: discord.Interaction[Any], game: Game) -> bool
 log = logging.getLogger(__name__)
 GAME_GONE = "This quiz is over (or no longer exists). Start a new one with `/quiz start`."
 ELSEWHERE = "This button belongs to a game in another place; it does nothing here."
-# Discord fails an interaction that is not acknowledged within 3 s: work that takes longer
-# than this (a database that is busy) is acknowledged first and answered by a follow-up.
-ACK_BUDGET = 1.5
-# Past this, the student is told the answer is still being saved, and hears again when it is.
-SLOW_SAVE_NOTICE = 8.0
 SLOW_SAVE = (
     "⏳ The database is slow right now. Your answer is being saved; the result will "
     "show here as soon as it is."
@@ -148,17 +150,15 @@ class QuizCog(commands.Cog, name="Quiz"):
         except InvalidOption as exc:
             await self._tell(interaction, str(exc))
             return
-        reply: dict[str, Any] = {
-            "content": "A time limit is for live rounds: on your own, take your time."
+        await reply(
+            interaction,
+            content="A time limit is for live rounds: on your own, take your time."
             if time_limit is not None
             else None,
-            "embed": self._question_embed(game),
-            "view": answer_view(game),
-        }
-        if interaction.response.is_done():
-            await interaction.followup.send(**reply, ephemeral=True)
-        else:
-            await interaction.response.send_message(**reply, ephemeral=True)
+            embed=self._question_embed(game),
+            view=answer_view(game),
+            ephemeral=True,
+        )
 
     async def _start_live(
         self,
@@ -535,10 +535,7 @@ class QuizCog(commands.Cog, name="Quiz"):
         if session.live:
             self.live.noted(game, user.id, display_name(user))
             embed = rendering.locked_in_embed(outcome, closes_at=session.deadline)
-            if interaction.response.is_done():
-                await interaction.followup.send(embed=embed, ephemeral=True)
-            else:
-                await interaction.response.send_message(embed=embed, ephemeral=True)
+            await reply(interaction, embed=embed, ephemeral=True)
             await self.live.after_answer(game)
             return
         await self._show_feedback(interaction, game, outcome)
@@ -595,30 +592,8 @@ class QuizCog(commands.Cog, name="Quiz"):
         work: Awaitable[T],
         *,
         saving: bool = False,
-        private: bool = True,
     ) -> T:
-        """`work`'s result, however long the database takes, without letting Discord fail
-        the interaction: past ACK_BUDGET it is acknowledged, and the reply follows. A slow save is said to be slow; nothing is given up
-        half-way: the student sees the verdict, or that the answer was not saved."""
-        task = asyncio.ensure_future(work)
-        done, _ = await asyncio.wait({task}, timeout=ACK_BUDGET)
-        if done:
-            return task.result()
-        if not interaction.response.is_done():
-            if interaction.type is discord.InteractionType.application_command:
-                await interaction.response.defer(ephemeral=private, thinking=True)
-            else:
-                # An update of the clicked message: a solo screen is edited in place later;
-                # a live round's private reply comes as a follow-up message.
-                await interaction.response.defer()
-        if saving:
-            done, _ = await asyncio.wait({task}, timeout=SLOW_SAVE_NOTICE)
-            if not done:
-                with contextlib.suppress(discord.HTTPException):
-                    await interaction.followup.send(
-                        embed=rendering.notice(SLOW_SAVE), ephemeral=True
-                    )
-        return await task
+        return await in_time(interaction, work, slow_notice=SLOW_SAVE if saving else None)
 
     def _lost_feedback(self, game: Game, user_id: int) -> bool:
         """A solo player clicks the question they already answered: their feedback screen
