@@ -7,8 +7,9 @@ import contextlib
 import gc
 import logging
 import os
+import signal
 import socket
-from collections.abc import Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
 import aiohttp
@@ -35,6 +36,18 @@ EXTENSIONS = ("bot.exts.quiz", "bot.exts.scores", "bot.exts.learn", "bot.exts.ch
 CONNECT_RETRY_DELAYS: tuple[float, ...] = (4.0, 8.0, 16.0, 32.0)
 # How long the gateway may take to accept a connection at start.
 GATEWAY_PROBE_TIMEOUT = 10.0
+# What a service manager sends to stop the bot (systemd, `docker stop`), and Ctrl-C.
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+# At a stop, how long the clicks and commands already being handled may take to finish
+# (they are acknowledged, their answers stored). `docker stop` kills after 10 s.
+DRAIN_TIMEOUT = 5.0
+# Gateway events whose handlers may store answers: interactions, and DM answers.
+TRACKED_EVENTS = ("INTERACTION_CREATE", "MESSAGE_CREATE")
+# What a click or command gets while the bot stops.
+RESTARTING = (
+    "Quizbot is restarting, so this was not done (no answer was saved). "
+    "Please try again in a minute."
+)
 
 
 class GatewayUnreachable(Exception):
@@ -128,6 +141,13 @@ class QuizBot(commands.AutoShardedBot):
         self.library = QuizLibrary(catalog, repo)
         self.games = GameService(repo, self.library, clock)
         self._resumed = False
+        # Handlers of interactions and messages not finished yet, waited for at a stop.
+        self.in_flight: set[asyncio.Task[Any]] = set()
+        self._idle = asyncio.Event()  # set whenever in_flight becomes empty
+        self.stopping = False
+        parsers = self._connection.parsers
+        for event in TRACKED_EVENTS:
+            parsers[event] = self._tracking(event, parsers[event])
 
     async def setup_hook(self) -> None:
         self.tree.on_error = self._on_app_command_error  # type: ignore[method-assign]
@@ -175,7 +195,97 @@ class QuizBot(commands.AutoShardedBot):
                 if count:
                     log.info("resumed %d live round(s)", count)
 
+    def _tracking(
+        self, event: str, parse: Callable[[dict[str, Any]], None]
+    ) -> Callable[[dict[str, Any]], None]:
+        """`parse` (discord.py's handler of a gateway event), with every task it starts
+        (the listeners, the command or component callback) kept in `in_flight`; while
+        stopping, the event is turned away instead."""
+
+        def factory(loop: asyncio.AbstractEventLoop, coro: Any, **kwargs: Any) -> asyncio.Task[Any]:
+            task = (
+                previous(loop, coro, **kwargs)
+                if previous is not None
+                else asyncio.Task(coro, loop=loop, **kwargs)
+            )
+            self._track(task)
+            return task
+
+        previous: Any = None
+
+        def tracked(data: dict[str, Any]) -> None:
+            nonlocal previous
+            if self.stopping:
+                if event == "INTERACTION_CREATE":
+                    self._spawn(self._turn_away(data))
+                return  # a DM typed while stopping gets no answer rather than half of one
+            loop = asyncio.get_running_loop()
+            previous = loop.get_task_factory()
+            # The handlers' tasks are created synchronously inside parse: a task factory
+            # set only for that call catches exactly them, whatever discord.py names them.
+            loop.set_task_factory(factory)
+            try:
+                parse(data)
+            finally:
+                loop.set_task_factory(previous)
+
+        return tracked
+
+    def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
+        self._track(asyncio.get_running_loop().create_task(coro))
+
+    def _track(self, task: asyncio.Task[Any]) -> None:
+        self.in_flight.add(task)
+        self._idle.clear()
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[Any]) -> None:
+        self.in_flight.discard(task)
+        if not self.in_flight:
+            self._idle.set()
+
+    async def _turn_away(self, data: dict[str, Any]) -> None:
+        """Tell whoever clicked during a stop that nothing was done, rather than leave
+        Discord's "the application did not respond"."""
+        interaction: discord.Interaction[Any] = discord.Interaction(
+            data=data,  # type: ignore[arg-type]
+            state=self._connection,
+        )
+        try:
+            if interaction.type is discord.InteractionType.autocomplete:
+                await interaction.response.autocomplete([])
+            else:
+                await interaction.response.send_message(RESTARTING, ephemeral=True)
+        except (discord.HTTPException, aiohttp.ClientError, RuntimeError):
+            pass  # the connection is closing; Discord tells the user it failed
+
+    async def shutdown(self, hurry: asyncio.Event | None = None) -> None:
+        """Stop cleanly: take no new interactions, let those in progress finish (at most
+        DRAIN_TIMEOUT, or until `hurry` is set), store and count every answer, then close
+        the gateway normally (code 1000)."""
+        self.stopping = True
+        if self.in_flight:
+            log.info("finishing %d interaction(s) in progress", len(self.in_flight))
+            waits = [asyncio.ensure_future(self._idle.wait())]
+            if hurry is not None:
+                waits.append(asyncio.ensure_future(hurry.wait()))
+            await asyncio.wait(waits, timeout=DRAIN_TIMEOUT, return_when=asyncio.FIRST_COMPLETED)
+            for waiting in waits:
+                waiting.cancel()
+            if self.in_flight:
+                log.warning(
+                    "stopping with %d interaction(s) unfinished after %g s; an answer they "
+                    "were storing is still saved, but the student may not have been told",
+                    len(self.in_flight),
+                    DRAIN_TIMEOUT,
+                )
+        try:
+            await self.repo.settle()  # answers stored and counted before we disconnect
+        finally:
+            await self.close()
+
     async def close(self) -> None:
+        self.stopping = True
         await super().close()
         await self.library.close()
 
@@ -240,19 +350,76 @@ async def build_bot(settings: Settings, *, clock: Clock | None = None, **options
     return QuizBot(settings, repo, catalog, clock=clock, **options)
 
 
+class StopRequest:
+    """SIGTERM or SIGINT asks the bot to stop cleanly; a second one cuts short the wait
+    for interactions in progress (the answers are still stored and counted)."""
+
+    def __init__(self) -> None:
+        self.requested = asyncio.Event()
+        self.hurry = asyncio.Event()
+        self.signal_name = ""
+        self._installed: list[signal.Signals] = []
+
+    def install(self) -> None:
+        loop = asyncio.get_running_loop()
+        for sig in STOP_SIGNALS:
+            try:
+                loop.add_signal_handler(sig, self._received, sig)
+            except (NotImplementedError, RuntimeError, ValueError):  # not the main thread, Windows
+                continue
+            self._installed.append(sig)
+
+    def remove(self) -> None:
+        loop = asyncio.get_running_loop()
+        for sig in self._installed:
+            loop.remove_signal_handler(sig)
+        self._installed.clear()
+
+    def _received(self, sig: signal.Signals) -> None:
+        name = signal.Signals(sig).name
+        if self.requested.is_set():
+            log.warning("%s again: stopping without waiting for interactions in progress", name)
+            self.hurry.set()
+            return
+        self.signal_name = name
+        log.info(
+            "%s received: stopping (interactions in progress are finished, answers saved)", name
+        )
+        self.requested.set()
+
+    async def wait(self, seconds: float) -> bool:
+        """Sleep `seconds`, or less if a stop is asked for; whether it was."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.requested.wait(), seconds)
+        return self.requested.is_set()
+
+
 async def run_bot(
     settings: Settings, *, retry_delays: Sequence[float] = CONNECT_RETRY_DELAYS
 ) -> None:
-    """Start everything, run until stopped, then close cleanly (pending answers flushed).
+    """Start everything, run until SIGTERM or SIGINT, then stop cleanly: no new
+    interactions, those in progress finished, answers stored and counted, the gateway
+    closed normally.
 
     When Discord cannot be reached (no network, DNS, a firewall), say so and try again
     after each delay of `retry_delays`; then raise DiscordUnreachable.
     """
+    stop = StopRequest()
+    stop.install()
+    try:
+        await _run_with_retries(settings, retry_delays, stop)
+    finally:
+        stop.remove()
+
+
+async def _run_with_retries(
+    settings: Settings, retry_delays: Sequence[float], stop: StopRequest
+) -> None:
     attempts = len(retry_delays) + 1
     waited = 0.0
     for attempt in range(1, attempts + 1):
         try:
-            await _run_once(settings)
+            await _run_once(settings, stop)
             return
         except UNREACHABLE as exc:
             where, reason = describe_unreachable(exc, _api_host(settings))
@@ -268,17 +435,43 @@ async def run_bot(
                 attempts,
                 delay,
             )
-            await asyncio.sleep(delay)
+            if await stop.wait(delay):
+                return
             waited += delay
 
 
-async def _run_once(settings: Settings) -> None:
+async def _run_once(settings: Settings, stop: StopRequest) -> None:
     bot = await build_bot(settings)
     # What start-up allocated stays; keeping it out of the collector's sweeps keeps
     # full collections (tens of ms) away from the moment a class clicks at once.
     gc.freeze()
     try:
         async with bot:
-            await bot.start(token_of(settings))
+            if stop.requested.is_set():
+                return
+            running = asyncio.create_task(bot.start(token_of(settings)), name="quizbot")
+            stopped = asyncio.create_task(stop.requested.wait())
+            try:
+                await asyncio.wait({running, stopped}, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                stopped.cancel()
+            if running.done():
+                await running  # it ended by itself: a refused token, an unreachable Discord
+                return
+            await bot.shutdown(stop.hurry)
+            try:
+                await asyncio.wait_for(running, DRAIN_TIMEOUT)
+            except Exception:  # stopped half-way through logging in, say: nothing to report
+                log.debug("the bot stopped while starting", exc_info=True)
     finally:
         await bot.repo.close()
+    if not stop.requested.is_set():
+        return
+    if bot.repo.writer.all_counted:
+        log.info("stopped on %s: every stored answer is counted", stop.signal_name)
+    else:  # the error above says why; the next start (or another process) counts them
+        log.warning(
+            "stopped on %s: some stored answers are not counted in the leaderboards yet; "
+            "the next start (or another quizbot process) counts them",
+            stop.signal_name,
+        )

@@ -48,12 +48,13 @@ TALLY_WAIT = 2.0  # seconds to wait for another process's tally before leaving i
 TALLY_PERIOD = 5.0
 
 
-class WriterClosed(RuntimeError):
-    """The writer is shut down; nothing more is accepted."""
-
-
 class AnswerNotStored(RuntimeError):
     """This answer could not be written, after retries; the caller should say so."""
+
+
+class WriterClosed(AnswerNotStored):
+    """The writer is shut down (the bot is stopping); nothing more is accepted. An
+    AnswerNotStored, so that a click arriving that late is told its answer is not saved."""
 
 
 @dataclass(slots=True)
@@ -90,6 +91,8 @@ class AnswerWriter:
         self._getter: asyncio.Future[_Pending | asyncio.Future[None] | None] | None = None
         self._closing = False
         self.stats = WriterStats()
+        # Whether the last tally left no stored answer uncounted (told at a stop).
+        self.all_counted = False
 
     async def start(self) -> None:
         """Start the writer task; counts whatever an earlier run left untallied."""
@@ -227,6 +230,7 @@ class AnswerWriter:
     async def _tally_safely(self) -> None:
         """Count stored answers into the totals. A failure here loses nothing: the answers
         stay untallied and the next round counts them."""
+        self.all_counted = False
         for delay in (*self._retry_delays, None):
             try:
                 waited = 0.0
@@ -241,6 +245,7 @@ class AnswerWriter:
                         continue
                     self.stats.tallied += counted
                     if counted < TALLY_BATCH:
+                        self.all_counted = True
                         return
             except DBAPIError as exc:
                 if delay is None or not is_transient(exc):
