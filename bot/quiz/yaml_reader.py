@@ -284,9 +284,14 @@ def read_document(data: bytes) -> Document:
     if len(data) > MAX_FILE_BYTES:
         raise YamlError(too_large(len(data)))
     text = decode(data)
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)  # PyYAML's own reader checks every character here
+    except yaml.reader.ReaderError as exc:
+        raise _character_error(exc, text) from None
     try:
         root = loader.get_single_node()
+    except yaml.reader.ReaderError as exc:  # libyaml checks characters as it reads them
+        raise _character_error(exc, text) from None
     except yaml.MarkedYAMLError as exc:
         raise _syntax_error(exc, text) from None
     except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
@@ -317,10 +322,33 @@ class _TooManyNodes(Exception):
 
 def _char_at(text: str, line: int, column: int) -> str:
     """The character at a 0-based mark, by YAML's own line breaks; "" past the end."""
-    lines = re.split(r"\r\n|[\r\n\x85\u2028\u2029]", text)
+    lines = _BREAK.split(text)
     if line >= len(lines) or column >= len(lines[line]):
         return ""
     return lines[line][column]
+
+
+_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
+
+
+def _character_error(exc: yaml.reader.ReaderError, text: str) -> YamlError:
+    """A character YAML does not allow (a NUL, an escape), at its line and column.
+
+    ReaderError carries no mark: only an offset, in UTF-8 bytes from libyaml and in
+    characters from PyYAML's own reader.
+    """
+    index = exc.position
+    if CParser is not None and isinstance(_Loader, type) and issubclass(_Loader, CParser):
+        index = len(text.encode()[: exc.position].decode("utf-8", "ignore"))
+    before = text[:index]
+    breaks = list(_BREAK.finditer(before))
+    line_start = breaks[-1].end() if breaks else 0
+    code = exc.character if isinstance(exc.character, int) else ord(text[index : index + 1] or " ")
+    return YamlError(
+        f"the character U+{code:04X} is not allowed in a YAML file "
+        "(a control or special character); remove it",
+        Position(len(breaks) + 1, index - line_start + 1),
+    )
 
 
 def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> YamlError:

@@ -281,3 +281,24 @@ def test_a_source_file_name_with_a_nul_is_reported_where_it_stands(tmp_path: Pat
     result = load_file(path, tmp_path)
     [d] = [d for d in result.diagnostics if d.where == "source.file"]
     assert (d.line, d.column) == (5, 9) and "NUL" in d.message, d.format()
+
+
+@pytest.mark.parametrize("parser", ["libyaml", "pure Python"])
+@pytest.mark.parametrize(
+    ("char", "name"), [("\x00", "U+0000"), ("\x1b", "U+001B"), ("\ufffe", "U+FFFE")]
+)
+def test_a_character_yaml_refuses_is_reported_where_it_stands(
+    monkeypatch: pytest.MonkeyPatch, parser: str, char: str, name: str
+) -> None:
+    import yaml
+
+    from bot.quiz import yaml_reader
+
+    if parser == "pure Python":
+        monkeypatch.setattr(yaml_reader, "_Loader", yaml.SafeLoader)
+    # Multi-byte characters before it: libyaml counts bytes, a column counts characters.
+    text = variant(PROMPT, "    prompt: Who é said it?\u2028x" + char + "?")
+    result = _load(text)
+    [d] = result.diagnostics
+    assert (d.line, d.column) == (12, 2), d.format()
+    assert name in d.message and "remove it" in d.message, d.message
