@@ -21,7 +21,7 @@ from bot.quiz.models import (
     Source,
 )
 from bot.quiz.presentation import render_problems
-from bot.quiz.quotes import SourceText
+from bot.quiz.quotes import SourceText, SuggestionBudget
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,9 +32,13 @@ class Finding:
     at_key: bool = False  # point at the key rather than its value
 
 
-def check_quiz(quiz: Quiz, source: SourceText | None) -> Iterator[Finding]:
+def check_quiz(
+    quiz: Quiz, source: SourceText | None, suggestions: SuggestionBudget | None = None
+) -> Iterator[Finding]:
     yield from _check_settings(quiz)
-    yield from check_questions(enumerate(quiz.questions), quiz.title, quiz.source, source)
+    yield from check_questions(
+        enumerate(quiz.questions), quiz.title, quiz.source, source, suggestions
+    )
 
 
 def check_questions(
@@ -42,8 +46,12 @@ def check_questions(
     title: str,
     source: Source | None,
     text: SourceText | None,
+    suggestions: SuggestionBudget | None = None,
 ) -> Iterator[Finding]:
-    """Checks each question; `questions` are (index in the file, question) pairs."""
+    """Checks each question; `questions` are (index in the file, question) pairs.
+
+    `suggestions` bounds the "did you mean" work for quotes not found (none: unbounded).
+    """
     seen_ids: dict[str, int] = {}
     for index, question in questions:
         loc: Loc = ("questions", index)
@@ -64,7 +72,7 @@ def check_questions(
             unplayable = list(_check_numbers(question, loc))
             yield from unplayable
             playable = not unplayable
-        yield from _check_grounding(question, loc, source is not None, text)
+        yield from _check_grounding(question, loc, source is not None, text, suggestions)
         if playable:  # the screens print the answer as a float: it must be one
             for name, message in render_problems(question, title, source):
                 yield Finding((*loc, name), message)
@@ -124,7 +132,11 @@ def _check_numbers(question: NumberQuestion, loc: Loc) -> Iterator[Finding]:
 
 
 def _check_grounding(
-    question: AnyQuestion, loc: Loc, grounded: bool, source: SourceText | None
+    question: AnyQuestion,
+    loc: Loc,
+    grounded: bool,
+    source: SourceText | None,
+    suggestions: SuggestionBudget | None,
 ) -> Iterator[Finding]:
     quotes = question.quotes
     if not grounded:
@@ -143,10 +155,12 @@ def _check_grounding(
             loc, "no `explanation`: students see why an answer is right", severity="warning"
         )
     if source is not None:  # else the source itself is broken, and reported where declared
-        yield from check_quotes(question.quote, loc, source)
+        yield from check_quotes(question.quote, loc, source, suggestions)
 
 
-def check_quotes(quote: object, loc: Loc, source: SourceText) -> Iterator[Finding]:
+def check_quotes(
+    quote: object, loc: Loc, source: SourceText, suggestions: SuggestionBudget | None = None
+) -> Iterator[Finding]:
     """Each quote (a string, or a list of them) must stand in the source."""
     several = isinstance(quote, list)
     for i, text in enumerate(quote if isinstance(quote, list) else [quote]):
@@ -160,6 +174,8 @@ def check_quotes(quote: object, loc: Loc, source: SourceText) -> Iterator[Findin
                 "one paragraph; `...` may only skip words inside a paragraph",
             )
             continue
-        closest = source.closest(text)
-        hint = f'; did you mean: "{closest}"' if closest else ""
+        hint = ""
+        if suggestions is None or suggestions.take(source.suggestion_cost(text), where):
+            closest = source.closest(text)
+            hint = f'; did you mean: "{closest}"' if closest else ""
         yield Finding(where, f"quote not found in the source{hint}")

@@ -16,7 +16,7 @@ from bot.quiz.checks import Finding, check_questions, check_quiz, check_quotes
 from bot.quiz.diagnostics import Diagnostic, Loc, Severity, format_loc, has_errors
 from bot.quiz.messages import FieldError, translate
 from bot.quiz.models import AnyQuestion, Question, Quiz, Source
-from bot.quiz.quotes import SourceText
+from bot.quiz.quotes import SourceText, SuggestionBudget
 from bot.quiz.yaml_hints import colon_key_hint, dash_key_hint, is_dash_item, spacing_hint
 from bot.quiz.yaml_reader import (
     MAX_FILE_BYTES,
@@ -127,6 +127,7 @@ def _load_quiz(
         return result
 
     report = _Reporter(origin, doc)
+    suggestions = SuggestionBudget()  # shared by every quote of this file
     for problem in doc.problems:
         if _duplicate_dash_key(problem):
             continue  # `-text:` twice: the missing space after `-` is reported instead
@@ -151,13 +152,13 @@ def _load_quiz(
                 report.at(shown.loc, shown.message, at_key=shown.at_key, where=shown.where)
         quiz = None
         # Check what did validate, so that one broken question hides nothing else.
-        _check_parts(doc.data, read_source, report, sources or SourceCache())
+        _check_parts(doc.data, read_source, report, sources or SourceCache(), suggestions)
 
     if quiz is not None:
         source_text, source_bytes = _read_source(
             quiz.source, read_source, report, sources or SourceCache()
         )
-        for finding in check_quiz(quiz, source_text):
+        for finding in check_quiz(quiz, source_text, suggestions):
             report.finding(finding)
         if not doc.problems and not has_errors(report.diagnostics):
             digest = hashlib.sha256(data)
@@ -172,8 +173,23 @@ def _load_quiz(
                 data,
                 source_bytes if quiz.source is not None else None,
             )
+    _note_left_out(suggestions, report)
     result.diagnostics = sorted(report.diagnostics, key=lambda d: (d.line, d.column))
     return result
+
+
+def _note_left_out(suggestions: SuggestionBudget, report: _Reporter) -> None:
+    """One note, at the first quote reported without "did you mean", for all of them."""
+    if not suggestions.left_out:
+        return
+    report.at(
+        suggestions.left_out[0],
+        f'"did you mean" left out for {len(suggestions.left_out):,} quote(s) not found, '
+        "from this one on: looking for similar passages of a source this long, for this many "
+        "long quotes, would take too long; fix the quotes above, or check that `source` is "
+        "the right text",
+        severity="warning",
+    )
 
 
 # Messages of the structure checks: something else stands where keys or a list belong.
@@ -235,6 +251,7 @@ def _check_parts(
     read_source: SourceReader | None,
     report: _Reporter,
     sources: SourceCache,
+    suggestions: SuggestionBudget,
 ) -> None:
     try:
         source = Source.model_validate(data["source"]) if data.get("source") is not None else None
@@ -256,9 +273,11 @@ def _check_parts(
     if text is not None:  # a broken question's quotes are still worth checking
         for index, raw in invalid:
             if isinstance(raw, dict):
-                for finding in check_quotes(raw.get("quote"), ("questions", index), text):
+                quote = raw.get("quote")
+                for finding in check_quotes(quote, ("questions", index), text, suggestions):
                     report.finding(finding)
-    for finding in check_questions(valid, title if isinstance(title, str) else "", source, text):
+    shown_title = title if isinstance(title, str) else ""
+    for finding in check_questions(valid, shown_title, source, text, suggestions):
         report.finding(finding)
 
 
