@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +27,51 @@ def sqlite_file(url: str) -> Path | None:
     if not database or database == ":memory:" or parsed.query.get("uri") == "true":
         return None
     return Path(os.path.abspath(database))
+
+
+@dataclass
+class DatabaseFile:
+    """The SQLite file an engine writes to, as it was first seen.
+
+    An open SQLite connection keeps writing to its file even after the file is deleted
+    or replaced: every answer would be acknowledged, then be gone at the next start. So
+    the writer asks, before each batch, whether the path still names the file it opened
+    (same device and inode) and whether this user may write it: a stat and an access
+    call, microseconds.
+    """
+
+    path: Path
+    identity: tuple[int, int] | None = None  # (st_dev, st_ino) when first seen
+
+    @classmethod
+    def of(cls, engine: AsyncEngine) -> DatabaseFile | None:
+        """The file of a SQLite engine; None for PostgreSQL or an in-memory database."""
+        path = sqlite_file(engine.url.render_as_string(hide_password=False))
+        return None if path is None else cls(path)
+
+    def remember(self) -> None:
+        """Take the file now at the path as the one to keep writing to."""
+        with contextlib.suppress(OSError):
+            stat = os.stat(self.path)
+            self.identity = (stat.st_dev, stat.st_ino)
+
+    def problem(self) -> str | None:
+        """What is wrong with the file, as a kind: "gone", "replaced", "read-only" or
+        "unreachable"; None when it can be written."""
+        try:
+            stat = os.stat(self.path)
+        except FileNotFoundError:
+            # Not there yet is fine until it was seen: SQLite creates it on first use.
+            return None if self.identity is None else "gone"
+        except OSError:
+            return "unreachable"
+        if self.identity is None:
+            self.identity = (stat.st_dev, stat.st_ino)
+        elif (stat.st_dev, stat.st_ino) != self.identity:
+            return "replaced"
+        if not os.access(self.path, os.W_OK):
+            return "read-only"
+        return None
 
 
 def create_engine(url: str, *, pool_size: int | None = None, echo: bool = False) -> AsyncEngine:

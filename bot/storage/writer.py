@@ -15,21 +15,27 @@ answers table.
 
 A failed batch is retried with backoff; if it still fails, each answer is tried on its
 own, so one bad row cannot sink the others, and an answer that cannot be stored fails
-loudly to its caller, never silently.
+loudly to its caller, never silently. A database that refuses every write (a read-only
+or full disk) fails the whole batch at once instead; and a SQLite file deleted or
+replaced under the running bot is noticed before each batch, so that no answer is
+acknowledged into a file that is gone. Either is logged once, as an error that says
+what to do, and again once answers are stored again.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.storage.dialect import insert_for, unnest_insert_sql
+from bot.storage.engine import DatabaseFile
 from bot.storage.records import (
     AnswerRecord,
     WriteOutcome,
@@ -44,8 +50,10 @@ TALLY_EVERY = 0.25  # seconds: how stale the totals may get while answers keep c
 TALLY_QUIET = 0.02  # seconds without a new answer before the totals are brought up to date
 TALLY_WAIT = 2.0  # seconds to wait for another process's tally before leaving it to later
 # An idle writer still counts now and then: answers another process stored and could not
-# count (it was killed, say) are picked up by whichever process is alive.
+# count (it was killed, say) are picked up by whichever process is alive. It also checks
+# the database file then, so a deleted one is reported within seconds.
 TALLY_PERIOD = 5.0
+REFUSED = "answers are refused (students are told theirs was not saved)"
 
 
 class AnswerNotStored(RuntimeError):
@@ -93,9 +101,16 @@ class AnswerWriter:
         self.stats = WriterStats()
         # Whether the last tally left no stored answer uncounted (told at a stop).
         self.all_counted = False
+        self._file = DatabaseFile.of(engine)
+        # Why answers are refused now, as logged (once); None while they are stored. A
+        # file problem ends when the file check passes; a refused write, when one succeeds.
+        self._refusal: str | None = None
+        self._refused_by_file = False
 
     async def start(self) -> None:
         """Start the writer task; counts whatever an earlier run left untallied."""
+        if self._file is not None and self._file.identity is None:
+            self._file.remember()  # the file this run writes to, and no other
         if self._task is None:
             self._task = asyncio.create_task(self._run(), name="answer-writer")
 
@@ -191,17 +206,107 @@ class AnswerWriter:
     async def _write(self, batch: list[_Pending]) -> None:
         self.stats.batches += 1
         self.stats.largest_batch = max(self.stats.largest_batch, len(batch))
+        if not self._file_ok():
+            _fail(batch, self._refusal or "")
+            return
         try:
             outcomes = await self._with_retries(batch)
-        except Exception:
-            log.exception("a batch of %d answers failed; writing them one by one", len(batch))
-            for pending in batch:
-                await self._write_alone(pending)
+        except DBAPIError as exc:
+            if not refuses_every_write(exc):
+                await self._one_by_one(batch)
+                return
+            self._refuse(self._write_refused(exc), by_file=False)
+            _fail(batch, str(exc.orig))
             return
+        except Exception:
+            await self._one_by_one(batch)
+            return
+        self._stored_again()
         for pending, outcome in zip(batch, outcomes, strict=True):
             _settle(pending, outcome)
         self.stats.answers += len(batch)
         self.stats.duplicates += outcomes.count(WriteOutcome.DUPLICATE)
+
+    async def _one_by_one(self, batch: list[_Pending]) -> None:
+        log.exception("a batch of %d answers failed; writing them one by one", len(batch))
+        for pending in batch:
+            await self._write_alone(pending)
+
+    def _file_problem(self) -> str | None:
+        """Why the SQLite file must not be written now, as the error to log; None if it may."""
+        if self._file is None:
+            return None
+        kind = self._file.problem()
+        if kind is None:
+            return None
+        path = self._file.path
+        if kind == "gone":
+            return (
+                f"the database file {path} was deleted or moved away while quizbot was "
+                f"running: {REFUSED} until it is back. Put the file back where it was, or "
+                "restore the latest backup there and restart quizbot."
+            )
+        if kind == "replaced":
+            return (
+                f"the database file {path} was replaced by another file while quizbot was "
+                f"running: {REFUSED} until quizbot is restarted. Put the original file back, "
+                "or, if the new file is a restored backup, restart quizbot to use it."
+            )
+        if kind == "read-only":
+            who = f" (id {os.getuid()})" if hasattr(os, "getuid") else ""
+            return (
+                f"the database file {path} cannot be written by this user{who}: {REFUSED} "
+                "until it can. Give the file and its folder back to this user (chown) or "
+                "make it writable (chmod u+w)."
+            )
+        return (
+            f"the database file {path} cannot be reached (its folder or disk is gone or "
+            f"not readable): {REFUSED} until it can. Check the disk or volume it is on."
+        )
+
+    def _write_refused(self, exc: DBAPIError) -> str:
+        return (
+            f"cannot write answers to the database {self._where()}: {exc.orig}; {REFUSED} "
+            "until a write succeeds. Check that the database and its folder can be written "
+            "by this user and that the disk is not full or read-only."
+        )
+
+    def _file_ok(self) -> bool:
+        """Whether the SQLite file may be written (always, for PostgreSQL); when it may
+        not, the reason is logged once."""
+        problem = self._file_problem()
+        if problem is not None:
+            self._refuse(problem, by_file=True)
+            return False
+        if self._refused_by_file:
+            self._stored_again()
+        return True
+
+    def _refuse(self, reason: str, *, by_file: bool) -> None:
+        """Answers are refused for `reason`: logged once, not at every batch."""
+        if reason != self._refusal:
+            log.error("%s", reason)
+        self._refusal = reason
+        self._refused_by_file = by_file
+
+    def _stored_again(self) -> None:
+        if self._refusal is None:
+            return
+        if self._refused_by_file:
+            log.warning(
+                "the database file %s is back and writable: answers are stored again",
+                self._where(),
+            )
+        else:
+            log.warning("answers are stored again in the database %s", self._where())
+        self._refusal = None
+        self._refused_by_file = False
+
+    def _where(self) -> str:
+        """The database, for messages: the SQLite file, or the URL without its password."""
+        if self._file is not None:
+            return str(self._file.path)
+        return self._engine.url.render_as_string(hide_password=True)
 
     async def _write_alone(self, pending: _Pending) -> None:
         try:
@@ -231,6 +336,8 @@ class AnswerWriter:
         """Count stored answers into the totals. A failure here loses nothing: the answers
         stay untallied and the next round counts them."""
         self.all_counted = False
+        if not self._file_ok():  # never write totals into a file that is not ours
+            return
         for delay in (*self._retry_delays, None):
             try:
                 waited = 0.0
@@ -244,15 +351,27 @@ class AnswerWriter:
                         waited += 0.05
                         continue
                     self.stats.tallied += counted
+                    if counted:
+                        self._stored_again()  # it wrote: the database takes writes again
                     if counted < TALLY_BATCH:
                         self.all_counted = True
                         return
             except DBAPIError as exc:
+                if refuses_every_write(exc):
+                    # The same fault as the answers': one error, not one per tally.
+                    self._refuse(self._write_refused(exc), by_file=False)
+                    return
                 if delay is None or not is_transient(exc):
                     log.exception("counting answers into the leaderboards failed; will retry")
                     return
                 self.stats.retries += 1
                 await asyncio.sleep(delay)
+
+
+def _fail(batch: list[_Pending], reason: str) -> None:
+    for pending in batch:
+        if not pending.future.done():
+            pending.future.set_exception(AnswerNotStored(reason))
 
 
 def _settle(pending: _Pending, outcome: WriteOutcome) -> None:
@@ -277,6 +396,13 @@ def is_transient(exc: DBAPIError) -> bool:
             "terminating",
         )
     )
+
+
+def refuses_every_write(exc: DBAPIError) -> bool:
+    """A failure of the database rather than of these rows (a read-only or full disk, an
+    I/O error, a file that cannot be opened): writing the answers one by one would fail
+    alike, each after its own wait. A bad row is an IntegrityError or DataError instead."""
+    return isinstance(exc, OperationalError) and not is_transient(exc)
 
 
 async def insert_answers(
