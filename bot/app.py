@@ -59,10 +59,29 @@ class GatewayUnreachable(Exception):
         super().__init__(f"cannot connect to the gateway at {where}: {error}")
 
 
+class ApiUnavailable(Exception):
+    """The API answered with a server error (5xx) at start: down for now, worth retrying."""
+
+    def __init__(self, where: str, reason: str) -> None:
+        self.where = where
+        self.reason = reason
+        super().__init__(f"{where}: {reason}")
+
+
+class NotADiscordApi(Exception):
+    """DISCORD_API_BASE names something that does not answer as Discord's API does."""
+
+
 # A connection to Discord that could not be made or was cut: DNS failure, refused, reset,
-# timed out. Only Discord's traffic goes through aiohttp here, so a database that cannot
-# be reached is not mistaken for Discord; other errors (a bad token, a bug) are not retried.
-UNREACHABLE = (aiohttp.ClientConnectionError, GatewayUnreachable)
+# timed out, or a server error. Only Discord's traffic goes through aiohttp here, so a
+# database that cannot be reached is not mistaken for Discord; other errors (a bad token,
+# a bug) are not retried.
+UNREACHABLE = (
+    aiohttp.ClientConnectionError,
+    GatewayUnreachable,
+    ApiUnavailable,
+    discord.DiscordServerError,
+)
 
 
 class DiscordUnreachable(Exception):
@@ -79,6 +98,10 @@ class DiscordUnreachable(Exception):
 def describe_unreachable(exc: BaseException, fallback_host: str) -> tuple[str, str]:
     """(host:port, what went wrong) in words, for a connection error."""
     where = fallback_host
+    if isinstance(exc, ApiUnavailable):
+        return exc.where, exc.reason
+    if isinstance(exc, discord.DiscordServerError):
+        return where, f"it answered {exc.status} {exc.response.reason}"
     if isinstance(exc, GatewayUnreachable):
         where, exc = exc.where, exc.error
     elif isinstance(exc, aiohttp.ClientConnectorError):
@@ -304,15 +327,55 @@ async def probe_gateway(url: yarl.URL, timeout: float = GATEWAY_PROBE_TIMEOUT) -
 
 
 async def discover_gateway(api_base: str, token: str) -> str:
-    """The gateway URL a Discord-compatible API announces at GET /gateway/bot."""
+    """The gateway URL a Discord-compatible API announces at GET /gateway/bot.
+
+    A refused token is a LoginFailure, as discord.py's own login says; a server error is
+    ApiUnavailable (retried); any other answer, NotADiscordApi (DISCORD_API_BASE is wrong).
+    """
     url = api_base.rstrip("/") + "/gateway/bot"
     async with (
         aiohttp.ClientSession() as session,
         session.get(url, headers={"Authorization": f"Bot {token}"}) as r,
     ):
-        r.raise_for_status()
-        data = await r.json(content_type=None)
-    return str(data["url"])
+        answer = f"{r.status} {r.reason}"
+        if r.status == 401:
+            raise discord.LoginFailure("Improper token has been passed.")
+        if r.status >= 500:
+            raise ApiUnavailable(f"{r.url.host}:{r.url.port}", f"it answered {answer}")
+        gateway = None
+        if r.status == 200:
+            with contextlib.suppress(ValueError, aiohttp.ContentTypeError):
+                data = await r.json(content_type=None)
+                gateway = data.get("url") if isinstance(data, dict) else None
+    if not isinstance(gateway, str) or not gateway:
+        what = answer if r.status != 200 else "an answer without a gateway URL"
+        raise NotADiscordApi(
+            f"DISCORD_API_BASE={api_base} does not answer as Discord's API does: GET {url} "
+            f"gave {what}; set it to a Discord-compatible API (such as "
+            "https://discord.com/api/v10), or leave it out to use Discord"
+        )
+    return gateway
+
+
+def start_refused(exc: discord.HTTPException, settings: Settings) -> str:
+    """One sentence for an HTTP error that stopped the bot at start (login, command sync)."""
+    where = (
+        f"the Discord-compatible API at {settings.discord_api_base}"
+        if settings.discord_api_base
+        else "Discord"
+    )
+    said = f"{exc.status} {exc.response.reason}" + (f" ({exc.text})" if exc.text else "")
+    # 10004 Unknown Guild, 50001 Missing Access: syncing the commands to DISCORD_GUILD_ID.
+    if exc.code in (10004, 50001) and settings.discord_guild_id is not None:
+        hint = (
+            f"check DISCORD_GUILD_ID: the bot must be a member of server "
+            f"{settings.discord_guild_id} (invite it, or leave the setting out)"
+        )
+    elif exc.status == 404 and exc.code == 0 and settings.discord_api_base:  # not Discord's 404
+        hint = "check DISCORD_API_BASE (such as https://discord.com/api/v10)"
+    else:
+        hint = "try again later; if it persists, check the bot's settings in the developer portal"
+    return f"{where} answered {said} while the bot was starting; {hint}."
 
 
 async def point_at_api(settings: Settings, token: str) -> None:

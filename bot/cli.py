@@ -69,7 +69,8 @@ def run(settings: Settings) -> None:
     """Run the Discord bot (settings from the environment and .env).
 
     When Discord cannot be reached at start, it tries again for about a minute, then
-    exits with status 1.
+    exits with status 1. SIGTERM or Ctrl-C stops it cleanly: clicks in progress are
+    finished and every answer is written and counted first.
     """
     if settings.discord_token is None:
         click.echo(NO_TOKEN_MESSAGE, err=True, nl=False)
@@ -78,10 +79,21 @@ def run(settings: Settings) -> None:
 
     import discord
 
-    from bot.app import CONNECT_RETRY_DELAYS, DiscordUnreachable, run_bot
+    from bot import log_redaction
+    from bot.app import (
+        CONNECT_RETRY_DELAYS,
+        DiscordUnreachable,
+        NotADiscordApi,
+        run_bot,
+        start_refused,
+        token_of,
+    )
 
-    # discord.py's own logging set-up; it never prints the token.
+    # discord.py's own logging set-up, on the root logger. At DEBUG it dumps gateway
+    # events and request URLs with interaction tokens in them: every handler gets a
+    # filter that redacts those, and the bot's token, from every record.
     discord.utils.setup_logging(level=logging.getLevelName(settings.log_level), root=True)
+    log_redaction.install([token_of(settings)])
     # Migrations run in a child process: Alembic is needed once, not in the bot's memory.
     upgraded = subprocess.run([sys.executable, "-m", "bot", "db", "upgrade"], check=False)
     if upgraded.returncode != 0:
@@ -92,7 +104,18 @@ def run(settings: Settings) -> None:
             run_bot(settings, retry_delays=CONNECT_RETRY_DELAYS if delays is None else delays)
         )
     except discord.LoginFailure:
-        click.echo("quizbot: Discord refused the token; check DISCORD_TOKEN in .env.", err=True)
+        where = (
+            f"the Discord-compatible API at {settings.discord_api_base}"
+            if settings.discord_api_base
+            else "Discord"
+        )
+        click.echo(f"quizbot: {where} refused the token; check DISCORD_TOKEN in .env.", err=True)
+        sys.exit(1)
+    except NotADiscordApi as exc:
+        click.echo(f"quizbot: {exc}.", err=True)
+        sys.exit(1)
+    except discord.HTTPException as exc:
+        click.echo(f"quizbot: {start_refused(exc, settings)}", err=True)
         sys.exit(1)
     except DiscordUnreachable as exc:
         click.echo(
