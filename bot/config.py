@@ -34,6 +34,11 @@ EXPECTED = {
     "connect_retry_delays": (
         "seconds to wait before each new attempt, separated by commas, such as 4,8,16,32"
     ),
+    "upload_check_seconds": "seconds, more than 0 and at most 600, such as 20",
+    "uploads_per_teacher_per_hour": "a whole number of 1 or more, such as 10",
+    "uploads_per_server_per_hour": "a whole number of 1 or more, such as 30",
+    "upload_storage_mb": "megabytes, more than 0, such as 10",
+    "upload_versions_kept": "a whole number from 0 to 100, such as 3",
 }
 # Never repeated in a message: a secret.
 SECRET_FIELDS = frozenset({"discord_token"})
@@ -58,6 +63,15 @@ class Settings(BaseSettings):
     # When Discord cannot be reached at start: the waits before each new attempt
     # (None: bot.app.CONNECT_RETRY_DELAYS, five attempts over about a minute).
     connect_retry_delays: Annotated[tuple[float, ...] | None, NoDecode] = None
+    # /quiz upload. Each file is checked in a process of its own, stopped past this:
+    upload_check_seconds: float = Field(default=20.0, gt=0, le=600)
+    # Files checked (added or not) within any hour, per teacher (in all servers) and per server.
+    uploads_per_teacher_per_hour: int = Field(default=10, ge=1)
+    uploads_per_server_per_hour: int = Field(default=30, ge=1)
+    # What a server's stored uploads may take, every version counted (MB of 1,000,000 bytes).
+    upload_storage_mb: float = Field(default=10.0, gt=0)
+    # Earlier versions of an uploaded quiz kept, besides every version a game was played with.
+    upload_versions_kept: int = Field(default=3, ge=0, le=100)
 
     @field_validator("shard_ids", mode="before")
     @classmethod
@@ -100,7 +114,18 @@ class Settings(BaseSettings):
         return None if isinstance(value, str) and not value.strip() else value
 
     # `KEY=` left empty in .env means "the default", as for the optional settings.
-    @field_validator("database_url", "log_level", "quiz_dir", "watch_quizzes", mode="before")
+    @field_validator(
+        "database_url",
+        "log_level",
+        "quiz_dir",
+        "watch_quizzes",
+        "upload_check_seconds",
+        "uploads_per_teacher_per_hour",
+        "uploads_per_server_per_hour",
+        "upload_storage_mb",
+        "upload_versions_kept",
+        mode="before",
+    )
     @classmethod
     def _blank_is_default(cls, value: object, info: ValidationInfo) -> object:
         if isinstance(value, str) and not value.strip() and info.field_name:

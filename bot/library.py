@@ -4,27 +4,72 @@ Uploads belong to the server that uploaded them: no other server sees, plays or
 overwrites them, and an upload can never take the id of a quiz every server has.
 Every version a game started with is kept in the database, so that a game resumed
 after a restart (in any process) plays the questions it began with.
+
+Uploads are bounded: each file is checked in a process of its own within a time budget
+(a hostile file cannot hold up the event loop, nor run for ever), each teacher and each
+server may upload so many files an hour, a server's uploads may take so many bytes, and
+only a few earlier versions of a quiz are kept besides those that games used.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
 import logging
-from collections.abc import Awaitable, Callable
+import math
+import os
+import pickle
+import sys
+from collections import OrderedDict
 from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
-from bot.quiz.catalog import Catalog, ReloadReport
 from bot.quiz.diagnostics import Diagnostic
 from bot.quiz.loader import LoadedQuiz, LoadResult, SourceUnavailable, load_quiz, load_stored
-from bot.quiz.retrieval import SourceIndex
-from bot.storage.repository import Repository
+
+# Kept out of the import at run time: the processes that check uploads import this
+# module, and need nothing of the database or the catalog.
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
+    from bot.config import Settings
+    from bot.quiz.catalog import Catalog, ReloadReport
+    from bot.quiz.retrieval import SourceIndex
+    from bot.storage.repository import Repository, UploadTurn
 
 log = logging.getLogger(__name__)
 
 MAX_UPLOAD_BYTES = 256 * 1024
 MAX_UPLOADS_PER_SERVER = 50
+# Quiz versions kept loaded besides the current ones (a 256 KiB quiz takes over 1 MB).
+VERSIONS_IN_MEMORY = 64
+# The rate limits count the files uploaded within this window.
+UPLOAD_WINDOW = timedelta(hours=1)
+
+
+@dataclass(frozen=True, slots=True)
+class UploadLimits:
+    """What uploads may cost; the settings UPLOAD_* give them (see bot.config)."""
+
+    check_seconds: float = 20.0  # checking one file, in its own process
+    per_teacher_per_hour: int = 10  # files checked, added or not
+    per_server_per_hour: int = 30
+    server_bytes: int = 10 * 1000 * 1000  # every stored version of a server's uploads
+    versions_kept: int = 3  # earlier versions of a quiz kept besides those games used
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> UploadLimits:
+        return cls(
+            check_seconds=settings.upload_check_seconds,
+            per_teacher_per_hour=settings.uploads_per_teacher_per_hour,
+            per_server_per_hour=settings.uploads_per_server_per_hour,
+            server_bytes=round(settings.upload_storage_mb * 1000 * 1000),
+            versions_kept=settings.upload_versions_kept,
+        )
 
 
 @dataclass(slots=True)
@@ -32,18 +77,217 @@ class UploadResult:
     loaded: LoadedQuiz | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
     replaced: bool = False  # an earlier version of this quiz was the server's until now
+    # Why the file was not added when it is not about its contents (a limit, the time
+    # its check took): one sentence for the teacher.
+    refusal: str | None = None
+    timed_out: bool = False  # its check ran past the budget and was stopped
 
     @property
     def ok(self) -> bool:
         return self.loaded is not None
 
 
+class CheckFailed(Exception):
+    """The process checking an upload could not start, or ended without an answer."""
+
+
+# What the checking process runs: the parent's import path first (the bot may run from
+# a checkout, not an installed package), then the checks, one per request.
+_CHILD_CODE = (
+    "import json, sys; sys.path[:0] = json.loads(sys.argv[1]); "
+    "from bot.library import _check_main; _check_main()"
+)
+# Settings the checking process has no use for, and should not hold: it reads files
+# from anyone who can upload.
+_SECRETS = ("DISCORD_TOKEN", "DATABASE_URL")
+# Requests and answers on the pipes: a length, then a pickle.
+_LENGTH = 8
+_READY = b"R"
+
+
+class UploadChecker:
+    """Checks uploaded files in a process of its own, one file at a time.
+
+    A fresh interpreter (started with `sys.executable`, never a fork of the bot, whose
+    event loop and threads a fork would copy) that imports only the quiz loader. It stays
+    for the next file for `idle` seconds (a teacher fixing a file uploads it again soon),
+    then exits, so that nothing stays in memory between uploads; it is replaced after
+    `recycle` files. A check past its budget kills it.
+    """
+
+    def __init__(
+        self, *, idle: float = 60.0, recycle: int = 50, start_timeout: float = 60.0
+    ) -> None:
+        self.idle = idle
+        self.recycle = recycle
+        self.start_timeout = start_timeout
+        self.started = 0  # processes started, for tests and logs
+        self._lock = asyncio.Lock()
+        self._child: asyncio.subprocess.Process | None = None
+        self._checked = 0  # files the current process has checked
+        self._retire: asyncio.TimerHandle | None = None
+        self._exiting: set[asyncio.Task[int]] = set()  # idle processes told to exit
+
+    @property
+    def running(self) -> bool:
+        """Whether a checking process is there (busy, or waiting for the next file)."""
+        return self._child is not None and self._child.returncode is None
+
+    @property
+    def busy(self) -> bool:
+        """Whether a file is being checked (or waits for its turn)."""
+        return self._lock.locked()
+
+    async def check(
+        self, filename: str, data: bytes, source: tuple[str, bytes] | None, budget: float
+    ) -> LoadResult | None:
+        """The file's load result, or None when checking it took longer than `budget`
+        seconds (the process is then stopped). Raises CheckFailed."""
+        request = pickle.dumps((filename, data, source), protocol=pickle.HIGHEST_PROTOCOL)
+        async with self._lock:
+            if self._retire is not None:
+                self._retire.cancel()
+            child = await self._ready_child()
+            assert child.stdin is not None and child.stdout is not None
+            try:
+                child.stdin.write(len(request).to_bytes(_LENGTH, "big") + request)
+                await child.stdin.drain()
+                answer = await asyncio.wait_for(_read_frame(child.stdout), budget)
+            except TimeoutError:
+                await self._stop()
+                return None
+            except (OSError, EOFError, asyncio.IncompleteReadError) as exc:
+                await self._stop()
+                problem = f"the checking process ended without an answer: {exc!r}"
+                raise CheckFailed(problem) from exc
+            except BaseException:  # cancelled (the bot is stopping): no half-read answers
+                await self._stop()
+                raise
+            self._checked += 1
+            if self._checked >= self.recycle:
+                await self._stop()
+            else:
+                self._retire = asyncio.get_running_loop().call_later(self.idle, self._retire_now)
+        result = pickle.loads(answer)  # a few milliseconds for the largest file
+        if not isinstance(result, LoadResult):
+            raise CheckFailed(f"the checking process answered {type(result).__name__}")
+        return result
+
+    async def _ready_child(self) -> asyncio.subprocess.Process:
+        if self.running:
+            assert self._child is not None
+            return self._child
+        env = {k: v for k, v in os.environ.items() if k.upper() not in _SECRETS}
+        try:
+            child = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-c",
+                _CHILD_CODE,
+                json.dumps(sys.path),
+                stdin=asyncio.subprocess.PIPE,
+                stdout=asyncio.subprocess.PIPE,
+                env=env,  # stderr: the bot's own, where a crash's traceback belongs
+            )
+        except OSError as exc:
+            raise CheckFailed(f"the checking process did not start: {exc}") from exc
+        self._child, self._checked = child, 0
+        self.started += 1
+        assert child.stdout is not None
+        try:
+            # The budget is the check's: starting (imports) is waited for apart.
+            ready = await asyncio.wait_for(child.stdout.readexactly(1), self.start_timeout)
+        except TimeoutError as exc:
+            await self._stop()
+            raise CheckFailed("the checking process did not start in time") from exc
+        except asyncio.IncompleteReadError as exc:  # it ended at once: its error is logged
+            await self._stop()
+            raise CheckFailed("the checking process ended as it started") from exc
+        if ready != _READY:
+            await self._stop()
+            raise CheckFailed(f"the checking process said {ready!r} at start")
+        return child
+
+    def _retire_now(self) -> None:
+        """Idle long enough (a check cancels this first): end of input tells the process
+        to exit."""
+        self._retire = None
+        child, self._child = self._child, None
+        if child is None or child.stdin is None:
+            return
+        child.stdin.close()
+        exiting = asyncio.get_running_loop().create_task(child.wait())
+        self._exiting.add(exiting)  # kept until it is gone
+        exiting.add_done_callback(self._exiting.discard)
+
+    async def _stop(self) -> None:
+        child, self._child = self._child, None
+        if child is None:
+            return
+        if child.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                child.kill()
+        await child.wait()
+
+    async def close(self) -> None:
+        """Stop the checking process, and any check in progress (the bot is stopping)."""
+        if self._retire is not None:
+            self._retire.cancel()
+            self._retire = None
+        child = self._child
+        if child is not None and child.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                child.kill()
+            await child.wait()
+        self._child = None
+        if self._exiting:
+            await asyncio.wait(self._exiting)
+
+
+async def _read_frame(stream: asyncio.StreamReader) -> bytes:
+    size = int.from_bytes(await stream.readexactly(_LENGTH), "big")
+    return await stream.readexactly(size)
+
+
+def _check_main() -> None:
+    """The checking process: answer each request on stdin until its end (or too long idle:
+    the bot then closes it)."""
+    if hasattr(os, "nice"):
+        with contextlib.suppress(OSError):
+            os.nice(10)  # the bot's own work comes first on a busy machine
+    requests, answers = sys.stdin.buffer, sys.stdout.buffer
+    answers.write(_READY)
+    answers.flush()
+    while True:
+        head = requests.read(_LENGTH)
+        if len(head) < _LENGTH:
+            return  # the bot closed the pipe: done
+        filename, data, source = pickle.loads(requests.read(int.from_bytes(head, "big")))
+        try:
+            result = _validate(filename, data, source)
+        except Exception as exc:  # the loader should never raise; if it does, say so
+            result = LoadResult(filename)
+            result.diagnostics.append(
+                _problem(filename, f"internal error while checking the file ({type(exc).__name__})")
+            )
+        answer = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+        answers.write(len(answer).to_bytes(_LENGTH, "big") + answer)
+        answers.flush()
+
+
 class QuizLibrary:
-    def __init__(self, catalog: Catalog, repo: Repository) -> None:
+    def __init__(
+        self, catalog: Catalog, repo: Repository, limits: UploadLimits | None = None
+    ) -> None:
         self.catalog = catalog
         self.repo = repo
+        self.limits = limits or UploadLimits()
+        self.checker = UploadChecker()
+        # Counting a teacher's uploads and recording one more is one step per process.
+        self._quota = asyncio.Lock()
         self._uploads: dict[int, dict[str, LoadedQuiz]] = {}
-        self._versions: dict[tuple[str, str], LoadedQuiz] = {}
+        # Versions loaded lately (current uploads, games' versions), most recent last; the
+        # others are read again from the database when a game needs them.
+        self._versions: OrderedDict[tuple[str, str], LoadedQuiz] = OrderedDict()
         self._reloading = asyncio.Lock()
         self._indexes: dict[tuple[tuple[str, str], ...], SourceIndex] = {}
         self._stop_listening: Callable[[], Awaitable[None]] | None = None
@@ -70,6 +314,8 @@ class QuizLibrary:
         key = tuple(sorted((q.id, q.version) for q in quizzes))
         index = self._indexes.get(key)
         if index is None:
+            from bot.quiz.retrieval import SourceIndex  # not needed by the checking processes
+
             index = await asyncio.to_thread(SourceIndex.from_quizzes, quizzes)
             if len(self._indexes) > 64:  # a bounded cache: old versions fall out
                 self._indexes.clear()
@@ -91,26 +337,41 @@ class QuizLibrary:
         """A quiz at the version a game started with: from memory, else from the database."""
         if version is None:
             return self.catalog.get(quiz_id)
-        found = self.catalog.version(quiz_id, version) or self._versions.get((quiz_id, version))
+        found = self.catalog.version(quiz_id, version) or self._cached(quiz_id, version)
         if found is not None:
             return found
         stored = await self.repo.snapshot(quiz_id, version)
         if stored is None:
             return None
-        result = load_stored(stored[0], stored[1], f"{quiz_id} (version {version})")
+        # Off the loop: a stored version loads in tens of milliseconds, a large one more.
+        result = await asyncio.to_thread(
+            load_stored, stored[0], stored[1], f"{quiz_id} (version {version})"
+        )
         if result.quiz is None:  # cannot happen for a version that once loaded; say so if it does
             log.error(
                 "stored version %s of %s no longer loads: %s", version, quiz_id, result.diagnostics
             )
             return None
-        self._versions[(quiz_id, version)] = result.quiz
+        self._cache(result.quiz)
         return result.quiz
+
+    def _cached(self, quiz_id: str, version: str) -> LoadedQuiz | None:
+        found = self._versions.get((quiz_id, version))
+        if found is not None:
+            self._versions.move_to_end((quiz_id, version))
+        return found
+
+    def _cache(self, loaded: LoadedQuiz) -> None:
+        self._versions[(loaded.id, loaded.version)] = loaded
+        self._versions.move_to_end((loaded.id, loaded.version))
+        while len(self._versions) > VERSIONS_IN_MEMORY:
+            self._versions.popitem(last=False)
 
     async def remember(self, loaded: LoadedQuiz) -> None:
         """Keep the version a game starts with, for resuming it anywhere, any time."""
-        self._versions[(loaded.id, loaded.version)] = loaded
+        self._cache(loaded)
         await self.repo.save_snapshot(
-            loaded.id, loaded.version, loaded.content, loaded.source_bytes
+            loaded.id, loaded.version, loaded.content, _source_to_store(loaded)
         )
 
     # -- reloading -------------------------------------------------------------------------
@@ -131,12 +392,18 @@ class QuizLibrary:
         problems: list[Diagnostic] = []
         fresh: dict[int, dict[str, LoadedQuiz]] = {}
         for upload in await self.repo.uploads(guild_id):
-            result = load_stored(upload.content, upload.source, f"upload:{upload.quiz_id}")
-            if result.quiz is None:
-                problems.extend(result.diagnostics)
-                continue
-            fresh.setdefault(upload.guild_id, {})[upload.quiz_id] = result.quiz
-            self._versions[(result.quiz.id, result.quiz.version)] = result.quiz
+            # A version already loaded is not loaded again (a version is its content).
+            loaded = self._cached(upload.quiz_id, upload.version)
+            if loaded is None:
+                result = await asyncio.to_thread(
+                    load_stored, upload.content, upload.source, f"upload:{upload.quiz_id}"
+                )
+                if result.quiz is None:
+                    problems.extend(result.diagnostics)
+                    continue
+                loaded = result.quiz
+                self._cache(loaded)
+            fresh.setdefault(upload.guild_id, {})[upload.quiz_id] = loaded
         if guild_id is None:
             self._uploads = fresh
         else:
@@ -155,12 +422,14 @@ class QuizLibrary:
         self._stop_listening = await self.repo.listen_uploads(changed)
 
     async def close(self) -> None:
+        await self.checker.close()
         if self._stop_listening is not None:
             await self._stop_listening()
             self._stop_listening = None
 
     async def remove_upload(self, guild_id: int, quiz_id: str) -> bool:
-        """Stop serving a server's upload; its versions stay stored for games and reports."""
+        """Stop serving a server's upload. The versions that games were played with stay
+        stored (games are resumed from them); the others are deleted, freeing the room."""
         removed = await self.repo.deactivate_upload(guild_id, quiz_id)
         self._uploads.get(guild_id, {}).pop(quiz_id, None)
         await self.repo.announce_upload(guild_id)
@@ -191,7 +460,36 @@ class QuizLibrary:
                 _problem(source[0], f"the source is {len(source[1]):,} bytes; at most 256 KiB")
             )
             return result
-        loaded = _validate(filename, data, source)
+        async with self._quota:  # counted and recorded as one step
+            turn = await self.repo.take_upload_turn(
+                guild_id,
+                uploaded_by,
+                per_teacher=self.limits.per_teacher_per_hour,
+                per_server=self.limits.per_server_per_hour,
+                window=UPLOAD_WINDOW,
+            )
+        if turn is not None:
+            result.refusal = _rate_refusal(turn)
+            return result
+        budget = self.limits.check_seconds
+        try:
+            loaded = await self.checker.check(filename, data, source, budget)
+        except CheckFailed:
+            log.exception("checking the upload %s of server %s failed", filename, guild_id)
+            result.refusal = (
+                "the file could not be checked just now (the bot's log says why); "
+                "please upload it again in a minute"
+            )
+            return result
+        if loaded is None:
+            result.timed_out = True
+            result.refusal = (
+                f"the file took too long to check (more than {budget:g} seconds), so it was "
+                "stopped. That happens with many long quotes that are not in the source: "
+                "copy each quote exactly from the source, or check the file with "
+                "`quizbot validate` (no time limit there), then upload it again"
+            )
+            return result
         result.diagnostics = loaded.diagnostics
         quiz = loaded.quiz
         if quiz is None:
@@ -226,14 +524,66 @@ class QuizLibrary:
                 )
             )
             return result
-        await self.repo.add_upload(
-            guild_id, quiz.id, quiz.version, data, quiz.source_bytes, uploaded_by
-        )
+        from bot.storage.repository import StorageFull  # loaded with the bot already
+
+        try:
+            await self.repo.add_upload(
+                guild_id,
+                quiz.id,
+                quiz.version,
+                data,
+                _source_to_store(quiz),
+                uploaded_by,
+                keep_versions=self.limits.versions_kept,
+                max_bytes=self.limits.server_bytes,
+            )
+        except StorageFull as full:
+            result.replaced = False
+            result.refusal = (
+                f"this server's uploaded quizzes would then take {_megabytes(full.used)}, more "
+                f"than the {_megabytes(full.limit)} a server may keep (each quiz's current "
+                f"version, up to {self.limits.versions_kept} earlier ones, and every version "
+                "a game was played with). Remove quizzes this server no longer plays with "
+                "`/quiz remove`, then upload it again"
+            )
+            return result
         await self.repo.announce_upload(guild_id)  # other processes reload this server's uploads
         self._uploads.setdefault(guild_id, {})[quiz.id] = quiz
-        self._versions[(quiz.id, quiz.version)] = quiz
+        self._cache(quiz)
         result.loaded = quiz
         return result
+
+
+def _source_to_store(loaded: LoadedQuiz) -> bytes | None:
+    """The source's bytes when they are a file of their own; a `source.text` is in the
+    quiz file already (storing it twice would double what a server's uploads take)."""
+    source = loaded.quiz.source
+    return loaded.source_bytes if source is not None and source.file else None
+
+
+def _rate_refusal(turn: UploadTurn) -> str:
+    """The sentence for an upload refused by a rate limit."""
+    minutes = max(1, math.ceil((turn.retry_at - turn.now).total_seconds() / 60))
+    when = (
+        f"You can upload again in {minutes} minute{'s' if minutes != 1 else ''}, "
+        f"at <t:{int(turn.retry_at.timestamp())}:t>"
+    )
+    if turn.limit == "teacher":
+        return (
+            f"you have uploaded {turn.count} files in the last hour, the most one teacher "
+            f"may (files that were refused count too). {when}"
+        )
+    return (
+        f"this server's teachers have uploaded {turn.count} files in the last hour, the most "
+        f"one server may. {when}"
+    )
+
+
+def _megabytes(size: int) -> str:
+    """10 MB, 9.8 MB; under a megabyte in kilobytes (1,000 bytes each, as the setting)."""
+    if size >= 1_000_000:
+        return f"{size / 1_000_000:.1f} MB".replace(".0 MB", " MB")
+    return f"{size / 1000:.1f} KB"
 
 
 def _validate(filename: str, data: bytes, source: tuple[str, bytes] | None) -> LoadResult:

@@ -5,10 +5,22 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import datetime
-from typing import Any
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Literal
 
-from sqlalchemy import Integer, TextClause, and_, cast, delete, func, select, text, update
+from sqlalchemy import (
+    Integer,
+    TextClause,
+    and_,
+    cast,
+    delete,
+    exists,
+    func,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.sql import Select
@@ -39,10 +51,31 @@ from bot.storage.tables import (
     QuizSnapshot,
     ReviewItem,
     Score,
+    UploadAttempt,
     UploadedQuiz,
     UserStreak,
 )
 from bot.storage.writer import AnswerWriter
+
+
+@dataclass(frozen=True, slots=True)
+class UploadTurn:
+    """An upload refused by a rate limit: which one, how many uploads it counted in the
+    window, and when the oldest of them leaves the window."""
+
+    limit: Literal["teacher", "server"]
+    count: int
+    now: datetime
+    retry_at: datetime
+
+
+class StorageFull(Exception):
+    """Storing an upload would take a server's uploads past `limit` bytes (`used`)."""
+
+    def __init__(self, used: int, limit: int) -> None:
+        super().__init__(f"{used} bytes, more than {limit}")
+        self.used = used
+        self.limit = limit
 
 
 class Repository:
@@ -399,8 +432,16 @@ class Repository:
         content: bytes,
         source: bytes | None,
         uploaded_by: int,
+        *,
+        keep_versions: int | None = None,
+        max_bytes: int | None = None,
     ) -> StoredUpload:
-        """Make this version the server's current one; earlier versions are kept, inactive."""
+        """Make this version the server's current one.
+
+        Earlier versions stay, inactive: with `keep_versions`, only that many of them (the
+        newest) besides every version a stored game or answer uses. With `max_bytes`,
+        raises StorageFull (storing nothing) when the server's uploads would then take more.
+        """
         now = utcnow()
         async with self.engine.begin() as conn:
             await conn.execute(
@@ -417,6 +458,7 @@ class Repository:
                 uploaded_by=uploaded_by,
                 uploaded_at=now,
                 active=True,
+                size=len(content) + len(source or b""),
             )
             # The same file uploaded again: that version becomes current again.
             await conn.execute(
@@ -425,11 +467,26 @@ class Repository:
                     set_={"active": True, "uploaded_at": now, "uploaded_by": uploaded_by},
                 )
             )
-        [stored] = [u for u in await self.uploads(guild_id) if u.quiz_id == quiz_id]
-        return stored
+            if keep_versions is not None:
+                await _prune_versions(conn, guild_id, quiz_id, keep_versions)
+            if max_bytes is not None:
+                used = await _stored_bytes(conn, guild_id)
+                if used > max_bytes:
+                    raise StorageFull(used, max_bytes)  # the transaction is rolled back
+            row = (
+                await conn.execute(
+                    select(UploadedQuiz.__table__).where(
+                        UploadedQuiz.guild_id == guild_id,
+                        UploadedQuiz.quiz_id == quiz_id,
+                        UploadedQuiz.version == version,
+                    )
+                )
+            ).one()
+        return _stored_upload(row)
 
     async def deactivate_upload(self, guild_id: int, quiz_id: str) -> bool:
-        """A server's uploaded quiz is no longer offered (every version kept)."""
+        """A server's uploaded quiz is no longer offered; of its versions, only those that
+        stored games or answers use are kept."""
         async with self.engine.begin() as conn:
             result = await conn.execute(
                 update(UploadedQuiz)
@@ -440,7 +497,63 @@ class Repository:
                 )
                 .values(active=False)
             )
+            await _prune_versions(conn, guild_id, quiz_id, keep=0)
             return bool(result.rowcount)
+
+    async def upload_storage(self, guild_id: int) -> tuple[int, int]:
+        """(stored versions, their bytes) of a server's uploads."""
+        async with self.engine.connect() as conn:
+            count, size = (
+                await conn.execute(
+                    select(func.count(), func.coalesce(func.sum(UploadedQuiz.size), 0)).where(
+                        UploadedQuiz.guild_id == guild_id
+                    )
+                )
+            ).one()
+        return int(count), int(size)
+
+    async def take_upload_turn(
+        self,
+        guild_id: int,
+        user_id: int,
+        *,
+        per_teacher: int,
+        per_server: int,
+        window: timedelta,
+        now: datetime | None = None,
+    ) -> UploadTurn | None:
+        """Record an upload about to be checked, unless the teacher or the server has had
+        its number of uploads within `window`: then nothing is recorded, and the refusal
+        says which limit and when a turn frees up."""
+        now = now or utcnow()
+        since = now - window
+        async with self.engine.begin() as conn:
+            await conn.execute(delete(UploadAttempt).where(UploadAttempt.attempted_at < since))
+            limits: list[tuple[Literal["teacher", "server"], Any, int]] = [
+                ("teacher", UploadAttempt.user_id == user_id, per_teacher),
+                ("server", UploadAttempt.guild_id == guild_id, per_server),
+            ]
+            for limit, who, allowed in limits:
+                times = [
+                    as_utc(t)
+                    for t in (
+                        await conn.execute(
+                            select(UploadAttempt.attempted_at)
+                            .where(who, UploadAttempt.attempted_at >= since)
+                            .order_by(UploadAttempt.attempted_at)
+                        )
+                    ).scalars()
+                ]
+                if len(times) >= allowed:
+                    # A turn frees up when enough of them have left the window.
+                    oldest = times[len(times) - allowed] if allowed > 0 else now
+                    return UploadTurn(limit, len(times), now, oldest + window)
+            await conn.execute(
+                insert_for(conn.dialect)(UploadAttempt).values(
+                    guild_id=guild_id, user_id=user_id, attempted_at=now
+                )
+            )
+        return None
 
     async def uploads(
         self, guild_id: int | None = None, *, active_only: bool = True
@@ -455,20 +568,7 @@ class Repository:
             query = query.where(UploadedQuiz.active.is_(True))
         async with self.engine.connect() as conn:
             rows = (await conn.execute(query)).all()
-        return [
-            StoredUpload(
-                id=r.id,
-                guild_id=r.guild_id,
-                quiz_id=r.quiz_id,
-                version=r.version,
-                content=r.content.encode("utf-8"),
-                source=r.source_text.encode("utf-8") if r.source_text is not None else None,
-                uploaded_by=r.uploaded_by,
-                uploaded_at=as_utc(r.uploaded_at),
-                active=r.active,
-            )
-            for r in rows
-        ]
+        return [_stored_upload(r) for r in rows]
 
     # -- news between processes -----------------------------------------------------------
 
@@ -553,6 +653,64 @@ class Repository:
                 )
             )
             return {(s, p, u): pts for s, p, u, pts in rows}
+
+
+def _stored_upload(r: Row[Any]) -> StoredUpload:
+    return StoredUpload(
+        id=r.id,
+        guild_id=r.guild_id,
+        quiz_id=r.quiz_id,
+        version=r.version,
+        content=r.content.encode("utf-8"),
+        source=r.source_text.encode("utf-8") if r.source_text is not None else None,
+        uploaded_by=r.uploaded_by,
+        uploaded_at=as_utc(r.uploaded_at),
+        active=r.active,
+    )
+
+
+async def _prune_versions(conn: AsyncConnection, guild_id: int, quiz_id: str, keep: int) -> int:
+    """Delete a server's inactive versions of a quiz past the newest `keep`, except those
+    a stored game or answer uses (a game is resumed from its exact version)."""
+    inactive = (
+        await conn.execute(
+            select(UploadedQuiz.id, UploadedQuiz.version)
+            .where(
+                UploadedQuiz.guild_id == guild_id,
+                UploadedQuiz.quiz_id == quiz_id,
+                UploadedQuiz.active.is_(False),
+            )
+            .order_by(UploadedQuiz.uploaded_at.desc(), UploadedQuiz.id.desc())
+        )
+    ).all()
+    old = [row.id for row in inactive[keep:]]
+    if not old:
+        return 0
+    used_by_game = exists().where(
+        GameSession.guild_id == guild_id,
+        GameSession.quiz_id == quiz_id,
+        GameSession.quiz_version == UploadedQuiz.version,
+    )
+    used_by_answer = exists().where(
+        Answer.guild_id == guild_id,
+        Answer.quiz_id == quiz_id,
+        Answer.quiz_version == UploadedQuiz.version,
+    )
+    result = await conn.execute(
+        delete(UploadedQuiz).where(UploadedQuiz.id.in_(old), ~used_by_game, ~used_by_answer)
+    )
+    return result.rowcount or 0
+
+
+async def _stored_bytes(conn: AsyncConnection, guild_id: int) -> int:
+    size = (
+        await conn.execute(
+            select(func.coalesce(func.sum(UploadedQuiz.size), 0)).where(
+                UploadedQuiz.guild_id == guild_id
+            )
+        )
+    ).scalar_one()
+    return int(size)
 
 
 def _answers_query() -> Select[Any]:

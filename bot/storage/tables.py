@@ -183,7 +183,8 @@ class ReviewItem(Base):
 
 
 class UploadedQuiz(Base):
-    """A quiz uploaded to one server; every upload is kept as a new version."""
+    """A quiz uploaded to one server, each upload a version: the current one, a few
+    earlier ones, and every one a game was played with (see Repository.add_upload)."""
 
     __tablename__ = "uploaded_quizzes"
 
@@ -196,10 +197,32 @@ class UploadedQuiz(Base):
     uploaded_by: Mapped[int] = mapped_column(Snowflake)
     uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Bytes of the file and its source (UTF-8), summed for a server's storage limit.
+    size: Mapped[int] = mapped_column(BigInteger, server_default="0")
 
     __table_args__ = (
         UniqueConstraint("guild_id", "quiz_id", "version", name="uq_uploaded_quizzes_version"),
         Index("ix_uploaded_active", "guild_id", "active"),
+    )
+
+
+class UploadAttempt(Base):
+    """A file a teacher uploaded and the bot checked (added or not), for the rate limits.
+
+    Rows older than the limits' window are deleted as new ones come.
+    """
+
+    __tablename__ = "upload_attempts"
+
+    id: Mapped[int] = mapped_column(RowId, primary_key=True, autoincrement=True)
+    guild_id: Mapped[int] = mapped_column(Snowflake)
+    user_id: Mapped[int] = mapped_column(Snowflake)
+    attempted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        Index("ix_upload_attempts_guild", "guild_id", "attempted_at"),
+        Index("ix_upload_attempts_user", "user_id", "attempted_at"),
+        Index("ix_upload_attempts_time", "attempted_at"),
     )
 
 

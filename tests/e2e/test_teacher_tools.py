@@ -6,7 +6,7 @@ import asyncio
 import os
 from pathlib import Path
 
-from bot.library import MAX_UPLOADS_PER_SERVER
+from bot.library import MAX_UPLOADS_PER_SERVER, UploadLimits
 from tests.e2e.conftest import Classroom, right_response
 from tests.fakediscord import Upload
 from tests.quiz.conftest import BASE
@@ -202,6 +202,7 @@ async def test_reload_and_watching_the_quiz_directory(classroom: Classroom, tmp_
 
 async def test_the_upload_limit(classroom: Classroom) -> None:
     bot = await classroom.start_bot()
+    bot.library.limits = UploadLimits(per_teacher_per_hour=100, per_server_per_hour=100)
     for i in range(MAX_UPLOADS_PER_SERVER):
         result = await bot.library.upload(
             classroom.guild.id,
@@ -224,6 +225,71 @@ async def test_the_upload_limit(classroom: Classroom) -> None:
         uploaded_by=1,
     )
     assert again.ok and again.replaced  # replacing one of them is fine
+
+
+async def test_a_version_a_game_uses_outlives_pruning_and_the_game_resumes(
+    classroom: Classroom,
+) -> None:
+    bot = await classroom.start_bot()
+    fake, teacher, student = classroom.fake, classroom.teacher, classroom.students[0]
+    assert "✅ Added" in await upload(classroom, teacher, classroom.channel, "demo.yaml", BASE)
+    start = await fake.slash(student, classroom.channel, "quiz start", quiz="demo-quiz")
+    played = (await classroom.game_of(start.message)).loaded.version
+    for i in range(6):  # more edits than the versions kept
+        edited = BASE.replace("title: Demo\n", f"title: Demo, edit {i}\n")
+        assert "Replaced" in await upload(
+            classroom, teacher, classroom.channel, "demo.yaml", edited
+        )
+    kept = await bot.repo.uploads(classroom.guild.id, active_only=False)
+    titles = [u.content.decode().split("\n")[1] for u in kept]
+    assert titles == ["title: Demo", *(f"title: Demo, edit {i}" for i in range(2, 6))]
+    assert kept[0].version == played and not kept[0].active
+
+    # After a restart the game goes on with the version it started with.
+    await classroom.stop_bot()
+    bot = await classroom.start_bot()
+    assert bot.library.get(classroom.guild.id, "demo-quiz").quiz.title == "Demo, edit 5"
+    game = await classroom.game_of(start.message)
+    assert game.loaded.version == played and game.loaded.quiz.title == "Demo"
+    _, value = right_response(game)
+    await fake.click(student, start.message, value)
+    await start.message.wait_until(lambda m: m.embeds and "Correct" in m.embeds[0]["title"])
+
+
+async def test_the_upload_limits_tell_the_teacher_when_to_try_again(
+    classroom: Classroom,
+) -> None:
+    bot = await classroom.start_bot()
+    teacher, channel = classroom.teacher, classroom.channel
+    bot.library.limits = UploadLimits(per_teacher_per_hour=2, per_server_per_hour=3)
+    assert "✅ Added" in await upload(classroom, teacher, channel, "demo.yaml", BASE)
+    broken = BASE.replace("prompt: Who", "promt: Who")
+    assert "was not added" in await upload(classroom, teacher, channel, "b.yaml", broken)
+    text = await upload(classroom, teacher, channel, "demo.yaml", BASE)
+    assert text.startswith(
+        "❌ `demo.yaml` was not added: you have uploaded 2 files in the last hour, the most "
+        "one teacher may (files that were refused count too). You can upload again in 60 "
+        "minutes, at <t:"
+    ), text
+
+    colleague = classroom.guild.add_member("Mr Adeyemi", manage_guild=True)
+    assert "✅" in await upload(classroom, colleague, channel, "demo.yaml", BASE)
+    text = await upload(classroom, colleague, channel, "demo.yaml", BASE)
+    assert text.startswith(
+        "❌ `demo.yaml` was not added: this server's teachers have uploaded 3 files in the "
+        "last hour, the most one server may. You can upload again in 60 minutes, at <t:"
+    ), text
+
+    bot.library.limits = UploadLimits(server_bytes=1000)
+    bigger = BASE.replace("demo-quiz", "demo-two") + "#" * 1000 + "\n"
+    text = await upload(classroom, colleague, channel, "two.yaml", bigger)
+    assert (
+        text.startswith(
+            "❌ `two.yaml` was not added: this server's uploaded quizzes would then take "
+        )
+        and "a server may keep" in text
+        and "`/quiz remove`" in text
+    ), text
 
 
 async def seed_class_answers(room: Classroom) -> int:

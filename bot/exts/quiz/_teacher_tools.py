@@ -57,6 +57,12 @@ async def read_attachment(attachment: discord.Attachment, what: str) -> bytes | 
 
 
 def upload_reply(result: UploadResult, filename: str) -> dict[str, Any]:
+    if result.refusal is not None:  # a limit, or a check that took too long
+        return {
+            "embed": rendering.notice(
+                f"❌ `{filename}` was not added: {result.refusal}.", error=True
+            )
+        }
     if not result.ok:
         errors = [d for d in result.diagnostics if d.severity == "error"]
         title = f"❌ `{filename}` was not added: {len(errors)} problem(s). Fix them and upload it again."
