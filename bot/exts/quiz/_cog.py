@@ -396,7 +396,7 @@ class QuizCog(commands.Cog, name="Quiz"):
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         answers = await self.bot.repo.answers_of(interaction.guild_id)
-        files = export_files(answers, interaction.guild_id)
+        files = await asyncio.to_thread(export_files, answers, interaction.guild_id)
         students = len({a.user_id for a in answers})
         await interaction.followup.send(
             embed=rendering.notice(
