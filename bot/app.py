@@ -41,6 +41,8 @@ STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 # At a stop, how long the clicks and commands already being handled may take to finish
 # (they are acknowledged, their answers stored). `docker stop` kills after 10 s.
 DRAIN_TIMEOUT = 5.0
+# How long Discord may take to answer our close of a gateway connection.
+GATEWAY_CLOSE_TIMEOUT = 2.0
 # Gateway events whose handlers may store answers: interactions, and DM answers.
 TRACKED_EVENTS = ("INTERACTION_CREATE", "MESSAGE_CREATE")
 # What a click or command gets while the bot stops.
@@ -168,6 +170,7 @@ class QuizBot(commands.AutoShardedBot):
         self.in_flight: set[asyncio.Task[Any]] = set()
         self._idle = asyncio.Event()  # set whenever in_flight becomes empty
         self.stopping = False
+        self._closing: asyncio.Future[None] | None = None
         parsers = self._connection.parsers
         for event in TRACKED_EVENTS:
             parsers[event] = self._tracking(event, parsers[event])
@@ -308,9 +311,59 @@ class QuizBot(commands.AutoShardedBot):
             await self.close()
 
     async def close(self) -> None:
+        # Once: discord.py's own loop calls close() again when the gateway has closed.
+        if self._closing is None:
+            self._closing = asyncio.ensure_future(self._close_once())
+        await self._closing
+
+    async def _close_once(self) -> None:
         self.stopping = True
+        await self._close_gateway()
         await super().close()
         await self.library.close()
+
+    async def _close_gateway(self) -> None:
+        """Close each shard's gateway connection with 1000 and wait for the reply.
+
+        discord.py's close() cancels the shard's reader first; aiohttp then drops the
+        connection without waiting for Discord's reply, and with events still arriving
+        (a class clicking) the close frame is lost to a TCP reset: an abnormal close,
+        and a session Discord keeps alive. Closed here first, the reader sees the close
+        and the reply is waited for. (Shard internals: discord.py is pinned to 2.7.)
+        """
+        shards = [info._parent for info in self.shards.values()]
+        for shard in shards:
+            shard._reconnect = False  # the shard's ConnectionClosed(1000) ends it
+            if shard.ws is not None:
+                _close_for_good(shard.ws.socket)
+        closing = [
+            asyncio.wait_for(shard.ws.close(code=1000), GATEWAY_CLOSE_TIMEOUT)
+            for shard in shards
+            if shard.ws is not None and shard.ws.open
+        ]
+        for result in await asyncio.gather(*closing, return_exceptions=True):
+            if isinstance(result, Exception):
+                log.debug("closing a gateway connection: %r", result)
+        # The close handshake may be the reader's (see _close_for_good): let it finish
+        # before discord.py cancels the reader, which would cut the connection short.
+        readers = [s._task for s in shards if s._task is not None and not s._task.done()]
+        if readers:
+            await asyncio.wait(readers, timeout=GATEWAY_CLOSE_TIMEOUT)
+
+
+def _close_for_good(socket: aiohttp.ClientWebSocketResponse) -> None:
+    """Make every close of this gateway socket a 1000 ("gone for good").
+
+    The shard's reader, woken by our close between two events, closes the socket itself
+    with 4000 ("I will resume"), and whichever close runs first sends its code. So
+    while stopping, whoever closes says 1000.
+    """
+    close = socket.close
+
+    async def for_good(*, code: int = 1000, message: bytes = b"") -> bool:
+        return await close(code=1000, message=message)
+
+    socket.close = for_good  # type: ignore[method-assign]
 
 
 async def probe_gateway(url: yarl.URL, timeout: float = GATEWAY_PROBE_TIMEOUT) -> None:
@@ -326,35 +379,58 @@ async def probe_gateway(url: yarl.URL, timeout: float = GATEWAY_PROBE_TIMEOUT) -
         await writer.wait_closed()
 
 
+# A rate-limited GET /gateway/bot (429) is asked again after the wait the API names, up
+# to this many times, each wait at most RATE_LIMIT_WAIT_CAP seconds.
+RATE_LIMIT_TRIES = 5
+RATE_LIMIT_WAIT_CAP = 30.0
+
+
 async def discover_gateway(api_base: str, token: str) -> str:
     """The gateway URL a Discord-compatible API announces at GET /gateway/bot.
 
-    A refused token is a LoginFailure, as discord.py's own login says; a server error is
+    A refused token is a LoginFailure, as discord.py's own login says; a rate limit is
+    waited out, as Discord asks; a server error (or a rate limit that never ends) is
     ApiUnavailable (retried); any other answer, NotADiscordApi (DISCORD_API_BASE is wrong).
     """
     url = api_base.rstrip("/") + "/gateway/bot"
-    async with (
-        aiohttp.ClientSession() as session,
-        session.get(url, headers={"Authorization": f"Bot {token}"}) as r,
-    ):
-        answer = f"{r.status} {r.reason}"
-        if r.status == 401:
-            raise discord.LoginFailure("Improper token has been passed.")
-        if r.status >= 500:
-            raise ApiUnavailable(f"{r.url.host}:{r.url.port}", f"it answered {answer}")
-        gateway = None
-        if r.status == 200:
-            with contextlib.suppress(ValueError, aiohttp.ContentTypeError):
-                data = await r.json(content_type=None)
-                gateway = data.get("url") if isinstance(data, dict) else None
+    async with aiohttp.ClientSession() as session:
+        for attempt in range(1, RATE_LIMIT_TRIES + 1):
+            async with session.get(url, headers={"Authorization": f"Bot {token}"}) as r:
+                answer = f"{r.status} {r.reason}"
+                where = f"{r.url.host}:{r.url.port}"
+                data: Any = None
+                with contextlib.suppress(ValueError, aiohttp.ContentTypeError):
+                    data = await r.json(content_type=None)
+                retry_after = r.headers.get("Retry-After")
+                status = r.status
+            if status == 429 and attempt < RATE_LIMIT_TRIES:
+                await asyncio.sleep(_rate_limit_wait(data, retry_after))
+                continue
+            break
+    if status == 401:
+        raise discord.LoginFailure("Improper token has been passed.")
+    if status >= 500 or status == 429:
+        raise ApiUnavailable(where, f"it answered {answer}")
+    gateway = data.get("url") if status == 200 and isinstance(data, dict) else None
     if not isinstance(gateway, str) or not gateway:
-        what = answer if r.status != 200 else "an answer without a gateway URL"
+        what = answer if status != 200 else "an answer without a gateway URL"
         raise NotADiscordApi(
             f"DISCORD_API_BASE={api_base} does not answer as Discord's API does: GET {url} "
             f"gave {what}; set it to a Discord-compatible API (such as "
             "https://discord.com/api/v10), or leave it out to use Discord"
         )
     return gateway
+
+
+def _rate_limit_wait(body: Any, header: str | None) -> float:
+    """Seconds a 429 asks to wait: the body's retry_after (precise), else Retry-After."""
+    wait: Any = body.get("retry_after") if isinstance(body, dict) else None
+    if not isinstance(wait, int | float):
+        try:
+            wait = float(header or 1.0)
+        except ValueError:
+            wait = 1.0
+    return min(max(float(wait), 0.0), RATE_LIMIT_WAIT_CAP)
 
 
 def start_refused(exc: discord.HTTPException, settings: Settings) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 
-from bot.app import CONNECT_RETRY_DELAYS
+from bot.app import CONNECT_RETRY_DELAYS, ApiUnavailable, discover_gateway
 from bot.config import Settings
 from tests.fakediscord import FakeDiscord
 from tests.quizbot_process import environment
@@ -310,6 +310,45 @@ async def test_an_api_answering_server_errors_is_retried_then_given_up(tmp_path:
     finally:
         await runner.cleanup()
     _check_gave_up(result, f"127.0.0.1:{port}", "it answered 503 Service Unavailable")
+
+
+async def test_a_rate_limited_gateway_discovery_waits_as_asked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Another process of the same bot (shard 0, acknowledging a class's clicks) can use up
+    the token's global rate limit: GET /gateway/bot then answers 429, to be asked again
+    after retry_after, not taken for a wrong DISCORD_API_BASE."""
+    limited = 2
+    seen: list[float] = []
+
+    async def gateway_bot(_request: web.Request) -> web.Response:
+        nonlocal limited
+        seen.append(time.monotonic())
+        if limited:
+            limited -= 1
+            return web.json_response(
+                {"message": "You are being rate limited.", "retry_after": 0.2, "global": True},
+                status=429,
+                headers={"Retry-After": "1"},
+            )
+        return web.json_response({"url": "ws://127.0.0.1:1/", "shards": 1})
+
+    app = web.Application()
+    app.router.add_get("/api/v10/gateway/bot", gateway_bot)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    base = f"http://127.0.0.1:{runner.addresses[0][1]}/api/v10"
+    try:
+        assert await discover_gateway(base, "token") == "ws://127.0.0.1:1/"
+        assert len(seen) == 3
+        assert 0.2 <= seen[1] - seen[0] < 0.9  # the body's precise retry_after, not the header's 1
+        limited = 100  # limited for good: down for now, retried like an unreachable API
+        monkeypatch.setattr("bot.app.RATE_LIMIT_WAIT_CAP", 0.01)
+        with pytest.raises(ApiUnavailable, match="429 Too Many Requests"):
+            await discover_gateway(base, "token")
+    finally:
+        await runner.cleanup()
 
 
 def test_the_retry_schedule() -> None:
