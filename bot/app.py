@@ -41,6 +41,8 @@ STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 # At a stop, how long the clicks and commands already being handled may take to finish
 # (they are acknowledged, their answers stored). `docker stop` kills after 10 s.
 DRAIN_TIMEOUT = 5.0
+# At a stop, how long storing and counting the last answers may hold the gateway open.
+SETTLE_TIMEOUT = 3.0
 # How long Discord may take to answer our close of a gateway connection.
 GATEWAY_CLOSE_TIMEOUT = 2.0
 # Gateway events whose handlers may store answers: interactions, and DM answers.
@@ -306,7 +308,11 @@ class QuizBot(commands.AutoShardedBot):
                     DRAIN_TIMEOUT,
                 )
         try:
-            await self.repo.settle()  # answers stored and counted before we disconnect
+            # Answers stored and counted before we disconnect. A database that is slow
+            # now does not keep the gateway open: the writer still flushes at close.
+            await asyncio.wait_for(self.repo.settle(), SETTLE_TIMEOUT)
+        except TimeoutError:
+            log.warning("the database is slow: closing the connection to Discord first")
         finally:
             await self.close()
 

@@ -121,10 +121,10 @@ async def test_sigterm_mid_burst_stops_cleanly_and_keeps_every_locked_in_answer(
     assert "Traceback" not in log, log[-5000:]
     # discord.py closes with 1000 when asked to; a killed process leaves 1006 (None here).
     assert close_codes == [1000], close_codes
-    assert acked_at_signal < STUDENTS // 2  # the stop came in the middle of the first wave
     answered = {r.user.id: r.message.text() for r in records if r.message is not None}
     locked = {user for user, text in answered.items() if "Locked in" in text}
-    assert len(locked) >= acked_at_signal
+    # The stop came mid-burst: clicks were locked in before and after it, not all of them.
+    assert acked_at_signal <= len(locked) < STUDENTS
     # A click is locked in, or told that the bot is restarting; never an error.
     assert all("Locked in" in t or RESTARTING in t for t in answered.values()), answered
 
