@@ -21,7 +21,7 @@ from discord.ext import commands
 from bot.config import Settings
 from bot.exts.common import apologise
 from bot.games import GameService
-from bot.library import QuizLibrary
+from bot.library import QuizLibrary, UploadLimits
 from bot.quiz.catalog import Catalog
 from bot.quiz.session import Clock
 from bot.storage.repository import Repository
@@ -165,7 +165,7 @@ class QuizBot(commands.AutoShardedBot):
         self.settings = settings
         self.repo = repo
         self.catalog = catalog
-        self.library = QuizLibrary(catalog, repo)
+        self.library = QuizLibrary(catalog, repo, UploadLimits.from_settings(settings))
         self.games = GameService(repo, self.library, clock)
         self._resumed = False
         # Handlers of interactions and messages not finished yet, waited for at a stop.

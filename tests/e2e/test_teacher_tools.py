@@ -418,3 +418,20 @@ async def test_remove_an_upload_and_clear_the_teacher_role(classroom: Classroom)
     cleared = await fake.slash(teacher, classroom.channel, "quiz teacher-role")
     assert "No role counts as teacher any more" in cleared.message.text()
     assert await bot.repo.teacher_role(classroom.guild.id) is None
+
+
+async def test_the_bot_takes_its_upload_limits_from_the_settings(classroom: Classroom) -> None:
+    classroom.settings = classroom.settings.model_copy(
+        update={
+            "uploads_per_teacher_per_hour": 2,
+            "uploads_per_server_per_hour": 7,
+            "upload_storage_mb": 3.5,
+            "upload_versions_kept": 1,
+            "upload_check_seconds": 9.0,
+        }
+    )
+    bot = await classroom.start_bot()
+    limits = bot.library.limits
+    assert (limits.per_teacher_per_hour, limits.per_server_per_hour) == (2, 7)
+    assert limits.versions_kept == 1 and limits.check_seconds == 9.0
+    assert limits.server_bytes == 3_500_000
