@@ -7,12 +7,14 @@ import hashlib
 import io
 import re
 import struct
+import time
 import zlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import aiohttp
 import discord
 import pytest
 from discord import app_commands
@@ -65,7 +67,7 @@ class JoinButton(discord.ui.DynamicItem[discord.ui.Button], template=r"join:(?P<
         return cls(match["quiz"])
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        label = interaction.client.label  # type: ignore[attr-defined]
+        label = interaction.client.label
         await interaction.response.send_message(f"{label}: joined {self.quiz}", ephemeral=True)
 
 
@@ -77,7 +79,7 @@ class StatsView(discord.ui.View):
 
     @discord.ui.button(label="Stats", custom_id="persistent:stats")
     async def stats(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
-        label = interaction.client.label  # type: ignore[attr-defined]
+        label = interaction.client.label
         await interaction.response.send_message(f"{label}: stats", ephemeral=True)
 
 
@@ -151,7 +153,14 @@ class TinyBot(discord.Client):
         self.synced: dict[str, list[app_commands.AppCommand]] = {}
         self.seen: list[str] = []
         self.answer_view: AnswerView | None = None
+        # /hold says it started, then waits for release (a slow handler: the 3 s deadline).
+        self.holding = asyncio.Event()
+        self.release = asyncio.Event()
+        self.interactions: list[discord.Interaction] = []
         self._add_commands()
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        self.interactions.append(interaction)
 
     async def setup_hook(self) -> None:
         self.add_dynamic_items(JoinButton)
@@ -180,6 +189,15 @@ class TinyBot(discord.Client):
             await interaction.response.send_message(
                 "pong?", view=YesNo(interaction.user.display_name), ephemeral=True
             )
+
+        @tree.command(name="hold", description="Answer late", guild=discord.Object(self.guild_id))
+        async def hold(interaction: discord.Interaction) -> None:
+            self.holding.set()
+            await self.release.wait()
+            try:
+                await interaction.response.send_message("held")
+            except discord.HTTPException as exc:
+                self.errors.append(exc)
 
         quiz = app_commands.Group(name="quiz", description="Quizzes")
 
@@ -357,7 +375,7 @@ async def test_bad_token_and_privileged_intents_are_refused(
 
 async def test_command_sync_guild_and_global_group(fake: FakeDiscord, school: School) -> None:
     async with running_bot(fake, school) as bot:
-        assert fake.commands.names(school.guild.id) == ["ping"]
+        assert fake.commands.names(school.guild.id) == ["ping", "hold"]
         assert fake.commands.names(None) == [
             "quiz",
             "feedback",
@@ -678,3 +696,180 @@ async def test_sharded_client_gets_each_guild_on_its_shard() -> None:
                 await client.close()
                 await asyncio.wait_for(task, 10)
         assert fake.internal_errors == []
+
+
+# -- rate limits and expiring interaction tokens --------------------------------------------
+
+
+async def test_a_channel_allows_five_edits_per_five_seconds_with_discords_headers(
+    fake: FakeDiscord, school: School
+) -> None:
+    """Hand-made requests (no discord.py): the headers, the 429 and what it is kept per."""
+    auth = {"Authorization": f"Bot {fake.token}"}
+    other = school.guild.add_channel("other-room")
+    async with aiohttp.ClientSession(headers=auth) as http:
+        created = await http.post(
+            f"{fake.base_url}/channels/{school.general.id}/messages", json={"content": "v0"}
+        )
+        assert created.status == 200
+        message_id = (await created.json())["id"]
+        edit = f"{fake.base_url}/channels/{school.general.id}/messages/{message_id}"
+        answers = [await http.patch(edit, json={"content": f"v{n}"}) for n in range(1, 7)]
+        assert [a.status for a in answers] == [200] * 5 + [429]
+        first, refused = answers[0].headers, answers[5].headers
+        assert first["X-RateLimit-Limit"] == "5" and first["X-RateLimit-Remaining"] == "4"
+        assert 4.9 < float(first["X-RateLimit-Reset-After"]) <= 5.0
+        assert abs(float(first["X-RateLimit-Reset"]) - time.time() - 5) < 0.5
+        assert [a.headers["X-RateLimit-Remaining"] for a in answers[:5]] == list("43210")
+        body = await answers[5].json()
+        assert body["global"] is False and 0 < body["retry_after"] <= 5.0
+        assert refused["Retry-After"] == "5" and refused["X-RateLimit-Scope"] == "user"
+        assert refused["Via"]  # discord.py takes a 429 without it for a Cloudflare ban
+        # One bucket hash for the route, whatever the channel; creating is another bucket.
+        assert refused["X-RateLimit-Bucket"] == first["X-RateLimit-Bucket"]
+        assert created.headers["X-RateLimit-Bucket"] != first["X-RateLimit-Bucket"]
+        # Kept per channel: another channel's messages are not held up.
+        elsewhere = await http.post(
+            f"{fake.base_url}/channels/{other.id}/messages", json={"content": "hi"}
+        )
+        again = await http.patch(
+            f"{fake.base_url}/channels/{other.id}/messages/{(await elsewhere.json())['id']}",
+            json={"content": "edited"},
+        )
+        assert again.status == 200 and again.headers["X-RateLimit-Remaining"] == "4"
+        # The refused edit did nothing; the emulator recorded it.
+        assert fake.messages[int(message_id)].content == "v5"
+        [hit] = fake.rate_limited
+        assert (hit.bucket, hit.scope, hit.retries) == ("message-edit", "user", 0)
+        assert hit.key == f"message-edit:{school.general.id}"
+
+        # The clock moves on (no sleeping): the window is full again.
+        fake.clock.advance(5)
+        assert (await http.patch(edit, json={"content": "v7"})).status == 200
+        # A test may change a limit, or switch them all off.
+        fake.rate_limits.set("message-edit", limit=1, per=60)
+        fake.clock.advance(5)
+        assert [(await http.patch(edit, json={"content": "x"})).status for _ in "ab"] == [200, 429]
+        fake.rate_limits.enabled = False
+        assert (await http.patch(edit, json={"content": "free"})).status == 200
+
+
+async def test_the_global_limit_counts_bot_requests_but_not_interaction_callbacks(
+    fake: FakeDiscord, school: School
+) -> None:
+    # Discord's limit is 50 a second; 10 keeps "within one second" certain on a slow machine.
+    fake.rate_limits.global_limit = 10
+    channels = [school.guild.add_channel(f"room-{n}") for n in range(3)]
+    async with aiohttp.ClientSession(headers={"Authorization": f"Bot {fake.token}"}) as http:
+        statuses = [
+            (await http.get(f"{fake.base_url}/channels/{c.id}")).status
+            for c in channels
+            for _ in range(4)
+        ]
+        # 12 requests, 4 per channel (within each channel's own 5): the 11th is refused.
+        assert statuses == [200] * 10 + [429] * 2
+        refused = await http.get(f"{fake.base_url}/users/@me")
+        assert refused.status == 429 and "X-RateLimit-Bucket" not in refused.headers
+        assert refused.headers["X-RateLimit-Global"] == "true"
+        assert refused.headers["X-RateLimit-Scope"] == "global"
+        assert (await refused.json())["global"] is True
+    assert {h.scope for h in fake.rate_limited} == {"global"}
+
+    fake.rate_limits.global_limit = 50
+    async with running_bot(fake, school) as bot:
+        # Interaction callbacks are exempt: with no global budget at all, a click still
+        # gets its answer at once.
+        fake.rate_limits.global_limit = 0
+        rec = await fake.slash(school.student, school.general, "ping")
+        assert rec.response is not None and rec.acked_after is not None and rec.acked_after < 1
+        # discord.py waits a global 429 out (its global lock), then the request goes through.
+        fake.rate_limits.global_limit = 1
+        fake.rate_limits.reset()
+        before = len(fake.rate_limited)
+        targets = [bot.get_channel(c.id) for c in channels[:2]]
+        await asyncio.gather(*(t.send(f"to {t.name}") for t in targets))  # type: ignore[union-attr]
+        hits = fake.rate_limited[before:]
+        assert hits and all(h.is_global and h.retries < 2 for h in hits)
+        assert [c.messages[-1].content for c in channels[:2]] == ["to room-0", "to room-1"]
+
+
+async def test_a_callback_after_three_seconds_is_refused_with_unknown_interaction(
+    fake: FakeDiscord, school: School
+) -> None:
+    async with running_bot(fake, school) as bot:
+        pending = asyncio.create_task(fake.slash(school.teacher, school.general, "hold"))
+        await asyncio.wait_for(bot.holding.wait(), 5)
+        # The emulator's clock moves, not the test: 3.5 s "pass" before the bot answers.
+        fake.clock.advance(3.5)
+        bot.release.set()
+        with pytest.raises(FakeDiscordError, match="came too late"):
+            await pending
+        [error] = bot.errors
+        assert isinstance(error, discord.NotFound) and error.code == 10062
+        assert error.text == "Unknown interaction"
+        [refusal] = fake.refused_late
+        assert (refusal.kind, refusal.status, refusal.code) == ("callback", 404, 10062)
+        assert 3.5 <= refusal.age < 4.5 and refusal.interaction.description == "/hold"
+        assert refusal.interaction.response is None
+        assert not [m for m in school.general.messages if m.content == "held"]
+
+
+async def test_a_followup_after_fifteen_minutes_is_refused_with_invalid_webhook_token(
+    fake: FakeDiscord, school: School
+) -> None:
+    async with running_bot(fake, school) as bot:
+        rec = await fake.slash(school.teacher, school.general, "quiz start", quiz="icc-basics")
+        [interaction] = bot.interactions
+        fake.clock.advance(14 * 60)
+        kept = await interaction.followup.send("still in time", wait=True)
+        assert rec.followups[0].id == kept.id
+        fake.clock.advance(61)
+        with pytest.raises(discord.HTTPException) as late:
+            await interaction.followup.send("too late")
+        assert (late.value.status, late.value.code) == (401, 50027)
+        assert late.value.text == "Invalid Webhook Token"
+        with pytest.raises(discord.HTTPException):
+            await interaction.edit_original_response(content="too late")
+        assert [(r.kind, r.method, r.status, r.code) for r in fake.refused_late] == [
+            ("webhook", "POST", 401, 50027),
+            ("webhook", "PATCH", 401, 50027),
+        ]
+        assert all(r.age > 15 * 60 for r in fake.refused_late)
+        assert rec.message is not None and rec.message.content.startswith("bot-1: starting")
+        assert len(rec.followups) == 1
+
+
+async def test_a_burst_of_twelve_edits_is_spread_over_time_and_none_is_lost(
+    fake: FakeDiscord, school: School
+) -> None:
+    # Discord's window is 5 s; 1 s keeps the test short with the same rules.
+    fake.rate_limits.set("message-edit", limit=5, per=1.0)
+    async with running_bot(fake, school) as bot:
+        channel = bot.get_channel(school.general.id)
+        assert isinstance(channel, discord.TextChannel)
+        message = await channel.send("v0")
+        # Another process of the same bot (a second shard, say) has just used the
+        # channel's edits up: discord.py cannot know, gets a 429 and must honour it.
+        async with aiohttp.ClientSession(headers={"Authorization": f"Bot {fake.token}"}) as http:
+            url = f"{fake.base_url}/channels/{school.general.id}/messages/{message.id}"
+            for n in range(5):
+                assert (await http.patch(url, json={"content": f"other {n}"})).status == 200
+        start = time.monotonic()
+        await asyncio.gather(*(message.edit(content=f"v{n}") for n in range(1, 13)))
+        elapsed = time.monotonic() - start
+    stored = fake.messages[message.id]
+    contents = [v["content"] for v in stored.versions]
+    assert sorted(contents[6:], key=lambda c: int(c[1:])) == [f"v{n}" for n in range(1, 13)]
+    # One 429 (the used-up window), retried once; then discord.py paced itself by the
+    # headers: 12 edits at 5 per second need at least two more windows.
+    assert len(fake.rate_limited) == 1 and fake.rate_limited[0].retries == 0
+    assert 2.0 <= elapsed < 6.0
+    accepted = [
+        r.at
+        for r in fake.requests
+        if r.method == "PATCH" and r.status == 200 and r.body["content"].startswith("v")
+    ]
+    assert len(accepted) == 12
+    assert all(
+        later - earlier >= 0.9 for earlier, later in zip(accepted, accepted[5:], strict=False)
+    )

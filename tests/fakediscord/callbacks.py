@@ -7,10 +7,12 @@ from typing import TYPE_CHECKING, Any
 from .compose import UploadedFile, apply_body, new_message
 from .content import EPHEMERAL, LOADING, Message
 from .errors import (
+    INVALID_WEBHOOK_TOKEN,
     UNKNOWN_INTERACTION,
     UNKNOWN_MESSAGE,
     UNKNOWN_WEBHOOK,
     ApiError,
+    TokenExpired,
     form_error,
     not_found,
 )
@@ -60,9 +62,12 @@ MESSAGE_TYPE_CHAT_INPUT_COMMAND = 20
 
 
 class InteractionApi:
-    def __init__(self, world: World, *, ack_deadline: float | None) -> None:
+    def __init__(
+        self, world: World, *, ack_deadline: float | None, token_lifetime: float | None
+    ) -> None:
         self.world = world
         self.ack_deadline = ack_deadline
+        self.token_lifetime = token_lifetime
 
     # -- POST /interactions/{id}/{token}/callback ---------------------------------------
 
@@ -87,9 +92,10 @@ class InteractionApi:
             and received_at - rec.dispatched_at > self.ack_deadline
         ):
             # Discord invalidates the token when the 3 s deadline passes.
-            rec.late_callbacks.append(round(received_at - rec.dispatched_at, 3))
+            age = received_at - rec.dispatched_at
+            rec.late_callbacks.append(round(age, 3))
             self.world.notifier.notify()
-            raise not_found(UNKNOWN_INTERACTION, "interaction")
+            raise TokenExpired(404, UNKNOWN_INTERACTION, "Unknown interaction", rec, age)
         if not isinstance(body, dict) or not isinstance(body.get("type"), int):
             raise form_error("type", "BASE_TYPE_REQUIRED", "This field is required")
         kind = body["type"]
@@ -190,16 +196,31 @@ class InteractionApi:
 
     # -- /webhooks/{application}/{token} ----------------------------------------------------
 
-    def _record_for(self, application_id: int, token: str) -> InteractionRecord:
+    def _record_for(self, application_id: int, token: str, at: float) -> InteractionRecord:
         rec = self.world.interactions_by_token.get(token)
         if rec is None or application_id != self.world.application.id:
             raise not_found(UNKNOWN_WEBHOOK, "Webhook")
+        if (
+            self.token_lifetime is not None
+            and rec.dispatched_at is not None
+            and at - rec.dispatched_at > self.token_lifetime
+        ):
+            # Interaction tokens are valid for 15 minutes; then the webhook refuses them.
+            age = at - rec.dispatched_at
+            self.world.notifier.notify()
+            raise TokenExpired(401, INVALID_WEBHOOK_TOKEN, "Invalid Webhook Token", rec, age)
         return rec
 
     def followup(
-        self, application_id: int, token: str, body: Any, files: dict[int, UploadedFile]
+        self,
+        application_id: int,
+        token: str,
+        body: Any,
+        files: dict[int, UploadedFile],
+        *,
+        at: float,
     ) -> dict[str, Any]:
-        rec = self._record_for(application_id, token)
+        rec = self._record_for(application_id, token, at)
         if rec.response is None:
             raise not_found(UNKNOWN_WEBHOOK, "Webhook")
         original = rec.message
@@ -240,8 +261,10 @@ class InteractionApi:
             raise not_found(UNKNOWN_MESSAGE, "Message")
         return message
 
-    def get_message(self, application_id: int, token: str, message_id: str) -> dict[str, Any]:
-        rec = self._record_for(application_id, token)
+    def get_message(
+        self, application_id: int, token: str, message_id: str, *, at: float
+    ) -> dict[str, Any]:
+        rec = self._record_for(application_id, token, at)
         return self._webhook_message(rec, message_id).payload()
 
     def edit_message(
@@ -251,8 +274,10 @@ class InteractionApi:
         message_id: str,
         body: Any,
         files: dict[int, UploadedFile],
+        *,
+        at: float,
     ) -> dict[str, Any]:
-        rec = self._record_for(application_id, token)
+        rec = self._record_for(application_id, token, at)
         message = self._webhook_message(rec, message_id)
         apply_body(
             self.world, message, body, files, creating=False, ephemeral_files=message.ephemeral
@@ -260,8 +285,10 @@ class InteractionApi:
         self.world.record_message("edit", message)
         return message.payload()
 
-    def delete_message(self, application_id: int, token: str, message_id: str) -> None:
-        rec = self._record_for(application_id, token)
+    def delete_message(
+        self, application_id: int, token: str, message_id: str, *, at: float
+    ) -> None:
+        rec = self._record_for(application_id, token, at)
         message = self._webhook_message(rec, message_id)
         message.deleted = True
         self.world.record_message("delete", message)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -13,14 +14,22 @@ import yarl
 
 
 async def fetch_gateway_url(base_url: str, token: str) -> str:
-    """``GET /gateway/bot`` -> the websocket url (discord.py does not ask it unsharded)."""
-    async with (
-        aiohttp.ClientSession() as session,
-        session.get(f"{base_url}/gateway/bot", headers={"Authorization": f"Bot {token}"}) as resp,
-    ):
-        resp.raise_for_status()
-        data = await resp.json()
-    return str(data["url"])
+    """``GET /gateway/bot`` -> the websocket url (discord.py does not ask it unsharded).
+
+    A 429 is waited out (``retry_after``), as a well-behaved client does.
+    """
+    async with aiohttp.ClientSession() as session:
+        for _ in range(5):
+            async with session.get(
+                f"{base_url}/gateway/bot", headers={"Authorization": f"Bot {token}"}
+            ) as resp:
+                if resp.status == 429:
+                    await asyncio.sleep(float((await resp.json())["retry_after"]))
+                    continue
+                resp.raise_for_status()
+                data = await resp.json()
+                return str(data["url"])
+    raise RuntimeError("GET /gateway/bot stayed rate limited")
 
 
 @contextmanager

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .records import InteractionRecord
 
 
 class FakeDiscordError(AssertionError):
@@ -39,6 +42,17 @@ class ApiError(Exception):
         return body
 
 
+class TokenExpired(ApiError):
+    """An interaction token used too late: the callback after 3 s, the webhook after 15 min."""
+
+    def __init__(
+        self, status: int, code: int, message: str, interaction: InteractionRecord, age: float
+    ) -> None:
+        super().__init__(status, code, message)
+        self.interaction = interaction
+        self.age = age
+
+
 def form_error(path: str, code: str, message: str) -> ApiError:
     """A 400 Invalid Form Body (50035) with the nested ``errors`` Discord sends."""
     errors: dict[str, Any] = {"_errors": [{"code": code, "message": message}]}
@@ -60,3 +74,4 @@ UNKNOWN_USER = 10013
 UNKNOWN_WEBHOOK = 10015
 UNKNOWN_INTERACTION = 10062
 UNKNOWN_APPLICATION_COMMAND = 10063
+INVALID_WEBHOOK_TOKEN = 50027

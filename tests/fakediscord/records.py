@@ -59,6 +59,33 @@ class RequestRecord:
 
 
 @dataclass
+class LateRefusal:
+    """A request refused because its interaction token had expired.
+
+    A callback more than 3 s after the dispatch: 404, code 10062 (Unknown interaction).
+    A follow-up or webhook edit more than 15 min after it: 401, code 50027 (Invalid
+    Webhook Token).
+    """
+
+    interaction: InteractionRecord
+    method: str
+    path: str
+    age: float  # seconds from the dispatch to the request, on the emulator's clock
+    status: int
+    code: int
+
+    @property
+    def kind(self) -> str:
+        return "callback" if self.path.endswith("/callback") else "webhook"
+
+    def __str__(self) -> str:
+        return (
+            f"{self.method} {self.path} -> {self.status} {self.code} "
+            f"{self.age:.3f}s after {self.interaction.description!r}"
+        )
+
+
+@dataclass
 class CallbackRecord:
     """The bot's answer to an interaction (``POST /interactions/{id}/{token}/callback``)."""
 
@@ -79,7 +106,7 @@ class CallbackRecord:
 class InteractionRecord:
     """One INTERACTION_CREATE the emulator sent and everything the bot did with it.
 
-    Times are ``time.monotonic()`` seconds: ``dispatched_at`` just before the gateway frame
+    Times are seconds on the emulator's clock (``time.monotonic()`` unless moved): ``dispatched_at`` just before the gateway frame
     was written, ``acked_at`` when the callback request reached the emulator.
     """
 

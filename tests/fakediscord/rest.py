@@ -26,11 +26,13 @@ from .errors import (
     UNKNOWN_MESSAGE,
     UNKNOWN_USER,
     ApiError,
+    TokenExpired,
     form_error,
     not_found,
 )
 from .models import Channel, Guild
-from .records import RequestRecord
+from .ratelimits import VIA, RateLimits
+from .records import LateRefusal, RequestRecord
 from .world import GUILD_MEMBERS
 
 if TYPE_CHECKING:
@@ -57,6 +59,16 @@ class Reply:
 
 Handler = Callable[[Request], Any]
 
+
+@dataclass
+class Route:
+    method: str
+    pattern: re.Pattern[str]
+    handler: Handler
+    auth: bool
+    bucket: str | None
+
+
 _SNOWFLAKE = r"(?P<{}>\d+)"
 
 
@@ -74,10 +86,15 @@ def _pattern(template: str) -> re.Pattern[str]:
     return re.compile("^" + re.sub(r"\{(\w+)\}", group, template) + "$")
 
 
-def json_response(data: Any, status: int = 200) -> web.Response:
+def json_response(
+    data: Any, status: int = 200, headers: dict[str, str] | None = None
+) -> web.Response:
     # body= (not text=) so aiohttp does not append "; charset=utf-8".
     return web.Response(
-        body=json.dumps(data).encode(), status=status, content_type="application/json"
+        body=json.dumps(data).encode(),
+        status=status,
+        content_type="application/json",
+        headers=headers,
     )
 
 
@@ -88,61 +105,84 @@ class RestApi:
         gateway: Gateway,
         *,
         ack_deadline: float | None,
+        token_lifetime: float | None,
+        rate_limits: RateLimits,
         gateway_url: Callable[[], str],
     ) -> None:
         self.world = world
         self.gateway = gateway
         self.gateway_url = gateway_url
-        self.interactions = InteractionApi(world, ack_deadline=ack_deadline)
-        self.routes: list[tuple[str, re.Pattern[str], Handler, bool]] = []
+        self.rate_limits = rate_limits
+        self.interactions = InteractionApi(
+            world, ack_deadline=ack_deadline, token_lifetime=token_lifetime
+        )
+        self.routes: list[Route] = []
         self._register()
 
-    def route(self, method: str, template: str, handler: Handler, *, auth: bool = True) -> None:
-        self.routes.append((method, _pattern(template), handler, auth))
+    def route(
+        self,
+        method: str,
+        template: str,
+        handler: Handler,
+        *,
+        auth: bool = True,
+        bucket: str | None = None,
+    ) -> None:
+        """``bucket`` names the rate-limit rule (ratelimits.py) the route counts against."""
+        self.routes.append(Route(method, _pattern(template), handler, auth, bucket))
 
     def _register(self) -> None:
         r = self.route
         r("GET", "/gateway", lambda req: {"url": self.gateway_url()}, auth=False)
-        r("GET", "/gateway/bot", self.gateway_bot)
-        r("GET", "/users/@me", lambda req: self._bot_user_payload())
-        r("GET", "/users/{user_id}", self.get_user)
-        r("POST", "/users/@me/channels", self.create_dm)
-        r("GET", "/oauth2/applications/@me", self.get_application)
-        r("GET", "/applications/@me", self.get_application)
+        r("GET", "/gateway/bot", self.gateway_bot, bucket="gateway-bot")
+        r("GET", "/users/@me", lambda req: self._bot_user_payload(), bucket="user-read")
+        r("GET", "/users/{user_id}", self.get_user, bucket="user-read")
+        r("POST", "/users/@me/channels", self.create_dm, bucket="dm-open")
+        r("GET", "/oauth2/applications/@me", self.get_application, bucket="application-read")
+        r("GET", "/applications/@me", self.get_application, bucket="application-read")
         for scope in ("", "/guilds/{guild_id}"):
             base = "/applications/{application_id}" + scope + "/commands"
-            r("GET", base, self.list_commands)
-            r("PUT", base, self.overwrite_commands)
-            r("POST", base, self.create_command)
-            r("GET", base + "/permissions", lambda req: [])
-            r("GET", base + "/{command_id}", self.get_command)
-            r("PATCH", base + "/{command_id}", self.edit_command)
-            r("DELETE", base + "/{command_id}", self.delete_command)
-        r("POST", "/interactions/{interaction_id}/{token}/callback", self.callback, auth=False)
+            r("GET", base, self.list_commands, bucket="commands-read")
+            r("PUT", base, self.overwrite_commands, bucket="commands-write")
+            r("POST", base, self.create_command, bucket="commands-write")
+            r("GET", base + "/permissions", lambda req: [], bucket="commands-read")
+            r("GET", base + "/{command_id}", self.get_command, bucket="commands-read")
+            r("PATCH", base + "/{command_id}", self.edit_command, bucket="commands-write")
+            r("DELETE", base + "/{command_id}", self.delete_command, bucket="commands-write")
+        r(
+            "POST",
+            "/interactions/{interaction_id}/{token}/callback",
+            self.callback,
+            auth=False,
+            bucket="interaction-callback",
+        )
         hook = "/webhooks/{application_id}/{token}"
-        r("POST", hook, self.followup, auth=False)
-        r("GET", hook + "/messages/{message_id}", self.get_webhook_message, auth=False)
-        r("PATCH", hook + "/messages/{message_id}", self.edit_webhook_message, auth=False)
-        r("DELETE", hook + "/messages/{message_id}", self.delete_webhook_message, auth=False)
-        r("GET", "/channels/{channel_id}", self.get_channel)
-        r("GET", "/channels/{channel_id}/messages", self.list_messages)
-        r("POST", "/channels/{channel_id}/messages", self.create_message)
-        r("GET", "/channels/{channel_id}/messages/{message_id}", self.get_message)
-        r("PATCH", "/channels/{channel_id}/messages/{message_id}", self.edit_message)
-        r("DELETE", "/channels/{channel_id}/messages/{message_id}", self.delete_message)
-        r("POST", "/channels/{channel_id}/typing", self.typing)
-        reaction = "/channels/{channel_id}/messages/{message_id}/reactions/{emoji}/@me"
-        r("PUT", reaction, self.add_reaction)
-        r("DELETE", reaction, self.remove_reaction)
-        r("GET", "/guilds/{guild_id}", lambda req: self._guild(req).payload())
-        r("GET", "/guilds/{guild_id}/channels", self.guild_channels)
+        r("POST", hook, self.followup, auth=False, bucket="webhook-execute")
+        message = hook + "/messages/{message_id}"
+        r("GET", message, self.get_webhook_message, auth=False, bucket="webhook-message")
+        r("PATCH", message, self.edit_webhook_message, auth=False, bucket="webhook-message")
+        r("DELETE", message, self.delete_webhook_message, auth=False, bucket="webhook-message")
+        r("GET", "/channels/{channel_id}", self.get_channel, bucket="channel-read")
+        r("GET", "/channels/{channel_id}/messages", self.list_messages, bucket="message-read")
+        r("POST", "/channels/{channel_id}/messages", self.create_message, bucket="message-create")
+        one = "/channels/{channel_id}/messages/{message_id}"
+        r("GET", one, self.get_message, bucket="message-read")
+        r("PATCH", one, self.edit_message, bucket="message-edit")
+        r("DELETE", one, self.delete_message, bucket="message-delete")
+        r("POST", "/channels/{channel_id}/typing", self.typing, bucket="typing")
+        reaction = one + "/reactions/{emoji}/@me"
+        r("PUT", reaction, self.add_reaction, bucket="reaction")
+        r("DELETE", reaction, self.remove_reaction, bucket="reaction")
+        r("GET", "/guilds/{guild_id}", lambda req: self._guild(req).payload(), bucket="guild-read")
+        r("GET", "/guilds/{guild_id}/channels", self.guild_channels, bucket="guild-read")
         r(
             "GET",
             "/guilds/{guild_id}/roles",
             lambda req: [x.payload() for x in self._guild(req).roles.values()],
+            bucket="guild-read",
         )
-        r("GET", "/guilds/{guild_id}/members", self.list_members)
-        r("GET", "/guilds/{guild_id}/members/{user_id}", self.get_member)
+        r("GET", "/guilds/{guild_id}/members", self.list_members, bucket="member-read")
+        r("GET", "/guilds/{guild_id}/members/{user_id}", self.get_member, bucket="member-read")
 
     # -- plumbing -------------------------------------------------------------------------
 
@@ -152,25 +192,36 @@ class RestApi:
         query = dict(request.query)
         record = RequestRecord(request.method, path, query, 0, received_at)
         self.world.requests.append(record)
+        headers = {"Via": VIA}
         try:
-            handler, params, auth = self._match(request.method, path)
-            if auth and request.headers.get("Authorization") != f"Bot {self.world.token}":
+            route, params = self._match(request.method, path)
+            if route.auth and request.headers.get("Authorization") != f"Bot {self.world.token}":
                 raise ApiError(401, 0, "401: Unauthorized")
             body, files = await _read_body(request)
             record.body = body
-            result = handler(Request(request.method, path, params, query, body, files, received_at))
+            decision = self.rate_limits.check(request.method, path, route.bucket, params, body)
+            headers = decision.headers
+            if decision.refused is not None:
+                record.status, record.error = 429, decision.body()
+                self.world.notifier.notify()
+                return json_response(decision.body(), 429, headers)
+            result = route.handler(
+                Request(request.method, path, params, query, body, files, received_at)
+            )
+        except TokenExpired as exc:
+            self.world.refused_late.append(
+                LateRefusal(
+                    exc.interaction, request.method, path, round(exc.age, 3), exc.status, exc.code
+                )
+            )
+            return self._error(record, exc, headers)
         except ApiError as exc:
-            record.status = exc.status
-            record.error = exc.body()
-            self.world.notifier.notify()
-            return json_response(exc.body(), exc.status)
+            return self._error(record, exc, headers)
         except Exception as exc:
             # An emulator bug. Not a 5xx: discord.py would retry those with long sleeps.
             self.world.internal_errors.append(traceback.format_exc())
             error = ApiError(400, 0, f"fakediscord internal error: {exc!r}")
-            record.status, record.error = 400, error.body()
-            self.world.notifier.notify()
-            return json_response(error.body(), 400)
+            return self._error(record, error, headers)
         reply = (
             result
             if isinstance(result, Reply)
@@ -178,16 +229,22 @@ class RestApi:
         )
         record.status = reply.status
         if reply.status == 204:
-            return web.Response(status=204)
-        return json_response(reply.data, reply.status)
+            return web.Response(status=204, headers=headers)
+        return json_response(reply.data, reply.status, headers)
 
-    def _match(self, method: str, path: str) -> tuple[Handler, dict[str, str], bool]:
-        for route_method, pattern, handler, auth in self.routes:
-            if route_method != method:
+    def _error(self, record: RequestRecord, exc: ApiError, headers: dict[str, str]) -> web.Response:
+        record.status = exc.status
+        record.error = exc.body()
+        self.world.notifier.notify()
+        return json_response(exc.body(), exc.status, headers)
+
+    def _match(self, method: str, path: str) -> tuple[Route, dict[str, str]]:
+        for route in self.routes:
+            if route.method != method:
                 continue
-            match = pattern.match(path)
+            match = route.pattern.match(path)
             if match is not None:
-                return handler, match.groupdict(), auth
+                return route, match.groupdict()
         # Logged so gaps in the emulator show up in tests.
         self.world.unknown_routes.append((method, path))
         raise ApiError(404, 0, "404: Not Found")
@@ -300,24 +357,37 @@ class RestApi:
 
     def followup(self, req: Request) -> Any:
         data = self.interactions.followup(
-            int(req.params["application_id"]), req.params["token"], req.body, req.files
+            int(req.params["application_id"]),
+            req.params["token"],
+            req.body,
+            req.files,
+            at=req.received_at,
         )
         wait = req.query.get("wait", "true").lower() in ("1", "true")
         return data if wait else None
 
     def get_webhook_message(self, req: Request) -> Any:
         p = req.params
-        return self.interactions.get_message(int(p["application_id"]), p["token"], p["message_id"])
+        return self.interactions.get_message(
+            int(p["application_id"]), p["token"], p["message_id"], at=req.received_at
+        )
 
     def edit_webhook_message(self, req: Request) -> Any:
         p = req.params
         return self.interactions.edit_message(
-            int(p["application_id"]), p["token"], p["message_id"], req.body, req.files
+            int(p["application_id"]),
+            p["token"],
+            p["message_id"],
+            req.body,
+            req.files,
+            at=req.received_at,
         )
 
     def delete_webhook_message(self, req: Request) -> None:
         p = req.params
-        self.interactions.delete_message(int(p["application_id"]), p["token"], p["message_id"])
+        self.interactions.delete_message(
+            int(p["application_id"]), p["token"], p["message_id"], at=req.received_at
+        )
 
     # -- channels and messages ------------------------------------------------------------
 

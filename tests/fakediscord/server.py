@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import secrets
+import time
+from collections.abc import Callable
 from types import TracebackType
 
 from aiohttp import web
 
 from . import permissions as perms
+from .clock import Clock
 from .commands import CommandStore
 from .content import Message
 from .driver import Driver
 from .gateway import RECONNECT, Gateway, Session
 from .models import Channel, Guild, Member, User
-from .records import InteractionRecord, RequestRecord
+from .ratelimits import RateLimited, RateLimits
+from .records import InteractionRecord, LateRefusal, RequestRecord
 from .rest import RestApi
 from .waiting import DEFAULT_TIMEOUT
 from .world import Application, MessageEvent, World
@@ -35,13 +39,23 @@ class FakeDiscord(Driver):
         token: str | None = None,
         shard_count: int = 1,
         ack_deadline: float | None = 3.0,
+        token_lifetime: float | None = 15 * 60.0,
+        rate_limits: bool = True,
+        clock: Clock | Callable[[], float] | None = None,
         heartbeat_interval_ms: int = 41_250,
         privileged_intents: int = 0,
         bot_permissions: int = perms.DEFAULT_BOT,
     ) -> None:
         self.token = token or f"fake.{secrets.token_urlsafe(24)}"
+        # Real time by default; a test may pass its own source of seconds. Either way
+        # fake.clock.advance(s) moves the emulator's time on.
+        self.clock = clock if isinstance(clock, Clock) else Clock(clock or time.monotonic)
         self.world = World(
-            app_name=app_name, bot_name=bot_name, token=self.token, bot_permissions=bot_permissions
+            app_name=app_name,
+            bot_name=bot_name,
+            token=self.token,
+            bot_permissions=bot_permissions,
+            clock=self.clock,
         )
         self.gateway = Gateway(
             self.world,
@@ -49,10 +63,13 @@ class FakeDiscord(Driver):
             heartbeat_interval_ms=heartbeat_interval_ms,
             privileged_intents=privileged_intents,
         )
+        self.rate_limits = RateLimits(self.clock, enabled=rate_limits)
         self.rest = RestApi(
             self.world,
             self.gateway,
             ack_deadline=ack_deadline,
+            token_lifetime=token_lifetime,
+            rate_limits=self.rate_limits,
             gateway_url=lambda: self.gateway_url,
         )
         self._runner: web.AppRunner | None = None
@@ -177,8 +194,19 @@ class FakeDiscord(Driver):
         return self.world.internal_errors
 
     def failed_requests(self) -> list[RequestRecord]:
-        """Every request the emulator answered with an error status."""
+        """Every request the emulator answered with an error status (429s included)."""
         return [r for r in self.world.requests if r.status >= 400]
+
+    @property
+    def rate_limited(self) -> list[RateLimited]:
+        """Every 429 served, in order (``retries``: earlier 429s of the same request)."""
+        return self.rate_limits.served
+
+    @property
+    def refused_late(self) -> list[LateRefusal]:
+        """Callbacks after the 3 s deadline (404 10062) and interaction-webhook requests
+        after the token's 15 minutes (401 50027)."""
+        return self.world.refused_late
 
     # -- gateway control ------------------------------------------------------------------
 

@@ -11,7 +11,9 @@ from .errors import DriverTimeout
 
 T = TypeVar("T")
 
-DEFAULT_TIMEOUT = 5.0
+# A bot reply may wait out one whole rate-limit window (5 s for a channel's messages) before
+# discord.py sends it: the default wait covers that with room to spare.
+DEFAULT_TIMEOUT = 10.0
 
 
 class Notifier:

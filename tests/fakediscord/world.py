@@ -12,7 +12,7 @@ from . import permissions as perms
 from .commands import CommandStore
 from .content import Attachment, Message
 from .models import DM_CHANNEL, Channel, Guild, Member, User
-from .records import APPLICATION_COMMAND, InteractionRecord, RequestRecord
+from .records import APPLICATION_COMMAND, InteractionRecord, LateRefusal, RequestRecord
 from .snowflake import SnowflakeGenerator
 from .waiting import Notifier
 
@@ -76,6 +76,7 @@ class World:
         bot_name: str,
         token: str,
         bot_permissions: int,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.ids = SnowflakeGenerator()
         self.notifier = Notifier()
@@ -95,8 +96,10 @@ class World:
         self.unknown_routes: list[tuple[str, str]] = []
         # Tracebacks of emulator bugs hit while answering a request.
         self.internal_errors: list[str] = []
+        # Callbacks and webhook requests refused because the interaction token had expired.
+        self.refused_late: list[LateRefusal] = []
         self._emit: EmitHook | None = None
-        self.clock: Callable[[], float] = time.monotonic
+        self.clock = clock
 
         owner = self.add_user(f"{app_name} developer")
         # On Discord the application and its bot user share one id.
