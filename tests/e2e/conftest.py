@@ -51,6 +51,12 @@ class Classroom:
     clock: ShiftedClock = field(default_factory=ShiftedClock)
     bots: list[QuizBot] = field(default_factory=list)
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    late_refusals_expected: bool = False
+
+    def expect_late_refusals(self) -> None:
+        """This test makes the bot use an interaction token too late on purpose (a callback
+        after 3 s, a follow-up after 15 min): the teardown check lets the refusals pass."""
+        self.late_refusals_expected = True
 
     @property
     def bot(self) -> QuizBot:
@@ -136,7 +142,8 @@ async def classroom(tmp_path: Path, sqlite_template: Path) -> AsyncIterator[Clas
     shutil.copyfile(sqlite_template, db)
     old_base = discord.http.Route.BASE
     old_gateway = discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
-    async with FakeDiscord(app_name="Quizbot") as fake:
+    # Discord's rate limits and token expiry are on, as on Discord: discord.py must wait.
+    async with FakeDiscord(app_name="Quizbot", rate_limits=True) as fake:
         guild = fake.add_guild("Riverside School")
         channel = guild.add_channel("class-7b")
         teacher = guild.add_member("Ms Okafor", manage_guild=True)
@@ -158,3 +165,6 @@ async def classroom(tmp_path: Path, sqlite_template: Path) -> AsyncIterator[Clas
             discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = old_gateway
         assert fake.internal_errors == [], fake.internal_errors
         assert fake.unknown_routes == [], fake.unknown_routes
+        if not room.late_refusals_expected:
+            # A refused callback is a click the student saw fail ("This interaction failed").
+            assert fake.refused_late == [], [str(r) for r in fake.refused_late]

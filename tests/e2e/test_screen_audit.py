@@ -300,6 +300,10 @@ async def test_chat_screens_agree_with_the_question_screen(
 ) -> None:
     await classroom.start_bot()
     fake, quiz = classroom.fake, loaded.quiz
+    # Discord lets a bot post 5 messages per 5 s in a DM, and this audit types hundreds as
+    # fast as it can: the same rule on a 50 ms window keeps it to seconds, not minutes
+    # (pacing itself is tested in test_rate_limits.py and tests/test_fakediscord.py).
+    fake.rate_limits.set("message-create", limit=5, per=0.05)
     seen: set[tuple[str, bool]] = set()
     students = iter(classroom.students)
     for seed in covering_seeds(loaded):

@@ -2,6 +2,13 @@
 
 Deadlines are stored with the game; timers here are only alarms, re-armed from the
 stored deadline by whichever process serves the server after a restart.
+
+Discord lets a bot edit a channel's messages 5 times per 5 s and post 5 per 5 s; a teacher
+clicking Reveal and Next quickly needs two edits and a post per question. So a question is
+posted through the interaction that asked for it (the /quiz start reply, or a follow-up of
+the teacher's Next click) and edited through that interaction's webhook while its token
+lives: those requests count against the token's own limit, not the channel's, nor the
+bot's global one. Only the clock's own moves (and a restarted process) use the channel.
 """
 
 from __future__ import annotations
@@ -9,13 +16,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import discord
 
 from bot.exts import rendering
-from bot.exts.quiz._components import answer_view, next_view
+from bot.exts.quiz._components import GAME, POSITION, answer_view, next_view
 from bot.games import Game, GameService
 from bot.quiz.session import Mode, Phase
 
@@ -26,12 +36,45 @@ log = logging.getLogger(__name__)
 
 # After the reveal, the next question comes when a teacher clicks Next, or after this.
 REVEAL_PAUSE = 20.0
+# Discord keeps an interaction token for 15 minutes; a minute before that, the bot stops
+# relying on one and goes through the channel instead.
+TOKEN_LIFETIME = 14 * 60.0
+NEXT_CLICK = re.compile(rf"quiz:n:{GAME}:{POSITION}$")
+# A click acknowledged this way has no message of its own: its follow-ups are new messages
+# and its @original is the message that was clicked.
+_UPDATES = (
+    discord.InteractionResponseType.deferred_message_update,
+    discord.InteractionResponseType.message_update,
+)
 
 
 def countdown(deadline: float | None) -> str:
     if deadline is None:
         return ""
     return f"⏱ Closes <t:{int(deadline)}:R>. Click your answer: only you see what you picked."
+
+
+def _fresh(interaction: discord.Interaction[Any]) -> bool:
+    age = discord.utils.utcnow() - interaction.created_at
+    return age.total_seconds() < TOKEN_LIFETIME
+
+
+@dataclass
+class _Hook:
+    """The interaction whose webhook posted a game's current message."""
+
+    interaction: discord.Interaction[Any]
+    message_id: int
+    original: bool  # its own reply (/quiz start), else a follow-up it sent
+
+    async def edit(self, **changes: Any) -> None:
+        if self.original:
+            await self.interaction.edit_original_response(**changes)
+        else:
+            await self.interaction.followup.edit_message(self.message_id, **changes)
+
+
+Edit = Callable[..., Awaitable[Any]]
 
 
 class LiveRounds:
@@ -41,6 +84,28 @@ class LiveRounds:
         self._timers: dict[str, asyncio.Task[None]] = {}
         self._locks: dict[str, asyncio.Lock] = {}
         self.names: dict[str, dict[int, str]] = {}  # game -> user -> display name
+        self._hooks: dict[str, _Hook] = {}  # game -> how its current message was posted
+        # Next button custom_id -> the clicks on it. The cog acknowledges a Next click and
+        # then calls advance(); the click itself is picked up here (on_interaction), so the
+        # next question can be posted as its follow-up.
+        self._clicks: dict[str, list[discord.Interaction[Any]]] = {}
+        bot.add_listener(self._note_click, "on_interaction")
+
+    async def _note_click(self, interaction: discord.Interaction[Any]) -> None:
+        if interaction.type is not discord.InteractionType.component:
+            return
+        custom_id = str((interaction.data or {}).get("custom_id", ""))
+        if NEXT_CLICK.match(custom_id):
+            for stale in [k for k, v in self._clicks.items() if not _fresh(v[-1])]:
+                del self._clicks[stale]
+            self._clicks.setdefault(custom_id, []).append(interaction)
+
+    def _take_click(self, game: Game) -> discord.Interaction[Any] | None:
+        """A Next click on the current question that can post and edit: acknowledged as an
+        update (a refused student's click got a message of its own), token still fresh."""
+        clicks = self._clicks.pop(f"quiz:n:{game.id}:{game.session.index}", [])
+        usable = (c for c in clicks if c.response.type in _UPDATES and _fresh(c))
+        return next(usable, None)
 
     def in_channel(self, channel_id: int) -> Game | None:
         return next(
@@ -77,6 +142,7 @@ class LiveRounds:
             log.exception("live round %s: %s failed", game.id, action)
 
     async def close(self) -> None:
+        self.bot.remove_listener(self._note_click, "on_interaction")
         for task in list(self._timers.values()):
             task.cancel()
         for task in list(self._timers.values()):
@@ -87,10 +153,14 @@ class LiveRounds:
     # -- the round -------------------------------------------------------------------------
 
     async def post_question(
-        self, game: Game, interaction: discord.Interaction[Any] | None = None
+        self,
+        game: Game,
+        interaction: discord.Interaction[Any] | None = None,
+        *,
+        via: discord.Interaction[Any] | None = None,
     ) -> None:
-        """Post the open question (as the reply to /quiz start, or a new message) and arm
-        the countdown."""
+        """Post the open question (as the reply to /quiz start ``interaction``, a follow-up
+        of the acknowledged click ``via``, or a channel message) and arm the countdown."""
         session = game.session
         embed = rendering.question_embed(
             session.shown,
@@ -98,18 +168,38 @@ class LiveRounds:
             number=session.number,
             total=session.total,
         )
-        content = countdown(session.deadline)
+        fields: dict[str, Any] = {
+            "content": countdown(session.deadline),
+            "embed": embed,
+            "view": answer_view(game),
+        }
         if interaction is not None:
-            await interaction.response.send_message(
-                content=content, embed=embed, view=answer_view(game)
-            )
-            message = await interaction.original_response()
+            sent = await interaction.response.send_message(**fields)
+            # The callback's answer names the message: no GET of @original needed.
+            message_id = sent.message_id or (await interaction.original_response()).id
+            self._hooks[game.id] = _Hook(interaction, message_id, original=True)
         else:
-            message = await self._channel(game).send(
-                content=content, embed=embed, view=answer_view(game)
-            )
-        await self.games.set_message(game, message.id)
+            message_id = (await self._send(game, via, **fields)).id
+        await self.games.set_message(game, message_id)
         self._arm(game, session.deadline or self.games.clock.now(), "reveal")
+
+    async def _send(
+        self, game: Game, via: discord.Interaction[Any] | None, **fields: Any
+    ) -> discord.abc.Snowflake:
+        """A new message in the game's channel: a follow-up of ``via`` if it can, else a
+        channel message. It becomes the game's current message."""
+        self._hooks.pop(game.id, None)
+        if via is not None:
+            try:
+                sent = await via.followup.send(wait=True, **fields)
+            except discord.HTTPException as exc:  # the token went stale after all
+                log.info(
+                    "live round %s: follow-up refused (%s); posting in the channel", game.id, exc
+                )
+            else:
+                self._hooks[game.id] = _Hook(via, sent.id, original=False)
+                return sent
+        return await self._channel(game).send(**fields)
 
     def noted(self, game: Game, user_id: int, name: str) -> None:
         self.names.setdefault(game.id, {})[user_id] = name
@@ -149,11 +239,12 @@ class LiveRounds:
             if game.session.phase != Phase.REVEALED:
                 return
             self._cancel(game)
-            await self._edit_current(game, view=None)
+            click = self._take_click(game)
+            await self._edit_current(game, click, view=None)
             if await self.games.next(game):
-                await self.post_question(game)
+                await self.post_question(game, via=click)
             else:
-                await self._finish(game, stopped=False)
+                await self._finish(game, stopped=False, via=click)
 
     async def stop(self, game: Game) -> None:
         async with self._lock(game):
@@ -163,26 +254,55 @@ class LiveRounds:
             await self._edit_current(game, view=None)
             await self._finish(game, stopped=True)
 
-    async def _finish(self, game: Game, *, stopped: bool) -> None:
+    async def _finish(
+        self, game: Game, *, stopped: bool, via: discord.Interaction[Any] | None = None
+    ) -> None:
         embed = rendering.final_standings_embed(
             game.session.standings(),
             quiz_title=game.loaded.quiz.title,
             names=self.names.get(game.id, {}),
             stopped=stopped,
         )
-        await self._channel(game).send(embed=embed)
+        await self._send(game, via, embed=embed)
         self.names.pop(game.id, None)
         self._locks.pop(game.id, None)
+        self._hooks.pop(game.id, None)
+        for custom_id in [k for k in self._clicks if k.startswith(f"quiz:n:{game.id}:")]:
+            del self._clicks[custom_id]
 
-    async def _edit_current(self, game: Game, **changes: Any) -> None:
+    def _editors(self, game: Game, click: discord.Interaction[Any] | None) -> list[Edit]:
+        """Ways to edit the current message, cheapest first: the click on it (its
+        @original), the interaction that posted it, then the channel (5 edits per 5 s)."""
+        editors: list[Edit] = []
+        if click is not None and click.message is not None and click.message.id == game.message_id:
+            editors.append(click.edit_original_response)
+        hook = self._hooks.get(game.id)
+        if hook is not None and hook.message_id == game.message_id and _fresh(hook.interaction):
+            editors.append(hook.edit)
+        editors.append(self._channel(game).get_partial_message(game.message_id or 0).edit)
+        return editors
+
+    async def _edit_current(
+        self, game: Game, click: discord.Interaction[Any] | None = None, **changes: Any
+    ) -> None:
         if game.message_id is None:
             return
-        try:
-            await self._channel(game).get_partial_message(game.message_id).edit(**changes)
-        except discord.HTTPException as exc:  # deleted by someone: the round goes on
-            log.warning(
-                "live round %s: could not edit message %s: %s", game.id, game.message_id, exc
-            )
+        hook = self._hooks.get(game.id)
+        editors = self._editors(game, click)
+        for number, edit in enumerate(editors, 1):
+            try:
+                await edit(**changes)
+                return
+            except discord.HTTPException as exc:
+                if hook is not None and edit == hook.edit:
+                    self._hooks.pop(game.id, None)  # its token is spent: not again
+                if number < len(editors):  # an expired token: the next way may still work
+                    log.info("live round %s: edit refused (%s); trying another way", game.id, exc)
+                    continue
+                # Deleted by someone: the round goes on.
+                log.warning(
+                    "live round %s: could not edit message %s: %s", game.id, game.message_id, exc
+                )
 
     # -- after a restart ---------------------------------------------------------------------
 
