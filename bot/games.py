@@ -11,10 +11,12 @@ from __future__ import annotations
 import asyncio
 import secrets
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
+
+from sqlalchemy.exc import DBAPIError
 
 from bot.quiz.checking import Response, Typed, check
 from bot.quiz.errors import AlreadyAnswered, QuizError
@@ -34,6 +36,7 @@ from bot.quiz.session import (
 )
 from bot.storage.records import AnswerRecord, StoredSession, WriteOutcome
 from bot.storage.repository import Repository
+from bot.storage.writer import RETRY_DELAYS, is_transient
 
 # The guild under which terminal games (`quizbot play`) are recorded.
 LOCAL_GUILD = 0
@@ -112,9 +115,9 @@ class GameService:
         )
         session = QuizSession(plan, loaded.quiz, self.clock)
         session.start()
-        await self.quizzes.remember(loaded)
+        await _patiently(lambda: self.quizzes.remember(loaded))
         game = Game(session, loaded, guild_id, channel_id, interface=interface)
-        await self.repo.save_session(_stored(game))
+        await _patiently(lambda: self.repo.save_session(_stored(game)))
         self._keep(game)
         return game
 
@@ -282,18 +285,33 @@ class GameService:
 
     async def _save_state(self, game: Game) -> None:
         state = game.session.snapshot()
-        await self.repo.update_session_state(
-            game.id,
-            phase=state.phase,
-            position=state.index,
-            opened_at=state.opened_at,
-            deadline=state.deadline,
-            message_id=game.message_id,
-            ended=state.phase == Phase.FINISHED,
+        await _patiently(
+            lambda: self.repo.update_session_state(
+                game.id,
+                phase=state.phase,
+                position=state.index,
+                opened_at=state.opened_at,
+                deadline=state.deadline,
+                message_id=game.message_id,
+                ended=state.phase == Phase.FINISHED,
+            )
         )
         if state.phase == Phase.FINISHED:
             self._games.pop(game.id, None)
             self._locks.pop(game.id, None)
+
+
+async def _patiently(write: Callable[[], Awaitable[None]]) -> None:
+    """A write that a busy database (SQLite's lock held past its 30 s wait, a serialization
+    failure) gets tried again, as the answer writer does, instead of failing the click."""
+    for delay in (*RETRY_DELAYS, None):
+        try:
+            await write()
+            return
+        except DBAPIError as exc:
+            if delay is None or not is_transient(exc):
+                raise
+            await asyncio.sleep(delay)
 
 
 def plan_session_from(stored: StoredSession) -> SessionPlan:

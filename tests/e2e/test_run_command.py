@@ -129,7 +129,7 @@ async def test_at_debug_level_no_token_reaches_the_log(tmp_path: Path) -> None:
         tokens = [r.token for r in fake.interactions]
     log = log_file.read_text()
     assert process.returncode == 0, log[-3000:]
-    assert len(tokens) >= 6  # a command, three clicks, an autocomplete, a command
+    assert len(tokens) >= 5  # a command, two or three clicks, an autocomplete, a command
     assert "INTERACTION_CREATE" in log  # the events were logged, only without their secrets
     assert "/callback" in log
     leaked = [t for t in tokens if t in log]
