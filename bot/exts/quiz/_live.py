@@ -89,13 +89,17 @@ class LiveRounds:
         # then calls advance(); the click itself is picked up here (on_interaction), so the
         # next question can be posted as its follow-up.
         self._clicks: dict[str, list[discord.Interaction[Any]]] = {}
+        # The live rounds this process runs: only their Next clicks are kept (a solo
+        # game's Next clicks would pile up here, and slow every click, for nothing).
+        self._running: set[str] = set()
         bot.add_listener(self._note_click, "on_interaction")
 
     async def _note_click(self, interaction: discord.Interaction[Any]) -> None:
         if interaction.type is not discord.InteractionType.component:
             return
         custom_id = str((interaction.data or {}).get("custom_id", ""))
-        if NEXT_CLICK.match(custom_id):
+        match = NEXT_CLICK.match(custom_id)
+        if match and match["game"] in self._running:
             for stale in [k for k, v in self._clicks.items() if not _fresh(v[-1])]:
                 del self._clicks[stale]
             self._clicks.setdefault(custom_id, []).append(interaction)
@@ -161,6 +165,7 @@ class LiveRounds:
     ) -> None:
         """Post the open question (as the reply to /quiz start ``interaction``, a follow-up
         of the acknowledged click ``via``, or a channel message) and arm the countdown."""
+        self._running.add(game.id)
         session = game.session
         embed = rendering.question_embed(
             session.shown,
@@ -267,6 +272,7 @@ class LiveRounds:
         self.names.pop(game.id, None)
         self._locks.pop(game.id, None)
         self._hooks.pop(game.id, None)
+        self._running.discard(game.id)
         for custom_id in [k for k in self._clicks if k.startswith(f"quiz:n:{game.id}:")]:
             del self._clicks[custom_id]
 
