@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
+import shutil
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -19,8 +20,15 @@ import pytest
 from bot.app import QuizBot, build_bot
 from bot.config import Settings
 from bot.games import Game
-from bot.quiz.models import ChoiceQuestion, NumberQuestion, ShortAnswerQuestion, TrueFalseQuestion
+from bot.quiz.models import (
+    ChoiceQuestion,
+    NumberQuestion,
+    Quiz,
+    ShortAnswerQuestion,
+    TrueFalseQuestion,
+)
 from bot.quiz.presentation import letter
+from bot.quiz.session import Mode, plan_session
 from tests.fakediscord import Channel, FakeDiscord, Guild, Member, Message
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -134,12 +142,10 @@ def letter_of(custom_id: str) -> str:
     return letter(int(custom_id.rsplit(":", 1)[1]))
 
 
-@pytest.fixture
-async def classroom(tmp_path: Path, sqlite_template: Path) -> AsyncIterator[Classroom]:
-    import shutil
-
-    db = tmp_path / "quizbot.db"
-    shutil.copyfile(sqlite_template, db)
+@contextlib.asynccontextmanager
+async def open_classroom(database_url: str, *, students: int = 30) -> AsyncIterator[Classroom]:
+    """A server, a channel, a teacher and `students` students in a fresh emulator, the bot
+    set up on `database_url`; at the end, the emulator must have seen nothing go wrong."""
     old_base = discord.http.Route.BASE
     old_gateway = discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
     # Discord's rate limits and token expiry are on, as on Discord: discord.py must wait.
@@ -147,15 +153,15 @@ async def classroom(tmp_path: Path, sqlite_template: Path) -> AsyncIterator[Clas
         guild = fake.add_guild("Riverside School")
         channel = guild.add_channel("class-7b")
         teacher = guild.add_member("Ms Okafor", manage_guild=True)
-        students = [guild.add_member(f"Student {i:02d}") for i in range(1, 31)]
+        members = [guild.add_member(f"Student {i:02d}") for i in range(1, students + 1)]
         settings = Settings(
             _env_file=None,
             discord_token=fake.token,
-            database_url=f"sqlite+aiosqlite:///{db}",
+            database_url=database_url,
             quiz_dir=ROOT / "quizzes",
             discord_api_base=fake.base_url,
         )
-        room = Classroom(fake, guild, channel, teacher, students, settings)
+        room = Classroom(fake, guild, channel, teacher, members, settings)
         try:
             yield room
         finally:
@@ -168,3 +174,24 @@ async def classroom(tmp_path: Path, sqlite_template: Path) -> AsyncIterator[Clas
         if not room.late_refusals_expected:
             # A refused callback is a click the student saw fail ("This interaction failed").
             assert fake.refused_late == [], [str(r) for r in fake.refused_late]
+
+
+@pytest.fixture
+async def classroom(tmp_path: Path, sqlite_template: Path) -> AsyncIterator[Classroom]:
+    db = tmp_path / "quizbot.db"
+    shutil.copyfile(sqlite_template, db)
+    async with open_classroom(f"sqlite+aiosqlite:///{db}") as room:
+        yield room
+
+
+def button_seed(quiz: Quiz, count: int = 1) -> int:
+    """A seed whose first `count` questions are each answered with one button (a single
+    choice), for tests that click."""
+    for seed in range(1000):
+        plan = plan_session(
+            quiz, session_id="x", version="v", mode=Mode.SOLO, seed=seed, owner_id=1
+        )
+        firsts = [quiz.question(q) for q in plan.question_ids[:count]]
+        if all(isinstance(q, ChoiceQuestion) and not q.select_all for q in firsts):
+            return seed
+    raise AssertionError(f"no seed starts with {count} single-choice question(s)")

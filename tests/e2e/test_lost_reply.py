@@ -12,10 +12,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from bot.quiz.loader import LoadedQuiz
-from bot.quiz.models import ChoiceQuestion
-from bot.quiz.session import Mode, plan_session
-from tests.e2e.conftest import Classroom
+from tests.e2e.conftest import Classroom, button_seed
 from tests.fakediscord import FakeDiscordError, Message
 
 
@@ -39,18 +36,6 @@ def next_button(message: Message) -> str:
     return next(b["custom_id"] for b in message.buttons if b["custom_id"].startswith("quiz:n:"))
 
 
-def button_seed(loaded: LoadedQuiz, count: int) -> int:
-    """A seed whose first `count` questions are each answered with one button."""
-    for seed in range(1000):
-        plan = plan_session(
-            loaded.quiz, session_id="x", version="v", mode=Mode.SOLO, seed=seed, owner_id=1
-        )
-        firsts = [loaded.quiz.question(q) for q in plan.question_ids[:count]]
-        if all(isinstance(q, ChoiceQuestion) and not q.select_all for q in firsts):
-            return seed
-    raise AssertionError("no such seed")
-
-
 async def answered(message: Message) -> Message:
     return await message.wait_until(lambda m: bool(m.embeds) and m.embeds[0]["title"][:1] in "✅❌")
 
@@ -61,7 +46,7 @@ async def test_a_solo_game_goes_on_after_lost_replies(classroom: Classroom) -> N
     fake, student = classroom.fake, classroom.students[0]
     loaded = bot.library.get(classroom.guild.id, "icc-gaza-2014")
     assert loaded is not None
-    seed = button_seed(loaded, 2)
+    seed = button_seed(loaded.quiz, 2)
     bot.games.new_seed = lambda: seed
     start = await fake.slash(
         student, classroom.channel, "quiz start", quiz="icc-gaza-2014", count=2

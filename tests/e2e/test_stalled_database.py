@@ -15,21 +15,14 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import asyncpg
-import discord
-import discord.gateway
-import discord.http
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
-from bot.config import Settings
-from bot.quiz.catalog import Catalog
-from bot.quiz.models import ChoiceQuestion
-from bot.quiz.session import Mode, plan_session
 from bot.storage.tables import Answer
 from tests.conftest import new_pg_database
-from tests.e2e.conftest import ROOT, Classroom
-from tests.fakediscord import FakeDiscord, InteractionRecord, Message
+from tests.e2e.conftest import Classroom, button_seed, open_classroom
+from tests.fakediscord import InteractionRecord, Message
 
 NOT_SAVED = "could not be saved"
 
@@ -48,31 +41,9 @@ def room_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Pa
 
 @pytest.fixture
 async def room(room_url: str) -> AsyncIterator[Classroom]:
-    """The classroom of tests/e2e/conftest.py, on that database."""
-    url = room_url
-    old_base = discord.http.Route.BASE
-    old_gateway = discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
-    async with FakeDiscord(app_name="Quizbot") as fake:
-        guild = fake.add_guild("Riverside School")
-        channel = guild.add_channel("class-7b")
-        teacher = guild.add_member("Ms Okafor", manage_guild=True)
-        students = [guild.add_member(f"Student {i:02d}") for i in range(1, 33)]
-        settings = Settings(
-            _env_file=None,
-            discord_token=fake.token,
-            database_url=url,
-            quiz_dir=ROOT / "quizzes",
-            discord_api_base=fake.base_url,
-        )
-        classroom = Classroom(fake, guild, channel, teacher, students, settings)
-        try:
-            yield classroom
-        finally:
-            if classroom.bots and not classroom.bots[-1].is_closed():
-                await classroom.stop_bot()
-            discord.http.Route.BASE = old_base
-            discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = old_gateway
-        assert fake.internal_errors == [], fake.internal_errors
+    """The classroom of tests/e2e/conftest.py, on that database, with two more students."""
+    async with open_classroom(room_url, students=32) as classroom:
+        yield classroom
 
 
 @contextlib.asynccontextmanager
@@ -118,21 +89,6 @@ async def database_held(url: str, seconds: float) -> AsyncIterator[None]:
         await releasing
 
 
-def button_seed(room: Classroom) -> int:
-    """A seed whose first question is answered with one button (a single choice)."""
-    catalog = Catalog(ROOT / "quizzes")
-    catalog.reload()
-    quiz = catalog.get("icc-gaza-2014").quiz
-    for seed in range(1000):
-        plan = plan_session(
-            quiz, session_id="x", version="v", mode=Mode.LIVE, seed=seed, owner_id=1
-        )
-        first = quiz.question(plan.question_ids[0])
-        if isinstance(first, ChoiceQuestion) and not first.select_all:
-            return seed
-    raise AssertionError("no seed starts with a single-choice question")
-
-
 def first_answer_button(message: Message, pick: int) -> str:
     answers = [b["custom_id"] for b in message.buttons if b["custom_id"].startswith("quiz:a:")]
     return answers[pick % len(answers)]
@@ -148,7 +104,9 @@ def said(rec: InteractionRecord) -> str:
 async def test_a_stalled_database_never_fails_a_click(room: Classroom, hold: int) -> None:
     bot = await room.start_bot()
     fake = room.fake
-    seed = button_seed(room)
+    loaded = bot.library.get(room.guild.id, "icc-gaza-2014")
+    assert loaded is not None
+    seed = button_seed(loaded.quiz)
     bot.games.new_seed = lambda: seed
     live = await fake.slash(
         room.teacher,
