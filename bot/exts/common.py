@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import discord
@@ -21,9 +22,14 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-# Discord fails an interaction that is not acknowledged within 3 s: work that takes longer
-# than this (a database that is busy) is acknowledged first and answered by a follow-up.
+# Discord fails an interaction that is not acknowledged within 3 s of its creation: work
+# that takes longer than this (a database that is busy) is acknowledged first and answered
+# by a follow-up. The budget counts from the interaction's creation, not from when its
+# handler starts, so a click that waited behind others is still acknowledged in time.
 ACK_BUDGET = 1.5
+# The least a handler is given before acknowledging, however old the interaction looks
+# (a click in a backlog, or a local clock that runs ahead of Discord's).
+MIN_ACK_BUDGET = 0.25
 # Past this, a slow save is said to be slow (its outcome follows when it is known).
 SLOW_NOTICE_AFTER = 8.0
 SORRY = "Something went wrong on our side, and nothing was saved for this click. Please try again."
@@ -57,7 +63,7 @@ async def in_time(
     SLOW_NOTICE_AFTER is said to be slow. Nothing is given up half-way: `work` runs to its end.
     """
     task = asyncio.ensure_future(work)
-    done, _ = await asyncio.wait({task}, timeout=ACK_BUDGET)
+    done, _ = await asyncio.wait({task}, timeout=ack_budget(interaction))
     if done:
         return task.result()
     if not interaction.response.is_done():
@@ -72,6 +78,14 @@ async def in_time(
             with contextlib.suppress(discord.HTTPException):
                 await interaction.followup.send(embed=rendering.notice(slow_notice), ephemeral=True)
     return await task
+
+
+def ack_budget(interaction: discord.Interaction[Any], now: datetime | None = None) -> float:
+    """Seconds left to finish before acknowledging: ACK_BUDGET less the interaction's age
+    (from its snowflake's time), never below MIN_ACK_BUDGET."""
+    now = now or discord.utils.utcnow()
+    age = (now - interaction.created_at).total_seconds()
+    return min(ACK_BUDGET, max(MIN_ACK_BUDGET, ACK_BUDGET - age))
 
 
 async def reply(interaction: discord.Interaction[Any], **message: Any) -> None:

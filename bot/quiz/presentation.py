@@ -207,9 +207,7 @@ def answered_text(shown: ShownQuestion, picked: Sequence[int], given: str) -> st
 
 
 def score_line(score: RunningScore) -> str:
-    return (
-        f"Your score so far: {score.points} points, {score.correct} of {score.answered} right."
-    )
+    return f"Your score so far: {score.points} points, {score.correct} of {score.answered} right."
 
 
 def game_score_text(points: int, correct: int, answered: int) -> str:

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 
 # Piped output (a file, a pager) gets room for the table; a terminal keeps its own width.
 PIPED_WIDTH = 140
+
+
 def run_report(settings: Settings, quiz_id: str, guild_id: int | None, chart: Path | None) -> None:
     """Print the item analysis of one quiz in one server; write the chart when asked."""
     from rich.console import Console

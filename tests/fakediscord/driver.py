@@ -137,9 +137,17 @@ class Driver:
         custom_id: str,
         *,
         timeout: float | None = DEFAULT_TIMEOUT,
+        in_transit: float = 0.0,
     ) -> InteractionRecord:
-        """Click a button; refuses a missing, disabled or invisible one."""
+        """Click a button; refuses a missing, disabled or invisible one.
+
+        ``in_transit`` makes the click one that spent that many seconds reaching the bot (a
+        gateway backlog): its id dates from then, and its 3 s to be acknowledged count from
+        then, as on Discord.
+        """
         rec = self._component_interaction(actor, message, custom_id, None)
+        if in_transit:
+            self._backdate(rec, in_transit)
         return await self._send(rec, timeout)
 
     async def select(
@@ -336,6 +344,17 @@ class Driver:
         world.interactions[interaction_id] = rec
         world.interactions_by_token[token] = rec
         return rec
+
+    def _backdate(self, rec: InteractionRecord, seconds: float) -> None:
+        """Make ``rec`` an interaction created ``seconds`` ago (id and deadline)."""
+        increment = rec.id & ((1 << 22) - 1)
+        created_ms = (rec.id >> 22) - int(seconds * 1000)
+        older = (created_ms << 22) | increment
+        del self.world.interactions[rec.id]
+        rec.id = older
+        rec.payload["id"] = str(older)
+        self.world.interactions[older] = rec
+        rec.dispatched_at = self.world.clock() - seconds
 
     def _dispatch(self, rec: InteractionRecord) -> None:
         clock = self.world.clock

@@ -34,7 +34,10 @@ def test_every_shipped_question_fits_discord() -> None:
     for loaded in catalog:
         for q in loaded.quiz.questions:
             assert render_problems(q, loaded.quiz.title, loaded.quiz.source) == []
-            assert len(question_text(ShownQuestion.in_file_order(q))) + len(LETTERS) * TALLY_ROOM <= LIMITS.embed_description
+            assert (
+                len(question_text(ShownQuestion.in_file_order(q))) + len(LETTERS) * TALLY_ROOM
+                <= LIMITS.embed_description
+            )
             assert len(block_quote(q.quotes)) <= LIMITS.field_value
             if isinstance(q, ChoiceQuestion):
                 for i, choice in enumerate(q.choices):
