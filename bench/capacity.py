@@ -55,7 +55,6 @@ import os
 import random
 import re
 import shutil
-import signal
 import sqlite3
 import sys
 import tempfile
@@ -73,6 +72,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench._common import percentile  # noqa: E402
+from tests.bot_process import BotProcess, rss_kb  # noqa: E402
 from tests.fakediscord import (  # noqa: E402
     Channel,
     DriverTimeout,
@@ -111,76 +111,28 @@ Key = tuple[str, int, int]  # (game, user id, question position): one row of ans
 # -- the processes ------------------------------------------------------------------------
 
 
-def rss_kb(pid: int) -> int:
-    status = Path(f"/proc/{pid}/status").read_text()
-    return int(re.search(r"VmRSS:\s+(\d+)", status).group(1))  # type: ignore[union-attr]
-
-
 def cpu_seconds(pid: int) -> float:
     """User + system CPU of a process, from /proc/PID/stat (fields 14 and 15)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-class BotProcess:
-    """A bot as an operator runs it: its own process, its output in a log file."""
-
-    def __init__(
-        self, name: str, argv: list[str], env: dict[str, str], cwd: Path, command: str
-    ) -> None:
-        self.name, self.argv, self.env, self.cwd = name, argv, env, cwd
-        self.command = command  # the slash command it syncs: ready once it is there
-        self.log = cwd / f"{name.replace(' ', '-')}.log"
-        self.process: asyncio.subprocess.Process | None = None
-
-    @property
-    def pid(self) -> int:
-        assert self.process is not None
-        return self.process.pid
-
-    def _open_log(self) -> Any:
-        return self.log.open("ab")
-
-    async def start(self, fake: FakeDiscord, guild_id: int) -> None:
-        sessions = len(fake.sessions)
-        with self._open_log() as log:
-            self.process = await asyncio.create_subprocess_exec(
-                *self.argv, cwd=self.cwd, env=self.env, stdout=log, stderr=log
-            )
-        await fake.wait_for_session(count=sessions + 1, timeout=60)
-        for _ in range(600):
-            if self.command in fake.commands.names(guild_id):
-                return
-            await asyncio.sleep(0.05)
-        raise SystemExit(f"{self.name}: commands were never synced")
-
-    async def stop(self) -> int | None:
-        if self.process and self.process.returncode is None:
-            self.process.send_signal(signal.SIGINT)
-            try:
-                await asyncio.wait_for(self.process.wait(), 30)
-            except TimeoutError:
-                self.process.kill()
-                await self.process.wait()
-        return self.process.returncode if self.process else None
-
-    def log_summary(self) -> tuple[Counter[str], list[str]]:
-        """Warnings, errors and tracebacks in the bot's output: counts, a few distinct lines."""
-        counts: Counter[str] = Counter()
-        seen: dict[str, None] = {}
-        text = self.log.read_text(errors="replace") if self.log.exists() else ""
-        for raw in text.splitlines():
-            line = re.sub(r"\x1b\[[0-9;]*m", "", raw)  # discord.py colours its log in Docker
-            level = LOG_LINE.match(line)
-            if level:
-                kind, what = level["level"], level["what"]
-            elif line.startswith("Traceback"):
-                kind, what = "Traceback", line
-            else:
-                continue
-            counts[kind] += 1
-            seen.setdefault(f"{kind}: {re.sub(r'[0-9]+', 'N', what)[:160]}")
-        return counts, list(seen)[:8]
+def log_summary(text: str) -> tuple[Counter[str], list[str]]:
+    """Warnings, errors and tracebacks in a bot's output: counts, a few distinct lines."""
+    counts: Counter[str] = Counter()
+    seen: dict[str, None] = {}
+    for raw in text.splitlines():
+        line = re.sub(r"\x1b\[[0-9;]*m", "", raw)  # discord.py colours its log in Docker
+        level = LOG_LINE.match(line)
+        if level:
+            kind, what = level["level"], level["what"]
+        elif line.startswith("Traceback"):
+            kind, what = "Traceback", line
+        else:
+            continue
+        counts[kind] += 1
+        seen.setdefault(f"{kind}: {re.sub(r'[0-9]+', 'N', what)[:160]}")
+    return counts, list(seen)[:8]
 
 
 # -- waiting cheaply -----------------------------------------------------------------------
@@ -390,11 +342,9 @@ class Arena:
         }
         if self.null:
             argv = [sys.executable, str(ROOT / "bench" / "null_bot.py")]
-            self.bot = BotProcess(self.name, argv, env, self.work, "start")
+            self.bot = BotProcess(self.work, env, name=self.name, argv=argv, command="start")
         else:
-            self.bot = BotProcess(
-                self.name, [sys.executable, "-m", "bot", "run"], env, self.work, "quiz"
-            )
+            self.bot = BotProcess(self.work, env, name=self.name)
         await self.bot.start(self.fake, self.guild.id)
         self.watcher.start()
 
@@ -1021,7 +971,7 @@ def summarize(
         problems: Counter[str] = Counter()
         for r in arena.results:
             problems.update(r.problems)
-        counts, lines = arena.bot.log_summary() if arena.bot else (Counter(), [])
+        counts, lines = log_summary(arena.bot.log_text()) if arena.bot else (Counter(), [])
         print(
             f"{arena.name}: exit {code}; 429s served: {dict(limited) or 0}; "
             f"log: {dict(counts) or 'no warnings or errors'}"

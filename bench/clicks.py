@@ -24,7 +24,6 @@ import os
 import random
 import re
 import shutil
-import signal
 import sqlite3
 import statistics
 import sys
@@ -35,54 +34,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench._common import percentile  # noqa: E402
+from tests.bot_process import BotProcess  # noqa: E402
 from tests.fakediscord import FakeDiscord, Message  # noqa: E402
 
 ANSWER = re.compile(r"quiz:a:(?P<game>[0-9a-f]{32}):0:\d$")
-
-
-def rss_kb(pid: int) -> int:
-    status = Path(f"/proc/{pid}/status").read_text()
-    return int(re.search(r"VmRSS:\s+(\d+)", status).group(1))  # type: ignore[union-attr]
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    k = (len(ordered) - 1) * q
-    low, high = int(k), min(int(k) + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (k - low)
-
-
-class BotProcess:
-    def __init__(
-        self, name: str, argv: list[str], env: dict[str, str], cwd: Path, command: str
-    ) -> None:
-        self.name, self.argv, self.env, self.cwd = name, argv, env, cwd
-        self.command = command  # the slash command it syncs: ready once it is there
-        self.process: asyncio.subprocess.Process | None = None
-
-    async def start(self, fake: FakeDiscord, guild_id: int) -> None:
-        sessions = len(fake.sessions)
-        self.process = await asyncio.create_subprocess_exec(
-            *self.argv,
-            cwd=self.cwd,
-            env=self.env,
-            stdout=asyncio.subprocess.DEVNULL,
-            stderr=asyncio.subprocess.DEVNULL,
-        )
-        await fake.wait_for_session(count=sessions + 1, timeout=60)
-        for _ in range(300):
-            if self.command in fake.commands.names(guild_id):
-                return
-            await asyncio.sleep(0.05)
-        raise SystemExit(f"{self.name}: commands were never synced")
-
-    async def stop(self) -> None:
-        if self.process and self.process.returncode is None:
-            self.process.send_signal(signal.SIGINT)
-            try:
-                await asyncio.wait_for(self.process.wait(), 30)
-            except TimeoutError:
-                self.process.kill()
 
 
 async def quizbot_round(
@@ -160,10 +116,9 @@ async def run(students_count: int, rounds: int) -> dict:
             "DATABASE_URL": f"sqlite+aiosqlite:///{db}",
             "LOG_LEVEL": "WARNING",
         }
-        quizbot = BotProcess("quizbot", [sys.executable, "-m", "bot", "run"], env, work, "quiz")
-        null = BotProcess(
-            "null bot", [sys.executable, str(ROOT / "bench" / "null_bot.py")], env, work, "start"
-        )
+        quizbot = BotProcess(work, env)
+        null_argv = [sys.executable, str(ROOT / "bench" / "null_bot.py")]
+        null = BotProcess(work, env, name="null bot", argv=null_argv, command="start")
 
         results: dict[str, list[float]] = {"quizbot": [], "null": []}
         rss: dict[str, int] = {}
@@ -171,8 +126,7 @@ async def run(students_count: int, rounds: int) -> dict:
         for bot in (quizbot, null):  # idle memory: logged in, synced, nothing done yet
             await bot.start(fake, guild.id)
             await asyncio.sleep(3)
-            assert bot.process is not None
-            rss[bot.name] = rss_kb(bot.process.pid)
+            rss[bot.name] = bot.rss_kb()
             await bot.stop()
         for _ in range(rounds):
             for bot in (quizbot, null):

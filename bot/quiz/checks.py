@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import partial
 
 from bot.quiz.diagnostics import Loc, Severity
 from bot.quiz.matching import normalize_answer
@@ -175,7 +176,7 @@ def check_quotes(
             )
             continue
         hint = ""
-        if suggestions is None or suggestions.take(source.suggestion_cost(text), where):
+        if suggestions is None or suggestions.take(partial(source.suggestion_cost, text), where):
             closest = source.closest(text)
             hint = f'; did you mean: "{closest}"' if closest else ""
         yield Finding(where, f"quote not found in the source{hint}")

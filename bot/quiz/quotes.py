@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -74,9 +75,17 @@ class SuggestionBudget:
     spent: int = 0
     left_out: list[Loc] = field(default_factory=list)
 
-    def take(self, work: int, where: Loc) -> bool:
-        """Pay for a search of `work` for the quote at `where`, if the budget still can."""
-        if self.left_out or self.spent + work > self.work:
+    def take(self, work: int | Callable[[], int], where: Loc) -> bool:
+        """Pay for a search of `work` for the quote at `where`, if the budget still can.
+
+        `work` may be a function that estimates it: once the budget is closed, it is not
+        even estimated (estimates cost too, over tens of thousands of quotes)."""
+        if self.left_out:
+            self.left_out.append(where)
+            return False
+        if callable(work):
+            work = work()
+        if self.spent + work > self.work:
             self.left_out.append(where)
             return False
         self.spent += work

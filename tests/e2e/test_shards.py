@@ -13,14 +13,13 @@ import os
 import random
 import re
 import shutil
-import signal
-import sys
 from pathlib import Path
 
 import asyncpg
 
 from bot.storage.migrate import upgrade
 from bot.storage.repository import Repository
+from tests.bot_process import BotProcess
 from tests.conftest import _create_database
 from tests.fakediscord import FakeDiscord
 from tests.pg_server import PostgresServer
@@ -28,40 +27,6 @@ from tests.pg_server import PostgresServer
 ROOT = Path(__file__).resolve().parents[2]
 ANSWER = re.compile(r"quiz:a:(?P<game>[0-9a-f]{32}):0:\d$")
 STUDENTS = 500
-
-
-class BotProcess:
-    def __init__(self, shard: int, env: dict[str, str], cwd: Path) -> None:
-        self.shard, self.env, self.cwd = shard, env | {"SHARD_IDS": str(shard)}, cwd
-        self.process: asyncio.subprocess.Process | None = None
-        self.log = cwd / f"shard-{shard}.log"
-
-    async def start(self) -> None:
-        handle = self.log.open("ab")
-        self.process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            "run",
-            cwd=self.cwd,
-            env=self.env,
-            stdout=handle,
-            stderr=handle,
-        )
-        handle.close()
-
-    def kill(self) -> None:
-        assert self.process is not None
-        self.process.send_signal(signal.SIGKILL)
-
-    async def stop(self) -> None:
-        if self.process is not None and self.process.returncode is None:
-            self.process.send_signal(signal.SIGINT)
-            try:
-                await asyncio.wait_for(self.process.wait(), 30)
-            except TimeoutError:
-                self.process.kill()
-                await self.process.wait()
 
 
 def guild_on(fake: FakeDiscord, shard: int, name: str):
@@ -135,7 +100,10 @@ async def test_two_shards_one_database_and_a_killed_process(
             "LOG_LEVEL": "WARNING",
             "WATCH_QUIZZES": "false",
         }
-        bots = [BotProcess(0, env, tmp_path), BotProcess(1, env, tmp_path)]
+        bots = [
+            BotProcess(tmp_path, env | {"SHARD_IDS": str(shard)}, name=f"shard-{shard}")
+            for shard in (0, 1)
+        ]
         try:
             for bot in bots:
                 await bot.start()
@@ -160,7 +128,7 @@ async def test_two_shards_one_database_and_a_killed_process(
 
             # Shard 1's process dies mid-round, and comes back.
             bots[1].kill()
-            await bots[1].process.wait()
+            await bots[1].wait()
             await bots[1].start()
             await fake.wait_for_session(count=3, timeout=60)
 
@@ -196,7 +164,7 @@ async def test_two_shards_one_database_and_a_killed_process(
         finally:
             for bot in bots:
                 await bot.stop()
-        logs = "\n".join(b.log.read_text(errors="replace") for b in bots)
+        logs = "\n".join(b.log_text() for b in bots)
         assert "Traceback" not in logs, logs[-3000:]
 
     repo = await Repository.open(url)

@@ -11,13 +11,13 @@ import re
 import shutil
 import signal
 import sqlite3
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from bot.app import RESTARTING
 from bot.storage.repository import Repository
+from tests.bot_process import BotProcess
 from tests.fakediscord import FakeDiscord, FakeDiscordError, Message
 from tests.fakediscord.records import MESSAGE_COMPONENT, InteractionRecord
 from tests.quizbot_process import environment
@@ -40,7 +40,6 @@ async def test_sigterm_mid_burst_stops_cleanly_and_keeps_every_locked_in_answer(
 ) -> None:
     shutil.copytree(ROOT / "quizzes", tmp_path / "quizzes")
     db = tmp_path / "quizbot.db"
-    log_file = tmp_path / "quizbot.log"
     async with FakeDiscord(app_name="Quizbot") as fake:
         guild = fake.add_guild("Riverside School")
         channel = guild.add_channel("assembly")
@@ -53,13 +52,9 @@ async def test_sigterm_mid_burst_stops_cleanly_and_keeps_every_locked_in_answer(
             DATABASE_URL=f"sqlite+aiosqlite:///{db}",
             LOG_LEVEL="INFO",
         )
-        with log_file.open("wb") as out:
-            process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env, stdout=out, stderr=out
-            )
+        bot = BotProcess(tmp_path, env)
         try:
-            await fake.wait_for_session(count=1, timeout=60)
-            await _wait_until(lambda: "quiz" in fake.commands.names(guild.id), 30, "commands")
+            await bot.start(fake, guild.id)
             for _ in range(60):  # a live round whose first question has answer buttons
                 rec = await fake.slash(
                     teacher,
@@ -99,24 +94,22 @@ async def test_sigterm_mid_burst_stops_cleanly_and_keeps_every_locked_in_answer(
             await _wait_until(
                 lambda: sum(r.response is not None for r in clicks()) >= 25, 30, "25 acks"
             )
-            process.send_signal(signal.SIGTERM)
+            bot.send_signal(signal.SIGTERM)
             sent = time.monotonic()
             acked_at_signal = sum(r.response is not None for r in clicks())
             second = asyncio.create_task(fake.click_many(clicks_of[STUDENTS // 2 :], timeout=20))
-            await asyncio.wait_for(process.wait(), 15)
+            await bot.wait(15)
             took = time.monotonic() - sent
             for wave in (first, second):
                 wave.cancel()  # clicks after the gateway closed are never acknowledged
                 with contextlib.suppress(FakeDiscordError, asyncio.CancelledError):
                     await wave
         finally:
-            if process.returncode is None:
-                process.kill()
-                await process.wait()
-        log = log_file.read_text()
+            await bot.stop(signal.SIGKILL)
+        log = bot.log_text()
         records = clicks()
         close_codes = list(fake.gateway.close_codes)
-    assert process.returncode == 0, log[-3000:]
+    assert bot.returncode == 0, log[-3000:]
     assert took < 10, f"took {took:.1f} s to stop\n{log[-3000:]}"
     assert "Traceback" not in log, log[-5000:]
     # discord.py closes with 1000 when asked to; a killed process leaves 1006 (None here).

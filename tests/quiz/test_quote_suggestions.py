@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -99,6 +100,22 @@ def test_a_budget_pays_for_searches_until_one_does_not_fit() -> None:
     # quotes after the note are all without suggestions.
     assert not budget.take(10, ("questions", 2, "quote"))
     assert budget.spent == 60
+    assert budget.left_out == [("questions", 1, "quote"), ("questions", 2, "quote")]
+
+
+def test_a_closed_budget_does_not_even_estimate_the_next_search() -> None:
+    """Estimating costs too: over tens of thousands of missing quotes it was most of the
+    time a file took to check once its budget was spent."""
+    estimated: list[int] = []
+
+    def estimate(work: int) -> Callable[[], int]:
+        return lambda: estimated.append(work) or work
+
+    budget = SuggestionBudget(work=100)
+    assert budget.take(estimate(60), ("questions", 0, "quote"))
+    assert not budget.take(estimate(50), ("questions", 1, "quote"))
+    assert not budget.take(estimate(10), ("questions", 2, "quote"))
+    assert estimated == [60, 50]
     assert budget.left_out == [("questions", 1, "quote"), ("questions", 2, "quote")]
 
 
