@@ -35,9 +35,21 @@ SLOW_NOTICE_AFTER = 8.0
 SORRY = "Something went wrong on our side, and nothing was saved for this click. Please try again."
 
 
+# Discord's code for an interaction whose 3 s (or 15 min) are up: nothing can answer it.
+UNKNOWN_INTERACTION = 10062
+
+
 async def apologise(interaction: discord.Interaction[Any], error: BaseException) -> None:
     """The last resort for an unexpected error: log it, and tell the user politely instead
     of leaving Discord's "the application did not respond"."""
+    if isinstance(error, discord.NotFound) and error.code == UNKNOWN_INTERACTION:
+        # Not a bug to trace: the click reached the bot too late to be answered (a bot
+        # behind on its work); the student saw "this interaction failed" and may click again.
+        log.warning(
+            "an interaction expired before it could be answered (the bot is behind): %s",
+            interaction.data,
+        )
+        return
     log.error("unexpected error in %s", interaction.data, exc_info=error)
     embed = rendering.notice(SORRY, error=True)
     try:
@@ -94,6 +106,26 @@ async def reply(interaction: discord.Interaction[Any], **message: Any) -> None:
         await interaction.followup.send(**message)
     else:
         await interaction.response.send_message(**message)
+
+
+class DynamicView(discord.ui.View):
+    """A view whose components are all dynamic items, answered through the patterns the bot
+    registers once, so discord.py need not keep the view once it is sent.
+
+    It never times out: discord.py gives the view of an ephemeral reply a 15-minute timer,
+    which kept every solo screen and its sleeping task in memory for 15 minutes.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(timeout=None)
+
+    @property
+    def timeout(self) -> float | None:
+        return None
+
+    @timeout.setter
+    def timeout(self, value: float | None) -> None:
+        pass  # components are answered for as long as their game is open, not 15 minutes
 
 
 def display_name(user: discord.abc.User) -> str:

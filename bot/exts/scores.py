@@ -12,7 +12,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.exts import rendering
-from bot.exts.common import quiz_choices
+from bot.exts.common import DynamicView, quiz_choices
 from bot.quiz.stats import accuracy_by_week, quiz_progress, tag_accuracy, weakest_tags
 from bot.reports.stats_chart import progress_chart
 from bot.storage.records import ALL_QUIZZES, Period
@@ -97,7 +97,7 @@ class ScoresCog(commands.Cog, name="Scores"):
         )
         loaded = None if scope == ALL_QUIZZES else self.bot.library.get(interaction.guild_id, scope)
         title = loaded.quiz.title if loaded else ("all quizzes" if scope == ALL_QUIZZES else scope)
-        view = discord.ui.View(timeout=None)
+        view = DynamicView()
         view.add_item(
             PageButton(scope, period.value, max(0, result.page - 1), "p", disabled=result.page == 0)
         )

@@ -10,7 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.exts import rendering
-from bot.exts.common import in_time, reply
+from bot.exts.common import DynamicView, in_time, reply
 from bot.exts.learn._review import start_review
 from bot.exts.quiz._components import answer_view
 from bot.quiz.presentation import clip
@@ -120,7 +120,7 @@ class LearnCog(commands.Cog, name="Learn"):
         name="delete-my-data", description="Delete your answers, scores and review queue everywhere"
     )
     async def delete_my_data(self, interaction: discord.Interaction[Any]) -> None:
-        view = discord.ui.View(timeout=None)
+        view = DynamicView()
         view.add_item(ConfirmDelete(interaction.user.id))
         await interaction.response.send_message(
             embed=rendering.notice(

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.exts.common import apologise
+from bot.exts.common import DynamicView, apologise
 from bot.quiz.models import ChoiceQuestion, NumberQuestion
 from bot.quiz.presentation import answer_modal_title, letter, select_option_label
 
@@ -207,7 +207,7 @@ def answer_view(game: Game) -> discord.ui.View:
     """The controls to answer the open question of a game."""
     session = game.session
     question, position = session.question, session.index
-    view = discord.ui.View(timeout=None)
+    view = DynamicView()
     options = session.shown.options()
     if isinstance(question, ChoiceQuestion) and question.select_all:
         view.add_item(AnswerSelect(game.id, position, options))
@@ -222,7 +222,7 @@ def answer_view(game: Game) -> discord.ui.View:
 
 
 def next_view(game: Game, *, label: str = "Next") -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
+    view = DynamicView()
     view.add_item(NextButton(game.id, game.session.index, label))
     return view
 
