@@ -10,7 +10,7 @@ import os
 import signal
 import socket
 from collections.abc import Callable, Coroutine, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 import discord
@@ -25,6 +25,11 @@ from bot.library import QuizLibrary, UploadLimits
 from bot.quiz.catalog import Catalog
 from bot.quiz.session import Clock
 from bot.storage.repository import Repository
+
+if TYPE_CHECKING:
+    from bot.exts.learn._cog import LearnCog
+    from bot.exts.quiz._cog import QuizCog
+    from bot.exts.scores import ScoresCog
 
 log = logging.getLogger(__name__)
 
@@ -167,7 +172,6 @@ class QuizBot(commands.AutoShardedBot):
         self.catalog = catalog
         self.library = QuizLibrary(catalog, repo, UploadLimits.from_settings(settings))
         self.games = GameService(repo, self.library, clock)
-        self._resumed = False
         # Handlers of interactions and messages not finished yet, waited for at a stop.
         self.in_flight: set[asyncio.Task[Any]] = set()
         self._idle = asyncio.Event()  # set whenever in_flight becomes empty
@@ -215,13 +219,27 @@ class QuizBot(commands.AutoShardedBot):
 
     async def on_ready(self) -> None:
         log.info("logged in as %s in %d server(s)", self.user, len(self.guilds))
-        if not self._resumed:  # READY comes again after a reconnect; resume once
-            self._resumed = True
-            cog = self.get_cog("Quiz")
-            if cog is not None:
-                count = await cog.live.resume([g.id for g in self.guilds])  # type: ignore[attr-defined]
-                if count:
-                    log.info("resumed %d live round(s)", count)
+
+    # The cogs of the extensions, typed, for the components and checks that reach them
+    # from an interaction; an extension that is not loaded is a bug, said plainly.
+
+    @property
+    def quiz_cog(self) -> QuizCog:
+        return self._loaded_cog("Quiz")
+
+    @property
+    def learn_cog(self) -> LearnCog:
+        return self._loaded_cog("Learn")
+
+    @property
+    def scores_cog(self) -> ScoresCog:
+        return self._loaded_cog("Scores")
+
+    def _loaded_cog(self, name: str) -> Any:
+        cog = self.get_cog(name)
+        if cog is None:
+            raise RuntimeError(f"the {name} cog is not loaded")
+        return cog
 
     def _tracking(
         self, event: str, parse: Callable[[dict[str, Any]], None]

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import click
 
 from bot.config import Settings
+from bot.database_cli import require_database, upgrade_database
 
 if TYPE_CHECKING:
     from bot.storage.records import LeaderboardPage
@@ -30,10 +31,6 @@ The README explains how to invite the bot to a server.
 
 To try a quiz right now without Discord:  quizbot play
 """
-
-
-# Where a missing SQLite database is pointed at, in messages.
-DATABASE_URL_EXAMPLE = "DATABASE_URL=sqlite+aiosqlite:////path/to/quizbot.db"
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True)
@@ -370,78 +367,6 @@ def db_upgrade(settings: Settings) -> None:
         click.echo(f"migrated {shown} from {before} to {after}")
     else:
         click.echo(f"{shown} is up to date (revision {after})")
-
-
-def require_database(settings: Settings, command: str) -> None:
-    """Commands that only read never create an empty database: a SQLite file that is not
-    there is most often a DATABASE_URL, or a current directory, other than the bot's."""
-    from bot.storage.engine import sqlite_file
-
-    path = sqlite_file(settings.database_url)
-    if path is None or path.exists():
-        return
-    from sqlalchemy.engine import make_url
-
-    relative = not Path(make_url(settings.database_url).database or "").is_absolute()
-    hint = (
-        " (DATABASE_URL gives a path relative to the current folder); run quizbot from the "
-        "bot's folder, or set"
-        if relative
-        else "; set"
-    )
-    click.echo(
-        f"quizbot {command}: there is no database at {path}{hint} DATABASE_URL in .env or "
-        f"the environment to the right database, e.g. {DATABASE_URL_EXAMPLE}",
-        err=True,
-    )
-    sys.exit(1)
-
-
-def upgrade_database(url: str) -> tuple[str | None, str]:
-    """Migrate the database at `url` (creating a SQLite file that is not there yet); the
-    revision before (None: new or empty) and after. Exit 1 with a message when it cannot."""
-    from sqlalchemy.engine import make_url
-
-    from bot.storage.engine import sqlite_file
-    from bot.storage.migrate import head_revision, known_revisions, stored_revision, upgrade
-
-    path = sqlite_file(url)
-    if path is not None and not path.parent.is_dir():
-        click.echo(
-            f"quizbot: the folder {path.parent} of the database {path.name} does not exist; "
-            f"create it (mkdir -p {path.parent}) or set DATABASE_URL in .env or the "
-            f"environment, e.g. {DATABASE_URL_EXAMPLE}",
-            err=True,
-        )
-        sys.exit(1)
-    if path is not None and not os.access(path.parent, os.W_OK):
-        # SQLite writes its -wal and -shm files beside the database: the folder must be
-        # writable, not only the file (the usual trouble with a container's data volume).
-        uid = f" (id {os.getuid()})" if hasattr(os, "getuid") else ""
-        click.echo(
-            f"quizbot: this user{uid} cannot write in {path.parent}, the folder of the "
-            f"database {path.name}; give the folder to this user (chown), or set "
-            f"DATABASE_URL in .env or the environment, e.g. {DATABASE_URL_EXAMPLE}",
-            err=True,
-        )
-        sys.exit(1)
-    shown = str(path) if path is not None else make_url(url).render_as_string(hide_password=True)
-    try:
-        before = None if path is not None and not path.exists() else stored_revision(url)
-        if before is not None and before not in known_revisions():
-            click.echo(
-                f"quizbot: the database {shown} is at revision {before}, which this version "
-                f"of quizbot does not know (its newest is {head_revision()}); update quizbot.",
-                err=True,
-            )
-            sys.exit(1)
-        upgrade(url)
-        after = stored_revision(url) or head_revision()
-    except Exception as exc:  # a clear message, not a traceback, for a wrong URL or a down server
-        click.echo(f"quizbot: cannot open the database {shown}: {exc}", err=True)
-        click.echo("Check DATABASE_URL in .env (see .env.example).", err=True)
-        sys.exit(1)
-    return before, after
 
 
 async def _open_repository(settings: Settings) -> Repository:

@@ -17,8 +17,7 @@ from discord.ext import commands
 
 from bot.exts import rendering
 from bot.exts.common import SORRY, display_name, game_summary
-from bot.exts.learn._cog import ask_embed
-from bot.exts.learn._review import start_review
+from bot.exts.reviewing import start_review
 from bot.games import Game
 from bot.quiz.checking import parse_response
 from bot.quiz.errors import QuizError
@@ -101,7 +100,7 @@ class ChatCog(commands.Cog, name="Chat"):
         asked = _ASK.match(text.strip())
         if asked and (game is None or game.session.phase != Phase.ASKING):
             index = await self.bot.library.source_index(guild_id)
-            return {"embed": ask_embed(asked["question"], index.ask(asked["question"]))}
+            return {"embed": rendering.ask_embed(asked["question"], index.ask(asked["question"]))}
         if word in ("list", "quizzes"):
             rows = [
                 (

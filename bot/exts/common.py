@@ -13,6 +13,7 @@ import discord
 from discord import app_commands
 
 from bot.exts import rendering
+from bot.exts.reviewing import review_summary
 from bot.games import Game
 from bot.quiz.session import Mode
 
@@ -145,8 +146,6 @@ def quiz_choices(
 async def game_summary(bot: QuizBot, game: Game, user_id: int) -> discord.Embed:
     """The end of a player's game: score and rank, or for a review, what is still due."""
     if game.session.mode == Mode.REVIEW:
-        from bot.exts.learn._review import review_summary
-
         return await review_summary(bot, game, user_id)
     outcomes = [o for o in game.session.outcomes if o.user_id == user_id]
     await bot.repo.settle()  # the rank counts this game's answers

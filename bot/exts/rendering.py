@@ -28,6 +28,7 @@ from bot.quiz.presentation import (
     total_rank_text,
     verdict_title,
 )
+from bot.quiz.retrieval import Answer, render
 from bot.quiz.session import Mode, Outcome, Reveal, Standing
 from bot.quiz.stats import QuizProgress, TagAccuracy
 from bot.storage.records import LeaderboardPage, Period, RankedEntry, UserTotals
@@ -348,3 +349,14 @@ def review_summary_embed(
     else:
         embed.add_field(name="Still to review", value="Nothing: well done!")
     return embed
+
+
+def ask_embed(question: str, answer: Answer) -> discord.Embed:
+    """The passages that answer a question, quoted with where they stand."""
+    if not answer.found:
+        text = "The text does not say. Try other words, or `/quiz list` to see which texts I know."
+    else:
+        text = render(answer)
+    return discord.Embed(
+        title=clip(f"“{question}”", 256), description=clip(text, 4096), colour=BLUE
+    )

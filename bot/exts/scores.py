@@ -52,7 +52,8 @@ class PageButton(
         return cls(match["scope"], match["period"], int(match["page"]), match["arrow"])
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        cog: ScoresCog = interaction.client.get_cog("Scores")  # type: ignore[assignment]
+        bot: QuizBot = interaction.client
+        cog = bot.scores_cog
         embed, view = await cog.page(interaction, self.scope, Period(self.period), self.page)
         await interaction.response.edit_message(embed=embed, view=view)
 

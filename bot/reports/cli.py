@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import click
 
 from bot.config import Settings
+from bot.database_cli import require_database, upgrade_database
 
 if TYPE_CHECKING:
     from bot.quiz.catalog import Catalog
@@ -27,7 +28,6 @@ def run_report(settings: Settings, quiz_id: str, guild_id: int | None, chart: Pa
     """Print the item analysis of one quiz in one server; write the chart when asked."""
     from rich.console import Console
 
-    from bot.cli import require_database, upgrade_database
     from bot.games import LOCAL_GUILD
     from bot.quiz.catalog import Catalog
     from bot.reports.analysis import analyse_quiz
@@ -75,7 +75,6 @@ def run_report(settings: Settings, quiz_id: str, guild_id: int | None, chart: Pa
 
 def run_export(settings: Settings, guild_id: int | None, output: Path | None) -> None:
     """Write a server's answers and a per-student summary as two CSV files."""
-    from bot.cli import require_database, upgrade_database
     from bot.games import LOCAL_GUILD
     from bot.reports.export import (
         STUDENT_COLUMNS,

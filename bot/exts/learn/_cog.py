@@ -11,10 +11,8 @@ from discord.ext import commands
 
 from bot.exts import rendering
 from bot.exts.common import DynamicView, in_time, reply
-from bot.exts.learn._review import start_review
-from bot.exts.quiz._components import answer_view
-from bot.quiz.presentation import clip
-from bot.quiz.retrieval import Answer, render
+from bot.exts.quiz.components import answer_view
+from bot.exts.reviewing import start_review
 from bot.quiz.session import Phase
 
 if TYPE_CHECKING:
@@ -55,19 +53,8 @@ class ConfirmDelete(
         return cls(int(match["user"]))
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        cog: LearnCog = interaction.client.get_cog("Learn")  # type: ignore[assignment]
-        await cog.delete_data(interaction, self.user_id)
-
-
-def ask_embed(question: str, answer: Answer) -> discord.Embed:
-    """The passages that answer a question, quoted with where they stand."""
-    if not answer.found:
-        text = "The text does not say. Try other words, or `/quiz list` to see which texts I know."
-    else:
-        text = render(answer)
-    return discord.Embed(
-        title=clip(f"“{question}”", 256), description=clip(text, 4096), colour=rendering.BLUE
-    )
+        bot: QuizBot = interaction.client
+        await bot.learn_cog.delete_data(interaction, self.user_id)
 
 
 class LearnCog(commands.Cog, name="Learn"):
@@ -110,7 +97,9 @@ class LearnCog(commands.Cog, name="Learn"):
     ) -> None:
         index = await self.bot.library.source_index(interaction.guild_id)
         answer = index.ask(question)
-        await interaction.response.send_message(embed=ask_embed(question, answer), ephemeral=True)
+        await interaction.response.send_message(
+            embed=rendering.ask_embed(question, answer), ephemeral=True
+        )
 
     @privacy.command(name="info", description="What Quizbot keeps about you")
     async def privacy_info(self, interaction: discord.Interaction[Any]) -> None:

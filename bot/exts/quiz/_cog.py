@@ -21,7 +21,6 @@ from bot.exts.common import (
     quiz_choices,
     reply,
 )
-from bot.exts.quiz._components import MODAL_ID, answer_view, modal_for, next_view, typed_answer
 from bot.exts.quiz._live import LiveRounds
 from bot.exts.quiz._reports import export_files, report_message
 from bot.exts.quiz._teacher_tools import (
@@ -31,6 +30,7 @@ from bot.exts.quiz._teacher_tools import (
     watch_quiz_files,
 )
 from bot.exts.quiz._teachers import can_manage_server, is_teacher
+from bot.exts.quiz.components import MODAL_ID, answer_view, modal_for, next_view, typed_answer
 from bot.games import Game
 from bot.quiz.checking import Picked, Typed
 from bot.quiz.errors import (
@@ -77,6 +77,7 @@ class QuizCog(commands.Cog, name="Quiz"):
         self.live = LiveRounds(bot, bot.games)
         self._stop_watching = asyncio.Event()
         self._watcher: asyncio.Task[None] | None = None
+        self._resumed = False
 
     async def cog_load(self) -> None:
         if self.bot.settings.watch_quizzes:
@@ -84,6 +85,16 @@ class QuizCog(commands.Cog, name="Quiz"):
                 watch_quiz_files(self.bot.library, self.bot.catalog.root, self._stop_watching),
                 name="quiz-file-watcher",
             )
+
+    @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        """Live rounds of this process's servers go on where they were (after a restart)."""
+        if self._resumed:  # READY comes again after a reconnect; resume once
+            return
+        self._resumed = True
+        count = await self.live.resume([g.id for g in self.bot.guilds])
+        if count:
+            log.info("resumed %d live round(s)", count)
 
     async def cog_unload(self) -> None:
         self._stop_watching.set()

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.exts import rendering
-from bot.exts.quiz._components import GAME, POSITION, answer_view, next_view
+from bot.exts.quiz.components import GAME, POSITION, answer_view, next_view
 from bot.games import Game, GameService
 from bot.quiz.session import Mode, Phase
 

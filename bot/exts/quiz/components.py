@@ -19,6 +19,7 @@ from bot.quiz.models import ChoiceQuestion, NumberQuestion
 from bot.quiz.presentation import answer_modal_title, letter, select_option_label
 
 if TYPE_CHECKING:
+    from bot.app import QuizBot
     from bot.exts.quiz._cog import QuizCog
     from bot.games import Game
 
@@ -36,10 +37,8 @@ async def _politely(interaction: discord.Interaction[Any], work: Coroutine[Any, 
 
 
 def _cog(interaction: discord.Interaction[Any]) -> QuizCog:
-    cog = interaction.client.get_cog("Quiz")
-    if cog is None:  # pragma: no cover - the extension is always loaded with its items
-        raise RuntimeError("the quiz extension is not loaded")
-    return cog  # type: ignore[return-value]
+    bot: QuizBot = interaction.client
+    return bot.quiz_cog
 
 
 class _AtQuestion:

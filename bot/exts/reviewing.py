@@ -1,4 +1,6 @@
-"""Spaced review in Discord and in chat: start a review of what is due, sum it up."""
+"""Spaced review, shared by the extensions that offer it (`/review` in the learn
+extension, "review" in chat) and by the end-of-game summary: start a review of what is
+due, sum it up. Not an extension: a module both sides import."""
 
 from __future__ import annotations
 
