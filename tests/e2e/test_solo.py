@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import discord
 
-from bot.exts.quiz._components import AnswerButton
+from bot.exts.quiz.components import AnswerButton
 from tests.e2e.conftest import Classroom, right_response, wrong_response
 
 

@@ -46,7 +46,7 @@ def test_command_names_are_unique() -> None:
 
 
 def test_custom_ids_never_say_which_answer_is_right() -> None:
-    from bot.exts.quiz._components import AnswerButton, AnswerSelect, NextButton, TypeAnswerButton
+    from bot.exts.quiz.components import AnswerButton, AnswerSelect, NextButton, TypeAnswerButton
 
     game = "0" * 32
     ids = [
