@@ -7,7 +7,7 @@ import json
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, Unpack
 
 from sqlalchemy import (
     Integer,
@@ -55,7 +55,7 @@ from bot.storage.tables import (
     UploadedQuiz,
     UserStreak,
 )
-from bot.storage.writer import AnswerWriter
+from bot.storage.writer import AnswerWriter, WriterOptions
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,10 +87,10 @@ class Repository:
 
     @classmethod
     async def open(
-        cls, url: str, *, pool_size: int | None = None, **writer_options: object
+        cls, url: str, *, pool_size: int | None = None, **writer_options: Unpack[WriterOptions]
     ) -> Repository:
         engine = create_engine(url, pool_size=pool_size)
-        writer = AnswerWriter(engine, **writer_options)  # type: ignore[arg-type]
+        writer = AnswerWriter(engine, **writer_options)
         await writer.start()
         return cls(engine, writer)
 
@@ -422,7 +422,10 @@ class Repository:
             ).first()
         if row is None:
             return None
-        return row[0].encode("utf-8"), row[1].encode("utf-8") if row[1] is not None else None
+        content, source_text = row
+        return content.encode("utf-8"), (
+            source_text.encode("utf-8") if source_text is not None else None
+        )
 
     async def add_upload(
         self,

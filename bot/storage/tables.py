@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
 from sqlalchemy import (
     BigInteger,
@@ -14,6 +15,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
     text,
@@ -38,6 +40,13 @@ RowId = BigInteger().with_variant(Integer, "sqlite")
 
 class Base(AsyncAttrs, DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+
+
+def table_of(model: type[Base]) -> Table:
+    """The `Table` a model is declared with, for code that needs its name and columns."""
+    # SQLAlchemy types `__table__` as any FromClause (a class may map a join or a
+    # subquery); every model here is declared with __tablename__, so it is a Table.
+    return cast(Table, model.__table__)
 
 
 class GuildSettings(Base):

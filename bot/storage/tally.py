@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Table, delete, select, tuple_, update
 from sqlalchemy.dialects import postgresql
@@ -20,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.quiz.review import ReviewState, after_review, after_wrong_answer
 from bot.storage.dialect import unnest_insert_sql, upsert_sql
 from bot.storage.records import ALL_QUIZZES, Period, as_utc, period_key
-from bot.storage.tables import Answer, Member, ReviewItem, Score, UserStreak
+from bot.storage.tables import Answer, Member, ReviewItem, Score, UserStreak, table_of
 
 TALLY_BATCH = 5000  # answers counted in one transaction
 # Any process may tally; on PostgreSQL one at a time, so that streaks follow arrival order.
@@ -98,7 +99,7 @@ async def tally(conn: AsyncConnection, limit: int = TALLY_BATCH) -> int | None:
         # Sorted keys: concurrent writers lock rows in one order, which rules out deadlocks.
         await bulk_upsert(
             conn,
-            Score.__table__,
+            table_of(Score),
             ["guild_id", "scope", "period", "user_id", "points", "answered", "correct"],
             [(g, s, p, u, *v) for (g, s, p, u), v in sorted(totals.items())],
             conflict=["guild_id", "scope", "period", "user_id"],
@@ -108,7 +109,7 @@ async def tally(conn: AsyncConnection, limit: int = TALLY_BATCH) -> int | None:
     await _schedule_reviews(conn, reviewed)
     await bulk_upsert(
         conn,
-        Member.__table__,
+        table_of(Member),
         ["guild_id", "user_id", "display_name", "updated_at"],
         [(g, u, name, _bind_time(conn, when)) for (g, u), (name, when) in sorted(names.items())],
         conflict=["guild_id", "user_id"],
@@ -128,7 +129,7 @@ async def _schedule_reviews(
     states: dict[tuple[int, int, str, str], ReviewState | None] = {}
     key_columns = ["guild_id", "user_id", "quiz_id", "question_id"]
     for g, u, q, qid, box, due in await rows_for_keys(
-        conn, ReviewItem.__table__, key_columns, keys, ["box", "due_at"]
+        conn, table_of(ReviewItem), key_columns, keys, ["box", "due_at"]
     ):
         states[(g, u, q, qid)] = ReviewState(box, as_utc(due))
     touched: dict[tuple[int, int, str, str], datetime] = {}
@@ -140,7 +141,7 @@ async def _schedule_reviews(
     keep = [(k, v, touched[k]) for k, v in sorted(states.items()) if k in touched and v is not None]
     await bulk_upsert(
         conn,
-        ReviewItem.__table__,
+        table_of(ReviewItem),
         ["guild_id", "user_id", "quiz_id", "question_id", "box", "due_at", "updated_at"],
         [(*k, v.box, _bind_time(conn, v.due_at), _bind_time(conn, at)) for k, v, at in keep],
         conflict=["guild_id", "user_id", "quiz_id", "question_id"],
@@ -166,7 +167,7 @@ async def _update_streaks(conn: AsyncConnection, answers: list[tuple[int, int, b
     current: dict[tuple[int, int], list[int]] = {}
     rows = await rows_for_keys(
         conn,
-        UserStreak.__table__,
+        table_of(UserStreak),
         ["guild_id", "user_id"],
         users,
         ["current_streak", "best_streak"],
@@ -179,7 +180,7 @@ async def _update_streaks(conn: AsyncConnection, answers: list[tuple[int, int, b
         streak[1] = max(streak[1], streak[0])
     await bulk_upsert(
         conn,
-        UserStreak.__table__,
+        table_of(UserStreak),
         ["guild_id", "user_id", "current_streak", "best_streak"],
         [(g, u, cur, best) for (g, u), (cur, best) in sorted(current.items())],
         conflict=["guild_id", "user_id"],
@@ -193,8 +194,9 @@ async def rows_for_keys(
     key_columns: list[str],
     keys: Sequence[tuple[object, ...]],
     columns: list[str],
-) -> list[tuple[object, ...]]:
-    """The rows of `table` with these keys: key columns first, then `columns`.
+) -> list[tuple[Any, ...]]:
+    """The rows of `table` with these keys: key columns first, then `columns`, as the
+    driver returns them (the columns are chosen by name, so their types are not known here).
 
     PostgreSQL joins the keys as arrays (one round trip for any number); SQLite, in
     process, takes them in chunks of row-value IN lists.
@@ -217,7 +219,7 @@ async def rows_for_keys(
             sql, tuple(list(col) for col in zip(*keys, strict=True))
         )
         return [tuple(row) for row in result]
-    out: list[tuple[object, ...]] = []
+    out: list[tuple[Any, ...]] = []
     for start in range(0, len(keys), 200):
         result = await conn.execute(
             select(*(table.c[c] for c in wanted)).where(

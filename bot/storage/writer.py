@@ -30,6 +30,7 @@ import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -40,7 +41,7 @@ from bot.storage.records import (
     AnswerRecord,
     WriteOutcome,
 )
-from bot.storage.tables import Answer
+from bot.storage.tables import Answer, table_of
 from bot.storage.tally import TALLY_BATCH, tally
 
 log = logging.getLogger(__name__)
@@ -79,6 +80,14 @@ class WriterStats:
     retries: int = 0
     largest_batch: int = 0
     tallied: int = 0
+
+
+class WriterOptions(TypedDict, total=False):
+    """AnswerWriter's keyword arguments, for code that passes them on."""
+
+    max_batch: int
+    max_delay: float
+    retry_delays: Sequence[float]
 
 
 class AnswerWriter:
@@ -420,7 +429,7 @@ async def insert_answers(
         rows = [answer_row(r) for r in unique]
         columns = list(rows[0])
         result = await conn.exec_driver_sql(
-            unnest_insert_sql(Answer.__table__, columns, conflict=key, returning=key),
+            unnest_insert_sql(table_of(Answer), columns, conflict=key, returning=key),
             tuple([row[c] for row in rows] for c in columns),
         )
     else:
