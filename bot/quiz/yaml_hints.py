@@ -78,7 +78,7 @@ def syntax_hint(text: str, error: yaml.MarkedYAMLError, scanner: Scanner) -> Hin
         _quote_hint(text, lines, mark, scanner)
         or _dash_hint(lines, _suspects(lines, mark, context))
         or _colon_hint(lines, mark, context if scanning_key else None)
-        or _indent_hint(text, lines, error, scanner)
+        or _indent_hint(text, lines, mark, error.problem or "", scanner)
     )
 
 
@@ -240,10 +240,10 @@ def _block_advice(tokens: list[Token], index: int) -> str:
     elif (
         isinstance(previous, ValueToken)
         and index >= 3
-        and isinstance(tokens[index - 2], ScalarToken)
+        and isinstance(key := tokens[index - 2], ScalarToken)
         and isinstance(tokens[index - 3], KeyToken)
     ):
-        lead = f"{tokens[index - 2].value}: >-"
+        lead = f"{key.value}: >-"
     else:
         return ""
     return f", or better, write `{lead}` and the text on the next lines, indented"
@@ -322,7 +322,7 @@ class _List:
 
 
 def _indent_hint(
-    text: str, lines: list[str], error: yaml.MarkedYAMLError, scanner: Scanner
+    text: str, lines: list[str], mark: Mark, problem: str, scanner: Scanner
 ) -> Hint | None:
     """A key indented more or less than the other keys of its mapping.
 
@@ -330,10 +330,9 @@ def _indent_hint(
     mapping) or, when the key is indented more, at its colon: YAML first took the key as
     a continuation line of the value above.
     """
-    mark = error.problem_mark
     line = lines[mark.line]
     start = _indentation(line)
-    if "mapping values are not allowed" in (error.problem or ""):
+    if "mapping values are not allowed" in problem:
         key = line[start : mark.column].rstrip()
         if not re.fullmatch(r"[A-Za-z_][\w-]*", key):
             return None  # `prompt: Note: who?`: a colon inside text, not a key
@@ -349,7 +348,7 @@ def _indent_hint(
     stack = _open_blocks([t for t in tokens if t.start_mark.line < mark.line])
     mappings = [(depth, m) for depth, m in enumerate(stack) if isinstance(m, _Mapping)]
     knowing = [(depth, m) for depth, m in mappings if key in _known_keys(m.kind)]
-    if not knowing and "mapping values are not allowed" in (error.problem or ""):
+    if not knowing and "mapping values are not allowed" in problem:
         return None  # an unknown word before a colon: more likely text than a key
     pool = knowing or mappings
     if not pool:

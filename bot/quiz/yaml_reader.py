@@ -13,6 +13,7 @@ import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import cast
 
 import yaml
 from yaml.constructor import SafeConstructor
@@ -51,7 +52,7 @@ _IMPLICIT = Resolver.yaml_implicit_resolvers
 
 if CParser is not None:
 
-    class _CComposer(CParser, Resolver):  # type: ignore[misc, valid-type]
+    class _CComposer(CParser, Resolver):
         """libyaml's parser and composer with PyYAML's tag resolution, minus its overhead.
 
         Resolves exactly as PyYAML's Resolver does for documents without path
@@ -61,7 +62,7 @@ if CParser is not None:
         """
 
         def __init__(self, stream: str) -> None:
-            CParser.__init__(self, stream)
+            super().__init__(stream)  # CParser's, which does not go on to Resolver's
             Resolver.__init__(self)
 
         def descend_resolver(self, current_node: object, current_index: object) -> None:
@@ -73,7 +74,7 @@ if CParser is not None:
         def resolve(self, kind: type, value: object, implicit: tuple[bool, bool]) -> str:
             if kind is ScalarNode:
                 if implicit[0]:
-                    for tag, pattern in _IMPLICIT.get(value[:1], ()):  # type: ignore[index]
+                    for tag, pattern in _IMPLICIT.get(value[:1], ()):  # type: ignore[index]  # str for scalars
                         if pattern.match(value):
                             return tag
                 return _STR
@@ -85,11 +86,16 @@ else:  # pragma: no cover
 
 
 @functools.cache
+def _constructor() -> SafeConstructor:
+    return SafeConstructor()
+
+
+@functools.cache
 def _converters() -> dict[str, Callable[[ScalarNode], object]]:
     # Booleans and ordinary floats are PyYAML's own (YAML 1.1 rules, as in every PyYAML
     # program); integers and base-60 floats are read by _yaml_int and _yaml_float below,
     # with the same results, where PyYAML's conversion raises.
-    constructor = SafeConstructor()
+    constructor = _constructor()
     return {
         _FLOAT: constructor.construct_yaml_float,
         _BOOL: constructor.construct_yaml_bool,
@@ -142,7 +148,7 @@ def _yaml_float(node: ScalarNode) -> float:
     """
     written = node.value
     if ":" not in written:
-        return _converters()[_FLOAT](node)  # type: ignore[return-value]
+        return _constructor().construct_yaml_float(node)
     value = written.replace("_", "")
     sign = -1.0 if value[0] == "-" else 1.0
     result = 0.0
@@ -424,7 +430,8 @@ class _Builder:
             return self._scalar(node, loc)
         if isinstance(node, SequenceNode):
             return [self.build(item, depth + 1, (*loc, i)) for i, item in enumerate(node.value)]
-        return self._mapping(node, depth, loc)  # type: ignore[arg-type]
+        # The composer makes scalars, sequences and mappings only; the stubs' Node is open.
+        return self._mapping(cast(MappingNode, node), depth, loc)
 
     def _mapping(self, node: MappingNode, depth: int, loc: Loc) -> dict[str, object]:
         out: dict[str, object] = {}
