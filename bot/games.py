@@ -18,9 +18,9 @@ from typing import Protocol
 
 from sqlalchemy.exc import DBAPIError
 
-from bot.quiz.checking import Response, Typed, check
 from bot.quiz.errors import AlreadyAnswered, QuizError
 from bot.quiz.loader import LoadedQuiz
+from bot.quiz.marking import Response, Typed, check
 from bot.quiz.models import ChoiceQuestion, ShortAnswerQuestion
 from bot.quiz.session import (
     Clock,

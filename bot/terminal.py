@@ -10,7 +10,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from rich.console import Console, Group
+from rich.console import Console, Group, RenderableType
 from rich.markdown import Markdown
 from rich.panel import Panel
 from rich.table import Table
@@ -19,9 +19,9 @@ from rich.text import Text
 from bot.games import LOCAL_GUILD, Game, GameService
 from bot.library import QuizLibrary
 from bot.quiz.catalog import Catalog
-from bot.quiz.checking import parse_response
 from bot.quiz.errors import QuizError
 from bot.quiz.loader import LoadedQuiz
+from bot.quiz.marking import parse_response
 from bot.quiz.messages import did_you_mean
 from bot.quiz.models import ChoiceQuestion, NumberQuestion, ShortAnswerQuestion, TrueFalseQuestion
 from bot.quiz.presentation import (
@@ -140,7 +140,7 @@ def render_outcome(game: Game, outcome: Outcome, score: RunningScore | None = No
     """The screen after an answer; its letters are those of the question screen."""
     shown = game.session.shown_at(outcome.position)
     q = shown.question
-    parts: list[object] = []
+    parts: list[RenderableType] = []
     title = verdict_title(outcome.correct, outcome.points, outcome.bonus, outcome.spelled)
     given = answered_text(shown, outcome.picked, outcome.given)
     if outcome.correct:

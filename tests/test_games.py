@@ -9,8 +9,8 @@ import pytest
 from bot.games import Game, GameService
 from bot.library import QuizLibrary
 from bot.quiz.catalog import Catalog
-from bot.quiz.checking import Picked, Typed
 from bot.quiz.errors import AlreadyAnswered, NotYourSession
+from bot.quiz.marking import Picked, Typed
 from bot.quiz.models import ChoiceQuestion, NumberQuestion, ShortAnswerQuestion, TrueFalseQuestion
 from bot.quiz.session import Mode, Phase
 from bot.storage.repository import Repository

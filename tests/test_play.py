@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot.quiz.catalog import Catalog
-from bot.quiz.checking import choice_order
+from bot.quiz.marking import choice_order
 from bot.quiz.models import ChoiceQuestion, NumberQuestion, ShortAnswerQuestion, TrueFalseQuestion
 from bot.quiz.presentation import letter
 from bot.quiz.session import Mode, plan_session

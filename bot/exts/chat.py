@@ -19,8 +19,8 @@ from bot.exts import rendering
 from bot.exts.common import SORRY, display_name, game_summary
 from bot.exts.reviewing import start_review
 from bot.games import Game
-from bot.quiz.checking import parse_response
 from bot.quiz.errors import QuizError
+from bot.quiz.marking import parse_response
 from bot.quiz.models import ChoiceQuestion, NumberQuestion, ShortAnswerQuestion, TrueFalseQuestion
 from bot.quiz.presentation import letter
 from bot.quiz.session import Mode, Phase
@@ -189,7 +189,7 @@ class ChatCog(commands.Cog, name="Chat"):
                 game, message.author.id, display_name(message.author), response
             )
         except QuizError as exc:
-            return {"content": f"{exc}. {answer_hint(game)}"}
+            return {"content": f"{exc.sentence()} {answer_hint(game)}"}
         except AnswerNotStored:
             return {"content": "Your answer could not be saved just now; please send it again."}
         embed = rendering.game_answer_embed(game, outcome)

@@ -18,11 +18,11 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from bot.importers.emit import dump_quiz
-from bot.quiz.checks import check_questions
 from bot.quiz.diagnostics import format_loc
 from bot.quiz.matching import normalize_answer
 from bot.quiz.messages import translate
 from bot.quiz.models import AnyQuestion, Question
+from bot.quiz.rules import check_questions
 
 MAX_QUESTIONS = 500  # per quiz; a longer import is split into parts
 MAX_PROMPT = 1500

@@ -20,13 +20,28 @@ class QuizError(Exception):
     def __str__(self) -> str:
         return self.message
 
+    def sentence(self, *, markdown: bool = False) -> str:
+        """The message as a sentence of its own (capitalised, with a full stop), as the
+        Discord screens and chat show it; with `markdown`, what the user gave is in bold.
+        The wording stays here, in one place, for every front end."""
+        text = self._text(markdown)
+        end = "" if text.endswith((".", "!", "?")) else "."
+        return text[:1].upper() + text[1:] + end
+
+    def _text(self, markdown: bool) -> str:
+        return self.message
+
 
 class AlreadyAnswered(QuizError):
     """One answer per user per question: the first one is locked in."""
 
     def __init__(self, outcome: Outcome) -> None:
         self.outcome = outcome
-        super().__init__(f"your answer {outcome.given} is locked in")
+        super().__init__(self._text(markdown=False))
+
+    def _text(self, markdown: bool) -> str:
+        given = f"**{self.outcome.given}**" if markdown else self.outcome.given
+        return f"your answer {given} is locked in"
 
 
 class SessionClosed(QuizError):

@@ -12,11 +12,11 @@ from typing import Literal
 
 from pydantic import TypeAdapter, ValidationError
 
-from bot.quiz.checks import Finding, check_questions, check_quiz, check_quotes
 from bot.quiz.diagnostics import Diagnostic, Loc, Severity, format_loc, has_errors
 from bot.quiz.messages import FieldError, translate
 from bot.quiz.models import AnyQuestion, Question, Quiz, Source
 from bot.quiz.quotes import SourceText, SuggestionBudget
+from bot.quiz.rules import Finding, check_questions, check_quiz, check_quotes
 from bot.quiz.yaml_hints import colon_key_hint, dash_key_hint, is_dash_item, spacing_hint
 from bot.quiz.yaml_reader import (
     MAX_FILE_BYTES,

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
-from bot.quiz.checking import Response, check, choice_order
 from bot.quiz.errors import (
     AlreadyAnswered,
     InvalidOption,
@@ -28,6 +27,7 @@ from bot.quiz.errors import (
     SessionClosed,
     TimeUp,
 )
+from bot.quiz.marking import Response, check, choice_order
 from bot.quiz.models import AnyQuestion, Quiz
 from bot.quiz.presentation import ShownQuestion
 from bot.quiz.scoring import competition_ranks, score

@@ -23,8 +23,8 @@ from fractions import Fraction
 from itertools import groupby
 from typing import Protocol
 
-from bot.quiz.checking import parse_number
 from bot.quiz.errors import InvalidAnswer
+from bot.quiz.marking import parse_number
 from bot.quiz.matching import normalize_answer
 from bot.quiz.models import AnyQuestion, ChoiceQuestion, NumberQuestion, Quiz, TrueFalseQuestion
 from bot.quiz.presentation import true_false_labels

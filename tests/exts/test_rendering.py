@@ -9,7 +9,7 @@ import pytest
 
 from bot.exts import rendering
 from bot.quiz.catalog import Catalog
-from bot.quiz.checking import Picked, Typed, check, choice_order
+from bot.quiz.marking import Picked, Typed, check, choice_order
 from bot.quiz.models import ChoiceQuestion, NumberQuestion, ShortAnswerQuestion, TrueFalseQuestion
 from bot.quiz.presentation import LIMITS, RunningScore, ShownQuestion
 from bot.quiz.session import Outcome, Reveal

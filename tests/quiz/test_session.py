@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 
 from bot.quiz.catalog import Catalog
-from bot.quiz.checking import Picked, Response, Typed, choice_order
 from bot.quiz.errors import (
     AlreadyAnswered,
     InvalidAnswer,
@@ -21,6 +20,7 @@ from bot.quiz.errors import (
     SessionClosed,
     TimeUp,
 )
+from bot.quiz.marking import Picked, Response, Typed, choice_order
 from bot.quiz.models import (
     AnyQuestion,
     ChoiceQuestion,
@@ -600,7 +600,7 @@ def test_tied_users_stand_in_the_order_they_joined() -> None:
 
 
 def test_withdraw_lets_the_user_answer_again() -> None:
-    from bot.quiz.checking import Picked
+    from bot.quiz.marking import Picked
     from bot.quiz.session import Mode, Phase, QuizSession, plan_session
 
     quiz = _withdraw_quiz()
@@ -619,7 +619,7 @@ def test_withdraw_lets_the_user_answer_again() -> None:
 def test_adopt_replaces_the_locked_answer() -> None:
     from dataclasses import replace
 
-    from bot.quiz.checking import Picked
+    from bot.quiz.marking import Picked
     from bot.quiz.session import Mode, QuizSession, plan_session
 
     quiz = _withdraw_quiz()

@@ -32,18 +32,14 @@ from bot.exts.quiz._teacher_tools import (
 from bot.exts.quiz._teachers import can_manage_server, is_teacher
 from bot.exts.quiz.components import MODAL_ID, answer_view, modal_for, next_view, typed_answer
 from bot.games import Game
-from bot.quiz.checking import Picked, Typed
 from bot.quiz.errors import (
     AlreadyAnswered,
     InvalidAnswer,
     InvalidOption,
-    NotCurrentQuestion,
-    NothingToAnswer,
     NotYourSession,
     QuizError,
-    SessionClosed,
-    TimeUp,
 )
+from bot.quiz.marking import Picked, Typed
 from bot.quiz.session import Mode, Phase
 from bot.storage.writer import AnswerNotStored
 
@@ -520,23 +516,13 @@ class QuizCog(commands.Cog, name="Quiz"):
             if self._lost_feedback(game, user.id):
                 await self._resync(interaction, game)
                 return
-            await self._tell(interaction, f"Your answer **{exc.outcome.given}** is locked in.")
-            return
-        except TimeUp:
-            await self._tell(
-                interaction, "⏰ Time is up for this question: the answer is being revealed."
-            )
-            return
-        except (NothingToAnswer, NotCurrentQuestion, SessionClosed):
-            await self._tell(interaction, "That question is closed.")
-            return
-        except NotYourSession:
-            await self._tell(
-                interaction, "This is someone else's quiz. Start your own with `/quiz start`."
-            )
+            await self._tell(interaction, exc.sentence(markdown=True))
             return
         except InvalidAnswer as exc:
-            await self._tell(interaction, f"{exc}. Try again.")
+            await self._tell(interaction, f"{exc.sentence()} Try again.")
+            return
+        except QuizError as exc:  # time up, closed, someone else's: errors.py says which
+            await self._tell(interaction, exc.sentence())
             return
         except AnswerNotStored:
             await self._tell(
@@ -580,12 +566,12 @@ class QuizCog(commands.Cog, name="Quiz"):
             await self.live.advance(game)
             return
         if interaction.user.id != game.session.plan.owner_id:
-            await self._tell(interaction, "This is someone else's quiz.")
+            await self._tell(interaction, NotYourSession().sentence())
             return
         try:
             more = await self._within_budget(interaction, self.bot.games.next(game))
-        except QuizError:
-            await self._tell(interaction, "Answer the question first.")
+        except QuizError as exc:
+            await self._tell(interaction, exc.sentence())
             return
         if more:
             await self._show(interaction, self._question_embed(game), answer_view(game))

@@ -11,7 +11,8 @@ import pytest
 from rapidfuzz import fuzz
 from text_to_num import text2num
 
-from bot.quiz.checking import (
+from bot.quiz.errors import InvalidAnswer, QuizError
+from bot.quiz.marking import (
     FUZZY_THRESHOLD,
     Picked,
     Typed,
@@ -22,7 +23,6 @@ from bot.quiz.checking import (
     parse_number,
     parse_response,
 )
-from bot.quiz.errors import InvalidAnswer, QuizError
 from bot.quiz.matching import typo_similarity
 from bot.quiz.models import ChoiceQuestion, Quiz
 
@@ -554,9 +554,9 @@ def test_english_words_read_back_with_text2num() -> None:
     assert _english_words(67_034) == "sixty-seven thousand thirty-four"
 
 
-def test_checking_needs_neither_discord_nor_sqlalchemy() -> None:
+def test_marking_needs_neither_discord_nor_sqlalchemy() -> None:
     code = (
-        "import sys, bot.quiz.checking\n"
+        "import sys, bot.quiz.marking\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('discord', 'sqlalchemy')))\n"
     )
     root = Path(__file__).resolve().parents[2]
@@ -595,8 +595,8 @@ def test_choice_order_without_shuffle_and_for_other_types() -> None:
 
 def test_choice_order_is_the_same_in_another_process() -> None:
     code = (
-        "from tests.quiz.test_checking import Q\n"
-        "from bot.quiz.checking import choice_order\n"
+        "from tests.quiz.test_marking import Q\n"
+        "from bot.quiz.marking import choice_order\n"
         "print([choice_order(Q['single'], s, shuffle=True) for s in range(10)])\n"
     )
     root = Path(__file__).resolve().parents[2]
