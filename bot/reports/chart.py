@@ -122,7 +122,10 @@ def facility_chart(
     metadata = _NO_STAMPS.get(fmt)
     # No stamps and a fixed SVG salt: the same report gives the same bytes on every run.
     with matplotlib.rc_context({"svg.hashsalt": "quizbot", "svg.fonttype": "none"}):
-        fig.savefig(buffer, format=fmt, **({"metadata": metadata} if metadata else {}))
+        if metadata:
+            fig.savefig(buffer, format=fmt, metadata=metadata)
+        else:
+            fig.savefig(buffer, format=fmt)
     return buffer.getvalue()
 
 
