@@ -19,7 +19,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.config import Settings
-from bot.exts.common import apologise
+from bot.exts import rendering
+from bot.exts.common import apologise, reply
+from bot.exts.permissions import NotPermitted
 from bot.games import GameService
 from bot.library import QuizLibrary, UploadLimits
 from bot.quiz.catalog import Catalog
@@ -215,6 +217,9 @@ class QuizBot(commands.AutoShardedBot):
     async def _on_app_command_error(
         self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError
     ) -> None:
+        if isinstance(error, NotPermitted):  # a guard of the command said no: say why, privately
+            await reply(interaction, embed=rendering.notice(error.message), ephemeral=True)
+            return
         await apologise(interaction, getattr(error, "original", error))
 
     async def on_ready(self) -> None:

@@ -21,6 +21,7 @@ from bot.exts.common import (
     quiz_choices,
     reply,
 )
+from bot.exts.permissions import is_teacher, manage_server_only, teachers_only
 from bot.exts.quiz._live import LiveRounds
 from bot.exts.quiz._reports import export_files, report_message
 from bot.exts.quiz._teacher_tools import (
@@ -29,7 +30,6 @@ from bot.exts.quiz._teacher_tools import (
     upload_reply,
     watch_quiz_files,
 )
-from bot.exts.quiz._teachers import can_manage_server, is_teacher
 from bot.exts.quiz.components import MODAL_ID, answer_view, modal_for, next_view, typed_answer
 from bot.games import Game
 from bot.quiz.errors import (
@@ -235,15 +235,10 @@ class QuizCog(commands.Cog, name="Quiz"):
     @app_commands.describe(
         role="Members with this role can run live rounds and see reports (leave out: no role)"
     )
+    @manage_server_only("Only members with the Manage Server permission can set the teacher role.")
     async def teacher_role(
         self, interaction: discord.Interaction[Any], role: discord.Role | None = None
     ) -> None:
-        if not can_manage_server(interaction):
-            await self._tell(
-                interaction,
-                "Only members with the Manage Server permission can set the teacher role.",
-            )
-            return
         await self.bot.repo.set_teacher_role(interaction.guild_id or 0, role.id if role else None)
         text = (
             f"Members with {role.mention} now count as teachers."
@@ -254,10 +249,9 @@ class QuizCog(commands.Cog, name="Quiz"):
 
     @quiz.command(name="remove", description="Remove a quiz this server uploaded (teachers)")
     @app_commands.describe(quiz="The uploaded quiz to remove; games already running keep it")
+    @teachers_only("Only teachers can remove quizzes, in their server.")
     async def remove(self, interaction: discord.Interaction[Any], quiz: str) -> None:
-        if interaction.guild_id is None or not await is_teacher(interaction, self.bot.repo):
-            await self._tell(interaction, "Only teachers can remove quizzes, in their server.")
-            return
+        assert interaction.guild_id is not None  # a teacher is a teacher of a server
         if not self.bot.library.is_upload(interaction.guild_id, quiz):
             await self._tell(
                 interaction,
@@ -288,20 +282,17 @@ class QuizCog(commands.Cog, name="Quiz"):
         file="The quiz file (.yaml), at most 256 KiB",
         source="The source text, when the quiz names it in `source.file` (else use `source.text`)",
     )
+    @teachers_only(
+        "Only teachers can upload quizzes.",
+        outside_server="Quizzes are uploaded to a server; use this command in one.",
+    )
     async def upload(
         self,
         interaction: discord.Interaction[Any],
         file: discord.Attachment,
         source: discord.Attachment | None = None,
     ) -> None:
-        if interaction.guild_id is None:
-            await self._tell(
-                interaction, "Quizzes are uploaded to a server; use this command in one."
-            )
-            return
-        if not await is_teacher(interaction, self.bot.repo):
-            await self._tell(interaction, "Only teachers can upload quizzes.")
-            return
+        assert interaction.guild_id is not None  # a teacher is a teacher of a server
         await interaction.response.defer(ephemeral=True, thinking=True)
         data = await read_attachment(file, "quiz file")
         source_data = await read_attachment(source, "source") if source is not None else None
@@ -326,10 +317,8 @@ class QuizCog(commands.Cog, name="Quiz"):
     @quiz.command(
         name="reload", description="Re-read the quiz files and report every problem (teachers)"
     )
+    @teachers_only("Only teachers can reload the quizzes.")
     async def reload(self, interaction: discord.Interaction[Any]) -> None:
-        if not await is_teacher(interaction, self.bot.repo):
-            await self._tell(interaction, "Only teachers can reload the quizzes.")
-            return
         await interaction.response.defer(ephemeral=True, thinking=True)
         report, problems = await self.bot.library.reload()
         diagnostics = [*self.bot.catalog.diagnostics, *problems]
@@ -353,15 +342,12 @@ class QuizCog(commands.Cog, name="Quiz"):
         name="report", description="Item analysis of a quiz in this server, with a chart (teachers)"
     )
     @app_commands.describe(quiz="The quiz to analyse")
+    @teachers_only(
+        "Only teachers can see reports.",
+        outside_server="Reports are about a server's class: use this command in the server.",
+    )
     async def report(self, interaction: discord.Interaction[Any], quiz: str) -> None:
-        if interaction.guild_id is None:
-            await self._tell(
-                interaction, "Reports are about a server's class: use this command in the server."
-            )
-            return
-        if not await is_teacher(interaction, self.bot.repo):
-            await self._tell(interaction, "Only teachers can see reports.")
-            return
+        assert interaction.guild_id is not None  # a teacher is a teacher of a server
         loaded = self.bot.library.get(interaction.guild_id, quiz)
         if loaded is None:
             await self._tell(
@@ -392,15 +378,12 @@ class QuizCog(commands.Cog, name="Quiz"):
     @quiz.command(
         name="export", description="This server's answers and scores as CSV files (teachers)"
     )
+    @teachers_only(
+        "Only teachers can export the scores.",
+        outside_server="Exports are of a server's answers: use this command in the server.",
+    )
     async def export(self, interaction: discord.Interaction[Any]) -> None:
-        if interaction.guild_id is None:
-            await self._tell(
-                interaction, "Exports are of a server's answers: use this command in the server."
-            )
-            return
-        if not await is_teacher(interaction, self.bot.repo):
-            await self._tell(interaction, "Only teachers can export the scores.")
-            return
+        assert interaction.guild_id is not None  # a teacher is a teacher of a server
         await interaction.response.defer(ephemeral=True, thinking=True)
         answers = await self.bot.repo.answers_of(interaction.guild_id)
         files = await asyncio.to_thread(export_files, answers, interaction.guild_id)
