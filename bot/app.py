@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import aiohttp
 import discord
+import discord.gateway
+import discord.http
 import yarl
 from discord import app_commands
 from discord.ext import commands
@@ -184,7 +186,7 @@ class QuizBot(commands.AutoShardedBot):
             parsers[event] = self._tracking(event, parsers[event])
 
     async def setup_hook(self) -> None:
-        self.tree.on_error = self._on_app_command_error  # type: ignore[method-assign]
+        self.tree.on_error = self._on_app_command_error
         problems = await self.library.load_uploads()
         for diagnostic in problems:
             log.error("stored upload does not load: %s", diagnostic.format())
@@ -299,7 +301,7 @@ class QuizBot(commands.AutoShardedBot):
         """Tell whoever clicked during a stop that nothing was done, rather than leave
         Discord's "the application did not respond"."""
         interaction: discord.Interaction[Any] = discord.Interaction(
-            data=data,  # type: ignore[arg-type]
+            data=data,  # type: ignore[arg-type]  # raw gateway payload
             state=self._connection,
         )
         try:
@@ -392,7 +394,7 @@ def _close_for_good(socket: aiohttp.ClientWebSocketResponse) -> None:
     async def for_good(*, code: int = 1000, message: bytes = b"") -> bool:
         return await close(code=1000, message=message)
 
-    socket.close = for_good  # type: ignore[method-assign]
+    socket.close = for_good
 
 
 async def probe_gateway(url: yarl.URL, timeout: float = GATEWAY_PROBE_TIMEOUT) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord.ext import commands
@@ -84,6 +84,7 @@ class ChatCog(commands.Cog, name="Chat"):
         text = self._addressed(message)
         if text is None:
             return
+        reply: dict[str, Any]
         try:
             reply = await self.respond(message, text)
         except Exception:
@@ -91,7 +92,7 @@ class ChatCog(commands.Cog, name="Chat"):
             reply = {"content": SORRY}
         await message.channel.send(**reply)
 
-    async def respond(self, message: discord.Message, text: str) -> dict[str, object]:
+    async def respond(self, message: discord.Message, text: str) -> dict[str, Any]:
         word = text.casefold().rstrip("!.?").strip()
         game = await self.bot.games.open_game_of(message.channel.id, message.author.id, CHAT)
         guild_id = message.guild.id if message.guild else None
@@ -147,7 +148,7 @@ class ChatCog(commands.Cog, name="Chat"):
 
     async def _start(
         self, message: discord.Message, quiz_id: str | None, guild_id: int | None
-    ) -> dict[str, object]:
+    ) -> dict[str, Any]:
         available = self.bot.library.available(guild_id)
         if quiz_id is None:
             if len(available) != 1:
@@ -173,11 +174,11 @@ class ChatCog(commands.Cog, name="Chat"):
             game, intro=f"Let's go: **{loaded.quiz.title}**, {game.session.total} questions."
         )
 
-    def _question(self, game: Game, intro: str = "") -> dict[str, object]:
+    def _question(self, game: Game, intro: str = "") -> dict[str, Any]:
         embed = rendering.game_question_embed(game)
         return {"content": f"{intro}\n{answer_hint(game)}".strip(), "embed": embed}
 
-    async def _answer(self, game: Game, message: discord.Message, text: str) -> dict[str, object]:
+    async def _answer(self, game: Game, message: discord.Message, text: str) -> dict[str, Any]:
         session = game.session
         if session.phase == Phase.REVEALED:
             return {
@@ -200,14 +201,14 @@ class ChatCog(commands.Cog, name="Chat"):
         )
         return {"content": follow, "embed": embed}
 
-    async def _next(self, game: Game, user_id: int) -> dict[str, object]:
+    async def _next(self, game: Game, user_id: int) -> dict[str, Any]:
         if game.session.phase == Phase.ASKING:
             return {"content": f"Answer this one first (or say **stop**). {answer_hint(game)}"}
         if await self.bot.games.next(game):
             return self._question(game)
         return await self._score(game, user_id, prefix="That's the end of the quiz!\n")
 
-    def _why(self, game: Game, user_id: int) -> dict[str, object]:
+    def _why(self, game: Game, user_id: int) -> dict[str, Any]:
         mine = [o for o in game.session.outcomes if o.user_id == user_id]
         if not mine:
             return {"content": "Answer a question first; then I can show where the text says so."}
@@ -215,7 +216,7 @@ class ChatCog(commands.Cog, name="Chat"):
         embed = rendering.game_answer_embed(game, mine[-1])
         return {"content": "Here is why:", "embed": embed}
 
-    async def _score(self, game: Game, user_id: int, prefix: str = "") -> dict[str, object]:
+    async def _score(self, game: Game, user_id: int, prefix: str = "") -> dict[str, Any]:
         return {
             "content": prefix.strip() or None,
             "embed": await game_summary(self.bot, game, user_id),

@@ -36,8 +36,8 @@ def describe(value: Any) -> str:
         return f"the boolean {str(value).lower()}"
     if isinstance(value, int | float):
         written = _written(value)
-        if written is None:
-            return f"a number of {_digits(value):,} digits"  # type: ignore[arg-type]
+        if written is None:  # an int too long for Python to print (floats always print)
+            return f"a number of {_digits(int(value)):,} digits"
         return f"the number {_shorten(written)}"
     if isinstance(value, str):
         return f"the text `{_shorten(value)}`"

@@ -6,6 +6,7 @@ import asyncio
 import difflib
 import os
 import sys
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -127,7 +128,7 @@ async def _answers_of(settings: Settings, guild: int, quiz_id: str | None) -> li
         await repo.close()
 
 
-def unknown_quiz_message(quiz_id: str, known: dict[str, object], settings: Settings) -> str:
+def unknown_quiz_message(quiz_id: str, known: Mapping[str, object], settings: Settings) -> str:
     if not known:
         return f"no quiz `{quiz_id}`: there are no valid quizzes in {settings.quiz_dir}"
     close = difflib.get_close_matches(quiz_id, list(known), n=3, cutoff=0.5)

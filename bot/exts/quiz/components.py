@@ -48,7 +48,7 @@ class _AtQuestion:
     async def from_custom_id(
         cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
     ) -> Any:
-        return cls(match["game"], int(match["position"]))  # type: ignore[call-arg]
+        return cls(match["game"], int(match["position"]))  # type: ignore[call-arg]  # subclasses' own
 
 
 def _button(
@@ -119,7 +119,7 @@ class AnswerSelect(
         return cls(match["game"], int(match["position"]))
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        values = (interaction.data or {}).get("values", [])  # type: ignore[union-attr]
+        values = (interaction.data or {}).get("values", [])
         picks = {int(v) for v in values if str(v).isdigit()}
         await _politely(
             interaction, _cog(interaction).on_pick(interaction, self.game_id, self.position, picks)
@@ -239,7 +239,7 @@ def modal_for(game: Game) -> AnswerModal:
 
 def typed_answer(interaction: discord.Interaction[Any]) -> str:
     """The text typed into our modal, from the raw submission."""
-    for row in (interaction.data or {}).get("components", []):  # type: ignore[union-attr]
+    for row in (interaction.data or {}).get("components", []):
         for component in row.get("components", [row]):
             if component.get("custom_id") == "answer":
                 return str(component.get("value") or "")
