@@ -17,13 +17,9 @@ import discord
 import discord.gateway
 import discord.http
 import yarl
-from discord import app_commands
 from discord.ext import commands
 
 from bot.config import Settings
-from bot.exts import rendering
-from bot.exts.common import apologise, reply
-from bot.exts.permissions import NotPermitted
 from bot.games import GameService
 from bot.library import QuizLibrary, UploadLimits
 from bot.quiz.catalog import Catalog
@@ -31,13 +27,19 @@ from bot.quiz.session import Clock
 from bot.storage.repository import Repository
 
 if TYPE_CHECKING:
-    from bot.exts.learn._cog import LearnCog
-    from bot.exts.quiz._cog import QuizCog
+    from bot.exts.learn import LearnCog
+    from bot.exts.quiz import QuizCog
     from bot.exts.scores import ScoresCog
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("bot.exts.quiz", "bot.exts.scores", "bot.exts.learn", "bot.exts.chat")
+EXTENSIONS = (
+    "bot.exts.errors",
+    "bot.exts.quiz",
+    "bot.exts.scores",
+    "bot.exts.learn",
+    "bot.exts.chat",
+)
 
 # Seconds to wait before each new attempt when Discord cannot be reached at start: five
 # attempts over about a minute, then `quizbot run` gives up (a service manager restarts
@@ -186,7 +188,6 @@ class QuizBot(commands.AutoShardedBot):
             parsers[event] = self._tracking(event, parsers[event])
 
     async def setup_hook(self) -> None:
-        self.tree.on_error = self._on_app_command_error
         problems = await self.library.load_uploads()
         for diagnostic in problems:
             log.error("stored upload does not load: %s", diagnostic.format())
@@ -215,14 +216,6 @@ class QuizBot(commands.AutoShardedBot):
         if initial:
             await probe_gateway(gateway)
         await super().launch_shard(gateway, shard_id, initial=initial)
-
-    async def _on_app_command_error(
-        self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError
-    ) -> None:
-        if isinstance(error, NotPermitted):  # a guard of the command said no: say why, privately
-            await reply(interaction, embed=rendering.notice(error.message), ephemeral=True)
-            return
-        await apologise(interaction, getattr(error, "original", error))
 
     async def on_ready(self) -> None:
         log.info("logged in as %s in %d server(s)", self.user, len(self.guilds))

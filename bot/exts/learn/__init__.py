@@ -11,6 +11,9 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from bot.app import QuizBot
+    from bot.exts.learn._cog import (
+        LearnCog as LearnCog,  # the cog's type, for the bot's typed property
+    )
 
 
 async def setup(bot: QuizBot) -> None:

@@ -10,6 +10,9 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from bot.app import QuizBot
+    from bot.exts.quiz._cog import (
+        QuizCog as QuizCog,  # the cog's type, for the bot's typed property
+    )
 
 
 async def setup(bot: QuizBot) -> None:
