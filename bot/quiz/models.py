@@ -2,7 +2,7 @@
 
 The models check structure and per-field constraints. Rules that relate several fields
 (exactly one of `file`/`text`, at least one correct choice, quotes in the source...) live in
-`checks.py`, so that every problem in a file is reported with its own position.
+`rules.py`, so that every problem in a file is reported with its own position.
 """
 
 from __future__ import annotations
