@@ -4,6 +4,9 @@
 "why?", "stop", "help". Discord delivers the content of DMs and mentions without the
 privileged message-content intent. The game is the same engine and scoring as the
 buttons; it is stored like any other game, so a chat game survives a restart.
+
+Needs nothing from other extensions: reviews are started and summed up by the shared
+`bot.exts.reviewing`, and answers to `ask` are drawn by `rendering.ask_embed`.
 """
 
 from __future__ import annotations

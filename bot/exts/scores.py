@@ -1,4 +1,4 @@
-"""`/leaderboard` with page buttons, and `/stats`."""
+"""`/leaderboard` with page buttons, and `/stats`. Needs nothing from other extensions."""
 
 from __future__ import annotations
 
