@@ -27,6 +27,7 @@ from bot.quiz.session import Clock
 from bot.storage.repository import Repository
 
 if TYPE_CHECKING:
+    from bot.exts.classes import ClassesCog
     from bot.exts.learn import LearnCog
     from bot.exts.quiz import QuizCog
     from bot.exts.scores import ScoresCog
@@ -39,6 +40,7 @@ EXTENSIONS = (
     "bot.exts.scores",
     "bot.exts.learn",
     "bot.exts.chat",
+    "bot.exts.classes",
 )
 
 # Seconds to wait before each new attempt when Discord cannot be reached at start: five
@@ -234,6 +236,10 @@ class QuizBot(commands.AutoShardedBot):
     @property
     def scores_cog(self) -> ScoresCog:
         return self._loaded_cog("Scores")
+
+    @property
+    def classes_cog(self) -> ClassesCog:
+        return self._loaded_cog("Classes")
 
     def _loaded_cog(self, name: str) -> Any:
         cog = self.get_cog(name)

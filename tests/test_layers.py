@@ -47,7 +47,13 @@ FORBIDDEN = {
     "bot.reports": ("discord",),
     "bot.importers": ("discord", "sqlalchemy"),
 }
-EXTENSIONS = ("bot.exts.quiz", "bot.exts.learn", "bot.exts.scores", "bot.exts.chat")
+EXTENSIONS = (
+    "bot.exts.quiz",
+    "bot.exts.learn",
+    "bot.exts.scores",
+    "bot.exts.chat",
+    "bot.exts.classes",
+)
 SHARED_BY_EXTENSIONS = (
     "bot.exts.common",
     "bot.exts.rendering",

@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.sql import Select
 
 from bot.quiz.stats import Tally
+from bot.storage.classes import Classes
 from bot.storage.dialect import insert_for
 from bot.storage.engine import create_engine
 from bot.storage.records import (
@@ -45,6 +46,7 @@ from bot.storage.records import (
 )
 from bot.storage.tables import (
     Answer,
+    ClassMember,
     GameSession,
     GuildSettings,
     Member,
@@ -84,6 +86,7 @@ class Repository:
     def __init__(self, engine: AsyncEngine, writer: AnswerWriter) -> None:
         self.engine = engine
         self.writer = writer
+        self.classes = Classes(engine)
 
     @classmethod
     async def open(
@@ -385,6 +388,7 @@ class Repository:
                 ("streaks", UserStreak, UserStreak.user_id == user_id),
                 ("review items", ReviewItem, ReviewItem.user_id == user_id),
                 ("names", Member, Member.user_id == user_id),
+                ("class rosters", ClassMember, ClassMember.user_id == user_id),
                 (
                     "own games",
                     GameSession,

@@ -54,6 +54,8 @@ class GuildSettings(Base):
 
     guild_id: Mapped[int] = mapped_column(Snowflake, primary_key=True, autoincrement=False)
     teacher_role_id: Mapped[int | None] = mapped_column(Snowflake)
+    # The server's time zone (an IANA name) for due dates; None: UTC.
+    timezone: Mapped[str | None] = mapped_column(String(64))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
@@ -246,3 +248,36 @@ class QuizSnapshot(Base):
     content: Mapped[str] = mapped_column(Text)
     source_text: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SchoolClass(Base):
+    """A class of a server, tied to the channel where its card and assignments are posted."""
+
+    __tablename__ = "classes"
+
+    id: Mapped[int] = mapped_column(RowId, primary_key=True, autoincrement=True)
+    guild_id: Mapped[int] = mapped_column(Snowflake)
+    name: Mapped[str] = mapped_column(String(100))
+    name_key: Mapped[str] = mapped_column(String(100))  # casefolded: one "7B" per server
+    channel_id: Mapped[int] = mapped_column(Snowflake)
+    card_message_id: Mapped[int | None] = mapped_column(Snowflake)
+    created_by: Mapped[int] = mapped_column(Snowflake)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (UniqueConstraint("guild_id", "name_key", name="uq_classes_name"),)
+
+
+class ClassMember(Base):
+    """A student on a class's roster: joined with the card's button, or added by a teacher."""
+
+    __tablename__ = "class_members"
+
+    class_id: Mapped[int] = mapped_column(
+        RowId, ForeignKey("classes.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    user_id: Mapped[int] = mapped_column(Snowflake, primary_key=True, autoincrement=False)
+    display_name: Mapped[str] = mapped_column(String(100))
+    added_by: Mapped[int | None] = mapped_column(Snowflake)  # None: joined by themselves
+    joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (Index("ix_class_members_user", "user_id"),)

@@ -35,6 +35,11 @@ GUARDS: dict[str, str | None] = {
     "ask": None,
     "privacy info": None,
     "privacy delete-my-data": None,
+    "class create": TEACHERS_ONLY,
+    "class add": TEACHERS_ONLY,
+    "class remove": TEACHERS_ONLY,
+    "class roster": TEACHERS_ONLY,
+    "class timezone": TEACHERS_ONLY,
 }
 
 

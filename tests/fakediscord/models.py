@@ -447,6 +447,12 @@ class Guild:
     def get_member(self, user_id: int) -> Member | None:
         return self.members.get(user_id)
 
+    def remove_member(self, member: Member) -> None:
+        """The member leaves (or is kicked): GUILD_MEMBER_REMOVE goes only to bots with the
+        privileged members intent, as on Discord."""
+        del self.members[member.user.id]
+        self.world.emit_member_remove(member)
+
     def channel(self, name: str) -> Channel:
         for channel in self.channels:
             if channel.name == name:

@@ -134,6 +134,10 @@ class World:
         data["guild_id"] = str(member.guild.id)
         self.emit("GUILD_MEMBER_ADD", data, member.guild, GUILD_MEMBERS)
 
+    def emit_member_remove(self, member: Member) -> None:
+        data = {"guild_id": str(member.guild.id), "user": member.user.payload()}
+        self.emit("GUILD_MEMBER_REMOVE", data, member.guild, GUILD_MEMBERS)
+
     def emit_member_update(self, member: Member) -> None:
         data = member.payload()
         data["guild_id"] = str(member.guild.id)
