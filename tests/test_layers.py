@@ -23,7 +23,10 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("settings", ("bot.config", "bot.log_redaction")),
     ("quiz domain", ("bot.quiz",)),
     ("storage", ("bot.storage",)),
-    ("games and library", ("bot.games", "bot.library", "bot.reports", "bot.importers")),
+    (
+        "games and library",
+        ("bot.games", "bot.library", "bot.assignments", "bot.reports", "bot.importers"),
+    ),
     (
         "Discord, command line and terminal",
         (

@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.sql import Select
 
 from bot.quiz.stats import Tally
+from bot.storage.assignments import Assignments
 from bot.storage.classes import Classes
 from bot.storage.dialect import insert_for
 from bot.storage.engine import create_engine
@@ -87,6 +88,7 @@ class Repository:
         self.engine = engine
         self.writer = writer
         self.classes = Classes(engine)
+        self.assignments = Assignments(engine)
 
     @classmethod
     async def open(

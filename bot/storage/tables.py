@@ -281,3 +281,51 @@ class ClassMember(Base):
     joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (Index("ix_class_members_user", "user_id"),)
+
+
+class Assignment(Base):
+    """A quiz set as homework: its card in a channel, its due date, and whether the
+    reminder (a day before) and the closing have been done (by exactly one process)."""
+
+    __tablename__ = "assignments"
+
+    id: Mapped[int] = mapped_column(RowId, primary_key=True, autoincrement=True)
+    guild_id: Mapped[int] = mapped_column(Snowflake)
+    class_id: Mapped[int | None] = mapped_column(
+        RowId, ForeignKey("classes.id", ondelete="SET NULL")
+    )
+    channel_id: Mapped[int] = mapped_column(Snowflake)
+    card_message_id: Mapped[int | None] = mapped_column(Snowflake)
+    quiz_id: Mapped[str] = mapped_column(String(64))
+    count: Mapped[int | None] = mapped_column(Integer)  # questions; None: all
+    attempts: Mapped[int] = mapped_column(Integer)  # graded attempts allowed
+    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[int] = mapped_column(Snowflake)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    reminded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        Index("ix_assignments_guild", "guild_id", "due_at"),
+        Index("ix_assignments_open", "closed_at", "due_at"),
+    )
+
+
+class AssignmentAttempt(Base):
+    """A game a student played for an assignment: graded (one of their first `attempts`
+    started before the due date) or practice."""
+
+    __tablename__ = "assignment_attempts"
+
+    id: Mapped[int] = mapped_column(RowId, primary_key=True, autoincrement=True)
+    assignment_id: Mapped[int] = mapped_column(
+        RowId, ForeignKey("assignments.id", ondelete="CASCADE")
+    )
+    user_id: Mapped[int] = mapped_column(Snowflake)
+    session_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("game_sessions.id", ondelete="CASCADE")
+    )
+    graded: Mapped[bool] = mapped_column(Boolean)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (Index("ix_assignment_attempts_user", "assignment_id", "user_id"),)

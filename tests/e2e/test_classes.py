@@ -86,6 +86,7 @@ async def test_which_class_a_command_means_and_the_time_zone(classroom: Classroo
     nothing = await fake.slash(teacher, channel, "class roster")
     assert "`/class create` makes one" in nothing.message.text()
     await fake.slash(teacher, channel, "class create", name="7B")
+    await fake.wait_for_message(channel, lambda m: "Class 7B" in m.text())
     await fake.slash(teacher, channel, "class create", name="8A", channel=other)
     card = await fake.wait_for_message(other, lambda m: "Class 8A" in m.text())
     assert card.channel is other

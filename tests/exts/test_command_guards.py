@@ -29,6 +29,8 @@ GUARDS: dict[str, str | None] = {
     "quiz reload": TEACHERS_ONLY,
     "quiz report": TEACHERS_ONLY,
     "quiz export": TEACHERS_ONLY,
+    "quiz assign": TEACHERS_ONLY,
+    "quiz assignment status": TEACHERS_ONLY,
     "leaderboard": None,
     "stats": None,
     "review": None,

@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 
 async def setup(bot: QuizBot) -> None:
     from bot.exts.quiz._cog import QuizCog
+    from bot.exts.quiz._homework import StartAssignment
     from bot.exts.quiz.components import DYNAMIC_ITEMS
 
     await bot.add_cog(QuizCog(bot))
-    bot.add_dynamic_items(*DYNAMIC_ITEMS)
+    bot.add_dynamic_items(*DYNAMIC_ITEMS, StartAssignment)

@@ -22,6 +22,7 @@ from bot.exts.common import (
     reply,
 )
 from bot.exts.permissions import is_teacher, manage_server_only, teachers_only
+from bot.exts.quiz._homework import Homework
 from bot.exts.quiz._live import LiveRounds
 from bot.exts.quiz._reports import export_files, report_message
 from bot.exts.quiz._teacher_tools import (
@@ -67,6 +68,9 @@ SLOW_SAVE = (
 
 class QuizCog(commands.Cog, name="Quiz"):
     quiz = app_commands.Group(name="quiz", description="Play and manage quizzes")
+    assignment = app_commands.Group(
+        name="assignment", description="Homework set with /quiz assign", parent=quiz
+    )
 
     def __init__(self, bot: QuizBot) -> None:
         self.bot = bot
@@ -74,8 +78,10 @@ class QuizCog(commands.Cog, name="Quiz"):
         self._stop_watching = asyncio.Event()
         self._watcher: asyncio.Task[None] | None = None
         self._resumed = False
+        self.homework = Homework(self)
 
     async def cog_load(self) -> None:
+        self.homework.begin()
         if self.bot.settings.watch_quizzes:
             self._watcher = asyncio.create_task(
                 watch_quiz_files(self.bot.library, self.bot.catalog.root, self._stop_watching),
@@ -98,6 +104,7 @@ class QuizCog(commands.Cog, name="Quiz"):
             with contextlib.suppress(asyncio.CancelledError):
                 await asyncio.wait_for(self._watcher, 5)
         await self.live.close()
+        await self.homework.close()
 
     # -- commands ----------------------------------------------------------------------------
 
@@ -396,6 +403,51 @@ class QuizCog(commands.Cog, name="Quiz"):
             files=files,
             ephemeral=True,
         )
+
+    # -- homework ------------------------------------------------------------------------------
+
+    @quiz.command(name="assign", description="Set a quiz as homework with a due date (teachers)")
+    @app_commands.describe(
+        quiz="The quiz to set",
+        due='When it is due, e.g. "friday 17:00", "2026-12-11 08:00" or "in 3 days"',
+        class_name="The class (default: this channel's class, or whoever is in this channel)",
+        count="How many questions (default: the quiz's setting)",
+        attempts="Graded attempts allowed; the best completed one counts (default 1)",
+    )
+    @app_commands.rename(class_name="class")
+    @teachers_only(
+        "Only teachers can set homework.",
+        outside_server="Homework is set in a server: use this command in one.",
+    )
+    async def assign(
+        self,
+        interaction: discord.Interaction[Any],
+        quiz: str,
+        due: app_commands.Range[str, 1, 100],
+        class_name: str | None = None,
+        count: app_commands.Range[int, 1, 500] | None = None,
+        attempts: app_commands.Range[int, 1, 10] = 1,
+    ) -> None:
+        await self.homework.assign(interaction, quiz, due, class_name, count, attempts)
+
+    @assign.autocomplete("quiz")
+    async def _assign_autocomplete(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        return quiz_choices(self.bot, interaction, current)
+
+    @assignment.command(
+        name="status", description="Who has done a homework, with grades, privately (teachers)"
+    )
+    @app_commands.describe(number="The homework's number (default: the latest set)")
+    @teachers_only(
+        "Only teachers can see how homework went.",
+        outside_server="Homework belongs to a server: use this command in one.",
+    )
+    async def assignment_status(
+        self, interaction: discord.Interaction[Any], number: int | None = None
+    ) -> None:
+        await self.homework.status(interaction, number)
 
     # -- answers -------------------------------------------------------------------------------
 

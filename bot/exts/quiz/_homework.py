@@ -1,0 +1,378 @@
+"""Homework in Discord: `/quiz assign`, the assignment card and its Start button, the
+reminder a day before the due date, the card closed after it, and `/quiz assignment
+status`. The grading rules are in bot/assignments.py."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.assignments import (
+    REMIND_BEFORE,
+    StudentResult,
+    mean_and_median,
+    most_missed,
+    parse_due,
+    student_results,
+)
+from bot.exts import rendering
+from bot.exts.common import DynamicView, in_time, reply
+from bot.exts.quiz.components import answer_view
+from bot.quiz.errors import InvalidOption
+from bot.quiz.session import Mode
+from bot.storage.assignments import AssignmentInfo
+from bot.storage.classes import ClassInfo
+
+if TYPE_CHECKING:
+    from bot.app import QuizBot
+    from bot.exts.quiz._cog import QuizCog
+
+log = logging.getLogger(__name__)
+TICK_SECONDS = 30.0  # how often due dates are looked at
+
+
+def stamp(when: datetime, style: str = "F") -> str:
+    """A Discord timestamp: each reader sees it in their own time zone."""
+    return f"<t:{int(when.timestamp())}:{style}>"
+
+
+class StartAssignment(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"hw:start:(?P<id>\d{1,20})$"
+):
+    def __init__(self, assignment_id: int, *, closed: bool = False) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Closed" if closed else "Start",
+                style=discord.ButtonStyle.secondary if closed else discord.ButtonStyle.success,
+                custom_id=f"hw:start:{assignment_id}",
+                disabled=closed,
+            )
+        )
+        self.assignment_id = assignment_id
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Button[Any],
+        match: re.Match[str],
+    ) -> StartAssignment:
+        return cls(int(match["id"]))
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        bot: QuizBot = interaction.client
+        await bot.quiz_cog.homework.start(interaction, self.assignment_id)
+
+
+def card(
+    info: AssignmentInfo, title: str, questions: int, class_name: str | None
+) -> dict[str, Any]:
+    closed = info.closed_at is not None
+    embed = discord.Embed(
+        title=("Homework (closed): " if closed else "Homework: ") + title,
+        description=(
+            "Closed: the grades are in. You can still practise this quiz with `/quiz start`."
+            if closed
+            else "Press **Start** to take it privately. Your first completed attempt is graded"
+            + (f" (the best of your first {info.attempts})" if info.attempts > 1 else "")
+            + "; after it, or after the due date, you can practise without changing your grade."
+        ),
+        colour=rendering.BLUE,
+    )
+    embed.add_field(name="Questions", value=str(questions))
+    embed.add_field(name="Due", value=f"{stamp(info.due_at)} ({stamp(info.due_at, 'R')})")
+    if class_name:
+        embed.add_field(name="Class", value=class_name)
+    view = DynamicView()
+    view.add_item(StartAssignment(info.id, closed=closed))
+    return {"embed": embed, "view": view}
+
+
+def status_embed(
+    info: AssignmentInfo,
+    title: str,
+    results: list[StudentResult],
+    missed: list[tuple[str, int]],
+) -> discord.Embed:
+    done = [r for r in results if r.state == "done"]
+    started = [r for r in results if r.state == "started"]
+    waiting = [r for r in results if r.state == "not started"]
+    lines = [
+        f"**{len(done)} done**, {len(started)} started, {len(waiting)} not started.",
+    ]
+    stats = mean_and_median(results)
+    if stats is not None:
+        lines.append(f"Mean grade {stats[0]:.0%}, median {stats[1]:.0%}.")
+    lines.append("")
+    for r in done:
+        took = _duration(r.time_taken)
+        late = " · late" if r.late else ""
+        lines.append(f"✅ {r.name}: **{r.grade:.0%}** ({r.points}/{r.maximum}), {took}{late}")
+    for r in started:
+        lines.append(f"⏳ {r.name}: started")
+    for r in waiting:
+        lines.append(f"▫️ {r.name}: not started")
+    if missed:
+        lines.append("")
+        lines.append("**Most missed:**")
+        lines += [f"{n}× {rendering.clip(prompt, 120)}" for prompt, n in missed]
+    embed = discord.Embed(
+        title=rendering.clip(f"Homework #{info.id}: {title}", 256),
+        description=rendering.clip("\n".join(lines), rendering.LIMITS.embed_description),
+        colour=rendering.BLUE,
+    )
+    embed.add_field(name="Due", value=stamp(info.due_at))
+    embed.set_footer(text="Grades leave out speed bonuses. Private to you.")
+    return embed
+
+
+def _duration(taken: timedelta | None) -> str:
+    if taken is None:
+        return "-"
+    minutes, seconds = divmod(int(taken.total_seconds()), 60)
+    return f"{minutes} min {seconds:02d} s" if minutes else f"{seconds} s"
+
+
+class Homework:
+    def __init__(self, cog: QuizCog) -> None:
+        self.cog = cog
+        self.bot = cog.bot
+        self._stop = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def now(self) -> datetime:
+        return datetime.fromtimestamp(self.bot.games.clock.now(), UTC)
+
+    # -- the teacher's side --------------------------------------------------------------
+
+    async def assign(
+        self,
+        interaction: discord.Interaction[Any],
+        quiz: str,
+        due: str,
+        class_name: str | None,
+        count: int | None,
+        attempts: int,
+    ) -> None:
+        assert interaction.guild_id is not None  # guarded: teachers of a server
+        guild_id = interaction.guild_id
+        loaded = self.bot.library.get(guild_id, quiz)
+        if loaded is None:
+            await self.cog._tell(interaction, f"There is no quiz `{quiz}` here.")
+            return
+        target = await self._class(interaction, class_name)
+        if isinstance(target, str):
+            await self.cog._tell(interaction, target)
+            return
+        timezone = await self.bot.repo.classes.timezone(guild_id)
+        now = self.now()
+        due_at = await asyncio.to_thread(parse_due, due, timezone, now)
+        if due_at is None:
+            await self.cog._tell(
+                interaction,
+                f"I cannot read `{due}` as a date. Try `friday 17:00`, `2026-12-11 08:00` or "
+                f"`in 3 days` (read in {timezone or 'UTC'}; `/class timezone` changes it).",
+            )
+            return
+        if due_at <= now:
+            await self.cog._tell(
+                interaction, f"`{due}` is {stamp(due_at)}, which has passed. Give a later date."
+            )
+            return
+        total = len(loaded.quiz.questions)
+        questions = min(count or loaded.quiz.settings.questions_per_game or total, total)
+        channel_id = target.channel_id if target else interaction.channel_id
+        assert channel_id is not None
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        info = await self.bot.repo.assignments.create(
+            guild_id=guild_id,
+            class_id=target.id if target else None,
+            channel_id=channel_id,
+            quiz_id=loaded.id,
+            count=questions,
+            attempts=attempts,
+            due_at=due_at,
+            created_by=interaction.user.id,
+        )
+        channel = self.bot.get_partial_messageable(channel_id, guild_id=guild_id)
+        try:
+            posted = await channel.send(
+                **card(info, loaded.quiz.title, questions, target.name if target else None)
+            )
+        except discord.HTTPException:
+            await self.cog._tell(
+                interaction,
+                f"Homework #{info.id} is set, but its card could not be posted in <#{channel_id}>.",
+            )
+            return
+        await self.bot.repo.assignments.set_card(info.id, posted.id)
+        await self.cog._tell(
+            interaction,
+            f"Homework #{info.id} set: **{loaded.quiz.title}**, {questions} question(s), due "
+            f"{stamp(due_at)}, posted in <#{channel_id}>. `/quiz assignment status` shows who "
+            "has done it.",
+        )
+
+    async def _class(
+        self, interaction: discord.Interaction[Any], name: str | None
+    ) -> ClassInfo | str | None:
+        """The class named, else this channel's class, else None (the channel's students);
+        a message when a named class does not exist."""
+        assert interaction.guild_id is not None
+        if name is not None:
+            found = await self.bot.repo.classes.named(interaction.guild_id, name)
+            return found or f"There is no class **{name}** here. `/class create` makes one."
+        classes = await self.bot.repo.classes.of_guild(interaction.guild_id)
+        here = [c for c in classes if c.channel_id == interaction.channel_id]
+        return here[0] if len(here) == 1 else None
+
+    async def status(
+        self, interaction: discord.Interaction[Any], assignment_id: int | None
+    ) -> None:
+        assert interaction.guild_id is not None
+        info = await self._assignment(interaction.guild_id, assignment_id)
+        if info is None:
+            await self.cog._tell(
+                interaction, "There is no such homework here. `/quiz assign` sets one."
+            )
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        loaded = self.bot.library.get(info.guild_id, info.quiz_id)
+        if loaded is None:
+            await self.cog._tell(interaction, f"The quiz `{info.quiz_id}` is no longer here.")
+            return
+        await self.bot.repo.settle()  # every answer given so far counts
+        attempts = await self.bot.repo.assignments.attempts(info.id)
+        roster = await self.bot.repo.classes.roster(info.class_id) if info.class_id else []
+        results = student_results(info, attempts, roster, loaded.quiz)
+        graded = {a.session_id for a in attempts if a.graded}
+        answers = [a for session in graded for a in await self.bot.repo.session_answers(session)]
+        embed = status_embed(info, loaded.quiz.title, results, most_missed(answers, loaded.quiz))
+        await interaction.followup.send(embed=embed, ephemeral=True)
+
+    async def _assignment(self, guild_id: int, assignment_id: int | None) -> AssignmentInfo | None:
+        if assignment_id is not None:
+            info = await self.bot.repo.assignments.get(assignment_id)
+            return info if info is not None and info.guild_id == guild_id else None
+        latest = await self.bot.repo.assignments.of_guild(guild_id)
+        return latest[0] if latest else None
+
+    # -- the student's side --------------------------------------------------------------
+
+    async def start(self, interaction: discord.Interaction[Any], assignment_id: int) -> None:
+        info = await self.bot.repo.assignments.get(assignment_id)
+        if info is None or info.guild_id != interaction.guild_id:
+            await self.cog._tell(interaction, "This homework no longer exists.")
+            return
+        loaded = self.bot.library.get(info.guild_id, info.quiz_id)
+        if loaded is None:
+            await self.cog._tell(interaction, f"The quiz `{info.quiz_id}` is no longer here.")
+            return
+        now = self.now()
+        if now >= info.due_at:
+            await self.cog._tell(
+                interaction,
+                f"This homework closed {stamp(info.due_at)}: it can no longer be handed in. "
+                f"You can still practise it: `/quiz start quiz: {info.quiz_id}`.",
+            )
+            return
+        user = interaction.user
+        before = await self.bot.repo.assignments.attempts(info.id, user.id)
+        graded = [a for a in before if a.graded]
+        done = any(a.finished_at is not None for a in graded)
+        practice = len(graded) >= info.attempts or (done and info.attempts == 1)
+        try:
+            game = await in_time(
+                interaction,
+                self.bot.games.start(
+                    loaded,
+                    guild_id=info.guild_id,
+                    owner_id=user.id,
+                    mode=Mode.SOLO,
+                    channel_id=interaction.channel_id,
+                    count=info.count,
+                ),
+            )
+        except InvalidOption as exc:
+            await self.cog._tell(interaction, str(exc))
+            return
+        await self.bot.repo.assignments.add_attempt(info.id, user.id, game.id, not practice)
+        if practice:
+            note = "Practice: your grade is already set, and this game does not change it."
+        else:
+            left = info.attempts - len(graded) - 1
+            note = f"Graded attempt. Due {stamp(info.due_at, 'R')}." + (
+                f" {left} more graded attempt(s) after this one." if left > 0 else ""
+            )
+        await reply(
+            interaction,
+            content=note,
+            embed=self.cog._question_embed(game),
+            view=answer_view(game),
+            ephemeral=True,
+        )
+
+    # -- due dates -------------------------------------------------------------------------
+
+    def begin(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="homework-due-dates")
+
+    async def close(self) -> None:
+        self._stop.set()
+        if self._task is not None:
+            with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+                await asyncio.wait_for(self._task, 5)
+
+    async def _run(self) -> None:
+        await self.bot.wait_until_ready()
+        while not self._stop.is_set() and not self.bot.is_closed():
+            try:
+                await self.tick()
+            except Exception:  # a database that is briefly away: try again next time
+                log.exception("homework due dates could not be looked at")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), TICK_SECONDS)
+
+    async def tick(self) -> None:
+        """Post the reminders that are due and close the cards whose date has passed. Each
+        is claimed in the database first: with several processes, one acts."""
+        now = self.now()
+        for info in await self.bot.repo.assignments.to_remind(now + REMIND_BEFORE):
+            if info.due_at > now and await self.bot.repo.assignments.claim_reminder(info.id, now):
+                await self._remind(info)
+        for info in await self.bot.repo.assignments.to_close(now):
+            if await self.bot.repo.assignments.claim_closing(info.id, now):
+                await self._close_card(info)
+
+    async def _remind(self, info: AssignmentInfo) -> None:
+        loaded = self.bot.library.get(info.guild_id, info.quiz_id)
+        title = loaded.quiz.title if loaded else info.quiz_id
+        channel = self.bot.get_partial_messageable(info.channel_id, guild_id=info.guild_id)
+        with contextlib.suppress(discord.HTTPException):
+            await channel.send(
+                embed=rendering.notice(
+                    f"⏰ Reminder: homework **{title}** is due {stamp(info.due_at, 'R')} "
+                    f"({stamp(info.due_at)}). Press **Start** on its card to take it."
+                )
+            )
+
+    async def _close_card(self, info: AssignmentInfo) -> None:
+        if info.card_message_id is None:
+            return
+        loaded = self.bot.library.get(info.guild_id, info.quiz_id)
+        title = loaded.quiz.title if loaded else info.quiz_id
+        closed = await self.bot.repo.assignments.get(info.id)
+        if closed is None:
+            return
+        klass = await self.bot.repo.classes.get(info.class_id) if info.class_id else None
+        channel = self.bot.get_partial_messageable(info.channel_id, guild_id=info.guild_id)
+        with contextlib.suppress(discord.HTTPException):
+            await channel.get_partial_message(info.card_message_id).edit(
+                **card(closed, title, info.count or 0, klass.name if klass else None)
+            )

@@ -1,0 +1,102 @@
+"""Homework through the emulator with the bot's clock moved forward: a class, a quiz set
+"in 3 days", students on time, started-only and missing, a graded attempt and practice,
+the reminder a day before (once, across a restart), a late start refused, the card closed,
+and the teacher's status with grades apart from speed bonuses."""
+
+from __future__ import annotations
+
+from tests.e2e.conftest import Classroom, button_seed, right_response, wrong_response
+from tests.fakediscord import Member, Message
+
+DAY = 24 * 3600
+
+
+async def play_to_the_end(
+    room: Classroom, student: Member, screen: Message, right: list[bool]
+) -> str:
+    """Answer each question (right or wrong, as told) and press Next; the last screen's text."""
+    fake = room.fake
+    for is_right in right:
+        game = await room.game_of(screen)
+        kind, custom_id = (right_response if is_right else wrong_response)(game)
+        assert kind == "click"
+        await fake.click(student, screen, custom_id)
+        next_id = f"quiz:n:{game.id}:{game.session.index}"
+        await screen.wait_until(lambda m, n=next_id: n in str(m.buttons), timeout=10)
+        await fake.click(student, screen, next_id)
+    await screen.wait_until(lambda m: "quiz:a:" not in str(m.buttons), timeout=10)
+    return screen.text()
+
+
+def said(rec) -> str:
+    parts = [rec.message.text()] if rec.message is not None else []
+    return "\n".join(parts + [m.text() for m in rec.followups])
+
+
+async def test_a_week_of_homework(classroom: Classroom) -> None:
+    bot = await classroom.start_bot()
+    fake, teacher, channel = classroom.fake, classroom.teacher, classroom.channel
+    ontime, partial, missing = classroom.students[:3]
+    loaded = bot.library.get(classroom.guild.id, "icc-gaza-2014")
+    assert loaded is not None
+    seed = button_seed(loaded.quiz, count=2)
+    bot.games.new_seed = lambda: seed
+
+    await fake.slash(teacher, channel, "class create", name="7B")
+    class_card = await fake.wait_for_message(channel, lambda m: "Class 7B" in m.text())
+    for student in (ontime, partial, missing):
+        await fake.click(student, class_card, class_card.buttons[0]["custom_id"])
+
+    refused = await fake.slash(
+        ontime, channel, "quiz assign", quiz="icc-gaza-2014", due="in 3 days"
+    )
+    assert "Only teachers can set homework" in refused.message.text()
+    bad = await fake.slash(teacher, channel, "quiz assign", quiz="icc-gaza-2014", due="whenever")
+    assert "cannot read `whenever` as a date" in bad.message.text()
+    assigned = await fake.slash(
+        teacher, channel, "quiz assign", quiz="icc-gaza-2014", due="in 3 days", count=2, attempts=1
+    )
+    assert "Homework #1 set" in said(await _settled(assigned))
+    card = await fake.wait_for_message(channel, lambda m: "Homework:" in m.text())
+    assert "Questions\n2" in card.text().replace(": ", "\n") or "2" in card.text()
+    assert "<t:" in card.text() and "Start" in str(card.buttons)
+
+    # On time: a graded attempt, one right and one wrong (50%), then practice.
+    start = await fake.click(ontime, card, "hw:start:1")
+    assert "Graded attempt" in start.message.text()
+    await play_to_the_end(classroom, ontime, start.message, [True, False])
+    again = await fake.click(ontime, card, "hw:start:1")
+    assert "Practice" in again.message.text()
+    await play_to_the_end(classroom, ontime, again.message, [True, True])
+    # Started but not finished.
+    started = await fake.click(partial, card, "hw:start:1")
+    assert "Graded attempt" in started.message.text()
+
+    status = await fake.slash(teacher, channel, "quiz assignment status")
+    text = said(await _settled(status))
+    assert "1 done**, 1 started, 1 not started" in text
+    assert f"{ontime.user.name}: **50%**" in text  # practice did not change the grade
+    assert "Mean grade 50%, median 50%" in text
+    assert "Most missed" in text
+
+    # The reminder, a day before, once: also after a restart.
+    classroom.clock.advance(2 * DAY + 3600)
+    await classroom.stop_bot()
+    bot = await classroom.start_bot()
+    await bot.quiz_cog.homework.tick()
+    await bot.quiz_cog.homework.tick()
+    reminders = [m for m in channel.messages if "Reminder: homework" in m.text()]
+    assert len(reminders) == 1
+
+    # Past the due date: a start is refused with the date; the card then shows closed.
+    classroom.clock.advance(DAY)
+    late = await fake.click(missing, card, "hw:start:1")
+    assert "closed" in late.message.text() and "<t:" in late.message.text()
+    await bot.quiz_cog.homework.tick()
+    await card.wait_until(lambda m: "Homework (closed)" in m.text(), timeout=10)
+    assert all(b.get("disabled") for b in card.buttons)
+
+
+async def _settled(rec):
+    await rec.wait_for_original(lambda m: not m.loading)
+    return rec
