@@ -19,6 +19,7 @@ from bot.quiz.models import Quiz
 from bot.storage.assignments import AssignmentInfo, AttemptResult
 from bot.storage.classes import RosterEntry
 from bot.storage.records import AnswerRecord
+from bot.storage.repository import Repository
 
 REMIND_BEFORE = timedelta(days=1)
 
@@ -148,3 +149,19 @@ def _prompt(quiz: Quiz, question_id: str) -> str:
         return quiz.question(question_id).prompt
     except KeyError:
         return question_id
+
+
+async def gather_results(
+    repo: Repository, quiz: Quiz, info: AssignmentInfo
+) -> tuple[list[StudentResult], list[tuple[str, int]]]:
+    """Every student's result for an assignment, and its most missed questions."""
+    await repo.settle()  # every answer given so far counts
+    attempts = await repo.assignments.attempts(info.id)
+    roster = await repo.classes.roster(info.class_id) if info.class_id else []
+    results = student_results(info, attempts, roster, quiz)
+    answers = [
+        a
+        for session in dict.fromkeys(a.session_id for a in attempts if a.graded)
+        for a in await repo.session_answers(session)
+    ]
+    return results, most_missed(answers, quiz)

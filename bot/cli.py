@@ -425,11 +425,24 @@ def report(settings: Settings, quiz_id: str, guild_id: int | None, chart: Path |
     default=None,
     help="The answers CSV; the per-student summary goes beside it (NAME-students.csv).",
 )
+@click.option(
+    "--assignment",
+    "assignment_id",
+    type=click.IntRange(min=1),
+    default=None,
+    help="A homework's number: write its gradebook instead (one row per student).",
+)
 @click.pass_obj
-def export(settings: Settings, guild_id: int | None, output: Path | None) -> None:
-    """Answers and scores as CSV files that open cleanly in a spreadsheet."""
-    from bot.reports.cli import run_export
+def export(
+    settings: Settings, guild_id: int | None, output: Path | None, assignment_id: int | None
+) -> None:
+    """Answers and scores as CSV files that open cleanly in a spreadsheet; with
+    --assignment, a homework's gradebook."""
+    from bot.reports.cli import run_export, run_gradebook
 
+    if assignment_id is not None:
+        run_gradebook(settings, assignment_id, output)
+        return
     run_export(settings, guild_id, output)
 
 

@@ -103,6 +103,47 @@ def run_export(settings: Settings, guild_id: int | None, output: Path | None) ->
     click.echo(f"{len(summaries)} student row(s) written to {students_path}")
 
 
+def run_gradebook(settings: Settings, assignment_id: int, output: Path | None) -> None:
+    """Write the gradebook of one homework (quizbot export --assignment ID)."""
+    require_database(settings, "export")
+    upgrade_database(settings.database_url)
+    found = asyncio.run(_gradebook(settings, assignment_id))
+    if isinstance(found, str):
+        click.echo(f"quizbot export: {found}", err=True)
+        sys.exit(1)
+    data, students, title = found
+    output = output or Path(f"quizbot-gradebook-{assignment_id}.csv")
+    _write(output, data)
+    click.echo(
+        f"Gradebook of homework #{assignment_id} ({title}): {students} row(s) written to {output}"
+    )
+
+
+async def _gradebook(settings: Settings, assignment_id: int) -> tuple[bytes, int, str] | str:
+    from bot.assignments import gather_results
+    from bot.library import QuizLibrary
+    from bot.quiz.catalog import Catalog
+    from bot.reports.gradebook import gradebook_csv
+    from bot.storage.repository import Repository
+
+    repo = await Repository.open(settings.database_url)
+    try:
+        info = await repo.assignments.get(assignment_id)
+        if info is None:
+            return f"there is no homework #{assignment_id} in this database"
+        catalog = Catalog(settings.quiz_dir)
+        catalog.reload()
+        library = QuizLibrary(catalog, repo)
+        await library.load_uploads(info.guild_id)
+        loaded = library.get(info.guild_id, info.quiz_id)
+        if loaded is None:
+            return f"homework #{assignment_id} is of the quiz `{info.quiz_id}`, which is not here"
+        results, _ = await gather_results(repo, loaded.quiz, info)
+        return gradebook_csv(results), len(results), loaded.quiz.title
+    finally:
+        await repo.close()
+
+
 async def uploaded_quiz(
     settings: Settings, catalog: Catalog, guild: int, quiz_id: str
 ) -> LoadedQuiz | None:

@@ -5,8 +5,13 @@ and the teacher's status with grades apart from speed bonuses."""
 
 from __future__ import annotations
 
-from tests.e2e.conftest import Classroom, button_seed, right_response, wrong_response
+import csv
+import io
+from pathlib import Path
+
+from tests.e2e.conftest import ROOT, Classroom, button_seed, right_response, wrong_response
 from tests.fakediscord import Member, Message
+from tests.quizbot_process import environment, run_quizbot
 
 DAY = 24 * 3600
 
@@ -33,7 +38,7 @@ def said(rec) -> str:
     return "\n".join(parts + [m.text() for m in rec.followups])
 
 
-async def test_a_week_of_homework(classroom: Classroom) -> None:
+async def test_a_week_of_homework(classroom: Classroom, tmp_path: Path) -> None:
     bot = await classroom.start_bot()
     fake, teacher, channel = classroom.fake, classroom.teacher, classroom.channel
     ontime, partial, missing = classroom.students[:3]
@@ -95,6 +100,28 @@ async def test_a_week_of_homework(classroom: Classroom) -> None:
     await bot.quiz_cog.homework.tick()
     await card.wait_until(lambda m: "Homework (closed)" in m.text(), timeout=10)
     assert all(b.get("disabled") for b in card.buttons)
+
+    # The gradebook, from Discord and from the command line: one row per roster member.
+    exported = await _settled(await fake.slash(teacher, channel, "quiz export", assignment=1))
+    [sent] = [m for m in [exported.message, *exported.followups] if m is not None and m.attachments]
+    [book] = sent.attachments
+    assert book.filename == "quizbot-gradebook-1.csv" and book.data.startswith(b"\xef\xbb\xbf")
+    rows = {r["student_id"]: r for r in csv.DictReader(io.StringIO(book.data.decode("utf-8-sig")))}
+    assert set(rows) == {str(s.user.id) for s in (ontime, partial, missing)}
+    assert rows[str(ontime.user.id)]["grade_percent"] == "50.0"
+    assert rows[str(ontime.user.id)]["status"] == "on time"
+    assert rows[str(ontime.user.id)]["attempts"] == "1"
+    assert rows[str(partial.user.id)]["status"] == "started"
+    assert rows[str(missing.user.id)]["status"] == "missing"
+    await classroom.stop_bot()
+    env = environment(DATABASE_URL=classroom.settings.database_url, QUIZ_DIR=str(ROOT / "quizzes"))
+    done = run_quizbot(
+        "export", "--assignment", "1", "-o", str(tmp_path / "book.csv"), cwd=tmp_path, env=env
+    )
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "book.csv").read_bytes() == book.data
+    missing_one = run_quizbot("export", "--assignment", "9", cwd=tmp_path, env=env)
+    assert missing_one.returncode == 1 and "no homework #9" in missing_one.stderr
 
 
 async def _settled(rec):

@@ -389,8 +389,14 @@ class QuizCog(commands.Cog, name="Quiz"):
         "Only teachers can export the scores.",
         outside_server="Exports are of a server's answers: use this command in the server.",
     )
-    async def export(self, interaction: discord.Interaction[Any]) -> None:
+    @app_commands.describe(assignment="A homework's number: its gradebook instead")
+    async def export(
+        self, interaction: discord.Interaction[Any], assignment: int | None = None
+    ) -> None:
         assert interaction.guild_id is not None  # a teacher is a teacher of a server
+        if assignment is not None:
+            await self.homework.export(interaction, assignment)
+            return
         await interaction.response.defer(ephemeral=True, thinking=True)
         answers = await self.bot.repo.answers_of(interaction.guild_id)
         files = await asyncio.to_thread(export_files, answers, interaction.guild_id)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import logging
 import re
 from datetime import UTC, datetime, timedelta
@@ -16,16 +17,16 @@ import discord
 from bot.assignments import (
     REMIND_BEFORE,
     StudentResult,
+    gather_results,
     mean_and_median,
-    most_missed,
     parse_due,
-    student_results,
 )
 from bot.exts import rendering
 from bot.exts.common import DynamicView, in_time, reply
 from bot.exts.quiz.components import answer_view
 from bot.quiz.errors import InvalidOption
 from bot.quiz.session import Mode
+from bot.reports.gradebook import gradebook_csv
 from bot.storage.assignments import AssignmentInfo
 from bot.storage.classes import ClassInfo
 
@@ -247,14 +248,29 @@ class Homework:
         if loaded is None:
             await self.cog._tell(interaction, f"The quiz `{info.quiz_id}` is no longer here.")
             return
-        await self.bot.repo.settle()  # every answer given so far counts
-        attempts = await self.bot.repo.assignments.attempts(info.id)
-        roster = await self.bot.repo.classes.roster(info.class_id) if info.class_id else []
-        results = student_results(info, attempts, roster, loaded.quiz)
-        graded = {a.session_id for a in attempts if a.graded}
-        answers = [a for session in graded for a in await self.bot.repo.session_answers(session)]
-        embed = status_embed(info, loaded.quiz.title, results, most_missed(answers, loaded.quiz))
+        results, missed = await gather_results(self.bot.repo, loaded.quiz, info)
+        embed = status_embed(info, loaded.quiz.title, results, missed)
         await interaction.followup.send(embed=embed, ephemeral=True)
+
+    async def export(self, interaction: discord.Interaction[Any], assignment_id: int) -> None:
+        """The gradebook of one homework, as a CSV file, privately."""
+        assert interaction.guild_id is not None
+        info = await self._assignment(interaction.guild_id, assignment_id)
+        loaded = self.bot.library.get(info.guild_id, info.quiz_id) if info else None
+        if info is None or loaded is None:
+            await self.cog._tell(interaction, f"There is no homework #{assignment_id} here.")
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        results, _ = await gather_results(self.bot.repo, loaded.quiz, info)
+        data = await asyncio.to_thread(gradebook_csv, results)
+        await interaction.followup.send(
+            embed=rendering.notice(
+                f"Gradebook of homework #{info.id} ({loaded.quiz.title}): {len(results)} "
+                "student(s). It opens in any spreadsheet (UTF-8; dates in ISO format, UTC)."
+            ),
+            file=discord.File(io.BytesIO(data), filename=f"quizbot-gradebook-{info.id}.csv"),
+            ephemeral=True,
+        )
 
     async def _assignment(self, guild_id: int, assignment_id: int | None) -> AssignmentInfo | None:
         if assignment_id is not None:
