@@ -114,6 +114,8 @@ class GameService:
             shuffle=shuffle,
         )
         session = QuizSession(plan, loaded.quiz, self.clock)
+        if mode == Mode.LIVE:
+            session.extra_time = await self.repo.classes.extra_times(guild_id)
         session.start()
         await _patiently(lambda: self.quizzes.remember(loaded))
         game = Game(session, loaded, guild_id, channel_id, interface=interface)
@@ -197,6 +199,8 @@ class GameService:
             )
         except ValueError as exc:  # the quiz changed under the session
             raise QuizUnavailable(str(exc)) from exc
+        if session.live:
+            session.extra_time = await self.repo.classes.extra_times(stored.guild_id)
         game = Game(
             session, loaded, stored.guild_id, stored.channel_id, stored.message_id, stored.interface
         )

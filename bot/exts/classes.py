@@ -220,6 +220,46 @@ class ClassesCog(commands.Cog, name="Classes"):
         await self.bot.repo.classes.set_timezone(interaction.guild_id, zone.key)
         await self._tell(interaction, f"Due dates in this server are now read in **{zone.key}**.")
 
+    @group.command(
+        name="accommodate", description="Extra time for a student in timed rounds (teachers)"
+    )
+    @app_commands.describe(
+        user="The student", extra_time="How much longer they get to answer, or clear"
+    )
+    @app_commands.choices(
+        extra_time=[
+            app_commands.Choice(name=name, value=value)
+            for name, value in (
+                ("1.25x", "1.25"),
+                ("1.5x", "1.5"),
+                ("2x", "2"),
+                ("3x", "3"),
+                ("clear", "clear"),
+            )
+        ]
+    )
+    @teachers_only("Only teachers can give extra time.", outside_server=OUTSIDE_SERVER)
+    async def accommodate(
+        self,
+        interaction: discord.Interaction[Any],
+        user: discord.User | discord.Member,
+        extra_time: app_commands.Choice[str],
+    ) -> None:
+        assert interaction.guild_id is not None  # a teacher is a teacher of a server
+        factor = None if extra_time.value == "clear" else float(extra_time.value)
+        await self.bot.repo.classes.set_extra_time(
+            interaction.guild_id, user.id, factor, interaction.user.id
+        )
+        await self._tell(
+            interaction,
+            f"{user.mention} no longer has extra time."
+            if factor is None
+            else f"{user.mention} now has **{extra_time.name}** the time to answer in this "
+            "server's live rounds: their answer counts if it comes within it, and the round "
+            "waits for them before revealing (unless you reveal). Other students never see "
+            "this. It applies to rounds started from now on.",
+        )
+
     @timezone.autocomplete("name")
     async def _timezone_autocomplete(
         self, interaction: discord.Interaction[Any], current: str

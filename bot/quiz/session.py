@@ -206,6 +206,8 @@ class QuizSession:
         self._streaks: dict[int, int] = {}
         # Where each user first answered: the order of tied users in standings.
         self._first: dict[int, tuple[int, float, int]] = {}
+        # Live: students entitled to extra time, and by what factor (1.5 = 50% more).
+        self.extra_time: dict[int, float] = {}
 
     # --- where the session stands ----------------------------------------------------
 
@@ -271,6 +273,27 @@ class QuizSession:
     def _now(self, now: float | None) -> float:
         return self.clock.now() if now is None else now
 
+    def deadline_for(self, user_id: int) -> float | None:
+        """When the current question closes for this user: later with extra time."""
+        if self._opened_at is None or self._deadline is None:
+            return self._deadline
+        return self._opened_at + self.plan.time_limit * self.extra_time.get(user_id, 1.0)
+
+    def reveal_at(self) -> float | None:
+        """Live: when the current question is revealed if nobody reveals it sooner. The
+        round waits for the students with extra time who take part and have not answered
+        yet: at the first question, all of them; later, those who answered before."""
+        if self._deadline is None:
+            return None
+        answered = self._answers[self._index]
+        taking_part = {u for answers in self._answers[: self._index] for u in answers}
+        waiting = [
+            u
+            for u in self.extra_time
+            if u not in answered and (self._index == 0 or u in taking_part)
+        ]
+        return max([self._deadline, *(self.deadline_for(u) or 0.0 for u in waiting)])
+
     # --- transitions -----------------------------------------------------------------
 
     def open(self, now: float | None = None) -> None:
@@ -317,7 +340,8 @@ class QuizSession:
             raise AlreadyAnswered(locked)
         if locked is not None:
             raise AlreadyAnswered(locked)
-        if self.expired(now):
+        deadline = self.deadline_for(user_id) if self.live else None
+        if self._phase == Phase.ASKING and deadline is not None and now > deadline:
             raise TimeUp()
 
         verdict = check(question, self.order, response)
@@ -327,7 +351,7 @@ class QuizSession:
             verdict.correct,
             live=self.live,
             elapsed=elapsed,
-            time_limit=self.plan.time_limit,
+            time_limit=self.plan.time_limit * self.extra_time.get(user_id, 1.0),
         )
         outcome = Outcome(
             user_id=user_id,

@@ -17,7 +17,7 @@ from sqlalchemy.sql import ColumnElement
 
 from bot.storage.dialect import insert_for
 from bot.storage.records import utcnow
-from bot.storage.tables import ClassMember, GuildSettings, SchoolClass
+from bot.storage.tables import Accommodation, ClassMember, GuildSettings, SchoolClass
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +154,36 @@ class Classes:
         async with self.engine.connect() as conn:
             rows = (await conn.execute(stmt)).all()
         return [RosterEntry(*row) for row in rows]
+
+    async def set_extra_time(
+        self, guild_id: int, user_id: int, factor: float | None, set_by: int
+    ) -> None:
+        """A student's extra time in this server's timed rounds; None clears it."""
+        async with self.engine.begin() as conn:
+            if factor is None:
+                await conn.execute(
+                    delete(Accommodation).where(
+                        Accommodation.guild_id == guild_id, Accommodation.user_id == user_id
+                    )
+                )
+                return
+            values = {"extra_time": factor, "set_by": set_by, "updated_at": utcnow()}
+            await conn.execute(
+                insert_for(conn.dialect)(Accommodation)
+                .values(guild_id=guild_id, user_id=user_id, **values)
+                .on_conflict_do_update(index_elements=["guild_id", "user_id"], set_=values)
+            )
+
+    async def extra_times(self, guild_id: int) -> dict[int, float]:
+        async with self.engine.connect() as conn:
+            rows = (
+                await conn.execute(
+                    select(Accommodation.user_id, Accommodation.extra_time).where(
+                        Accommodation.guild_id == guild_id
+                    )
+                )
+            ).all()
+        return {user: float(factor) for user, factor in rows}
 
     async def timezone(self, guild_id: int) -> str | None:
         async with self.engine.connect() as conn:

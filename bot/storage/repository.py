@@ -46,6 +46,7 @@ from bot.storage.records import (
     utcnow,
 )
 from bot.storage.tables import (
+    Accommodation,
     Answer,
     ClassMember,
     GameSession,
@@ -391,6 +392,7 @@ class Repository:
                 ("review items", ReviewItem, ReviewItem.user_id == user_id),
                 ("names", Member, Member.user_id == user_id),
                 ("class rosters", ClassMember, ClassMember.user_id == user_id),
+                ("extra time", Accommodation, Accommodation.user_id == user_id),
                 (
                     "own games",
                     GameSession,

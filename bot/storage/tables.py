@@ -329,3 +329,16 @@ class AssignmentAttempt(Base):
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (Index("ix_assignment_attempts_user", "assignment_id", "user_id"),)
+
+
+class Accommodation(Base):
+    """A student's extra time in a server's timed rounds (1.5: half as long again).
+    Teachers set it; it is never shown to other students."""
+
+    __tablename__ = "accommodations"
+
+    guild_id: Mapped[int] = mapped_column(Snowflake, primary_key=True, autoincrement=False)
+    user_id: Mapped[int] = mapped_column(Snowflake, primary_key=True, autoincrement=False)
+    extra_time: Mapped[float] = mapped_column(Float)
+    set_by: Mapped[int] = mapped_column(Snowflake)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

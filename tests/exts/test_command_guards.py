@@ -42,6 +42,7 @@ GUARDS: dict[str, str | None] = {
     "class remove": TEACHERS_ONLY,
     "class roster": TEACHERS_ONLY,
     "class timezone": TEACHERS_ONLY,
+    "class accommodate": TEACHERS_ONLY,
 }
 
 

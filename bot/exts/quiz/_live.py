@@ -186,7 +186,7 @@ class LiveRounds:
         else:
             message_id = (await self._send(game, via, **fields)).id
         await self.games.set_message(game, message_id)
-        self._arm(game, session.deadline or self.games.clock.now(), "reveal")
+        self._arm(game, session.reveal_at() or self.games.clock.now(), "reveal")
 
     async def _send(
         self, game: Game, via: discord.Interaction[Any] | None, **fields: Any
@@ -211,8 +211,12 @@ class LiveRounds:
 
     async def after_answer(self, game: Game) -> None:
         """Everyone who has been taking part answered: no need to wait for the clock."""
-        if game.session.phase == Phase.ASKING and game.session.everyone_answered():
+        session = game.session
+        if session.phase == Phase.ASKING and session.everyone_answered():
             await self.reveal(game, "✅ Everyone has answered! Here is the answer.")
+        elif session.phase == Phase.ASKING and session.extra_time:
+            # A student with extra time answered: the round need not wait for them any more.
+            self._arm(game, session.reveal_at() or self.games.clock.now(), "reveal")
 
     async def reveal(self, game: Game, why: str = "⏰ Time is up! Here is the answer.") -> None:
         async with self._lock(game):
@@ -321,7 +325,7 @@ class LiveRounds:
             for answer in await self.games.repo.session_answers(game.id):
                 names.setdefault(answer.user_id, answer.display_name)
             if game.session.phase == Phase.ASKING:
-                self._arm(game, game.session.deadline or time.time(), "reveal")
+                self._arm(game, game.session.reveal_at() or time.time(), "reveal")
             elif game.session.phase == Phase.REVEALED:
                 self._arm(game, self.games.clock.now() + REVEAL_PAUSE, "advance")
         return count
