@@ -31,6 +31,7 @@ from bot.quiz.presentation import (
 from bot.quiz.retrieval import Answer, render
 from bot.quiz.session import Mode, Outcome, Reveal, Standing
 from bot.quiz.stats import QuizProgress, TagAccuracy
+from bot.quiz.teams import TeamStanding
 from bot.storage.records import LeaderboardPage, Period, RankedEntry, UserTotals
 
 BLUE = discord.Colour.blurple()
@@ -165,6 +166,7 @@ def reveal_embed(
     number: int,
     total: int,
     names: Mapping[int, str],
+    teams: Sequence[TeamStanding] = (),
 ) -> discord.Embed:
     """Live mode: the right answer, how many picked what, why, and the top five."""
     shown = reveal.shown
@@ -191,7 +193,18 @@ def reveal_embed(
     embed.set_author(name=clip(quiz_title, LIMITS.embed_title))
     _quote_field(embed, question.quotes, source)
     embed.add_field(name="Top five", value=standings_text(reveal.standings, names), inline=False)
+    if teams:
+        embed.add_field(name="Teams", value=team_standings_text(teams), inline=False)
     return embed
+
+
+def team_standings_text(teams: Sequence[TeamStanding]) -> str:
+    """Each team's mean points, best first (a team's size does not decide)."""
+    rows = [
+        f"`{t.rank:>2}.` {t.name} — {t.mean:g} pts on average ({t.members} player(s))"
+        for t in teams
+    ]
+    return clip("\n".join(rows), LIMITS.field_value)
 
 
 def standings_text(standings: Sequence[Standing], names: Mapping[int, str], limit: int = 5) -> str:
@@ -205,7 +218,12 @@ def standings_text(standings: Sequence[Standing], names: Mapping[int, str], limi
 
 
 def final_standings_embed(
-    standings: Sequence[Standing], *, quiz_title: str, names: Mapping[int, str], stopped: bool
+    standings: Sequence[Standing],
+    *,
+    quiz_title: str,
+    names: Mapping[int, str],
+    stopped: bool,
+    teams: Sequence[TeamStanding] = (),
 ) -> discord.Embed:
     embed = discord.Embed(
         title=clip(
@@ -214,6 +232,12 @@ def final_standings_embed(
         description=standings_text(standings, names, limit=10),
         colour=GOLD,
     )
+    if teams:
+        best = [t.name for t in teams if t.rank == 1]
+        verdict = f"🏆 {best[0]} wins!" if len(best) == 1 else f"🏆 A tie: {' and '.join(best)}!"
+        embed.add_field(
+            name="Teams", value=clip(f"{verdict}\n{team_standings_text(teams)}", LIMITS.field_value)
+        )
     embed.set_footer(text=f"{len(standings)} student(s) answered. Scores are kept.")
     return embed
 

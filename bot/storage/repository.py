@@ -59,6 +59,7 @@ from bot.storage.tables import (
     UploadedQuiz,
     UserStreak,
 )
+from bot.storage.teams import Teams
 from bot.storage.writer import AnswerWriter, WriterOptions
 
 
@@ -90,6 +91,7 @@ class Repository:
         self.writer = writer
         self.classes = Classes(engine)
         self.assignments = Assignments(engine)
+        self.teams = Teams(engine)
 
     @classmethod
     async def open(

@@ -342,3 +342,26 @@ class Accommodation(Base):
     extra_time: Mapped[float] = mapped_column(Float)
     set_by: Mapped[int] = mapped_column(Snowflake)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class TeamRound(Base):
+    """A live round played in teams: how many."""
+
+    __tablename__ = "team_rounds"
+
+    session_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("game_sessions.id", ondelete="CASCADE"), primary_key=True
+    )
+    teams: Mapped[int] = mapped_column(Integer)
+
+
+class TeamMember(Base):
+    """A student's team for one round (0-based), for as long as the round lasts."""
+
+    __tablename__ = "team_members"
+
+    session_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("team_rounds.session_id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(Snowflake, primary_key=True, autoincrement=False)
+    team: Mapped[int] = mapped_column(Integer)

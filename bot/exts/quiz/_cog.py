@@ -131,6 +131,7 @@ class QuizCog(commands.Cog, name="Quiz"):
         count="How many questions (default: the quiz's setting)",
         mode="solo: just you, at your pace; live: the whole channel, against the clock (teachers)",
         time_limit="Seconds per question in a live round",
+        teams="Live rounds: play in 2 to 6 teams (students pick one, or join the smallest)",
     )
     async def start(
         self,
@@ -139,6 +140,7 @@ class QuizCog(commands.Cog, name="Quiz"):
         count: app_commands.Range[int, 1, 500] | None = None,
         mode: Literal["solo", "live"] = "solo",
         time_limit: app_commands.Range[int, 5, 300] | None = None,
+        teams: app_commands.Range[int, 2, 6] | None = None,
     ) -> None:
         loaded = self.bot.library.get(interaction.guild_id, quiz)
         if loaded is None:
@@ -147,7 +149,10 @@ class QuizCog(commands.Cog, name="Quiz"):
             )
             return
         if mode == "live":
-            await self._start_live(interaction, loaded, count, time_limit)
+            await self._start_live(interaction, loaded, count, time_limit, teams)
+            return
+        if teams is not None:
+            await self._tell(interaction, "Teams are for live rounds (`mode: live`).")
             return
         try:
             game = await self._within_budget(
@@ -180,6 +185,7 @@ class QuizCog(commands.Cog, name="Quiz"):
         loaded: Any,
         count: int | None,
         time_limit: int | None,
+        teams: int | None = None,
     ) -> None:
         if interaction.guild_id is None or interaction.channel_id is None:
             await self._tell(interaction, "Live rounds are played in a server channel.")
@@ -210,6 +216,8 @@ class QuizCog(commands.Cog, name="Quiz"):
             await self._tell(interaction, str(exc))
             return
         await self.live.post_question(game, interaction)
+        if teams is not None:
+            await self.live.start_teams(game, teams)
 
     @start.autocomplete("quiz")
     async def _quiz_autocomplete(
@@ -572,8 +580,9 @@ class QuizCog(commands.Cog, name="Quiz"):
             return
         if session.live:
             self.live.noted(game, user.id, display_name(user))
+            team_note = await self.live.ensure_team(game, user.id)
             embed = rendering.locked_in_embed(outcome, closes_at=session.deadline)
-            await reply(interaction, embed=embed, ephemeral=True)
+            await reply(interaction, content=team_note, embed=embed, ephemeral=True)
             await self.live.after_answer(game)
             return
         await self._show_feedback(interaction, game, outcome)

@@ -25,9 +25,10 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.exts import rendering
-from bot.exts.quiz.components import GAME, POSITION, answer_view, next_view
+from bot.exts.quiz.components import GAME, POSITION, answer_view, next_view, team_view
 from bot.games import Game, GameService
 from bot.quiz.session import Mode, Phase
+from bot.quiz.teams import TEAM_NAMES, TeamStanding, smallest_team, team_standings
 
 if TYPE_CHECKING:
     from bot.app import QuizBot
@@ -92,6 +93,9 @@ class LiveRounds:
         # The live rounds this process runs: only their Next clicks are kept (a solo
         # game's Next clicks would pile up here, and slow every click, for nothing).
         self._running: set[str] = set()
+        # Team rounds: how many teams, and each player's team (0-based).
+        self.team_counts: dict[str, int] = {}
+        self.teams: dict[str, dict[int, int]] = {}
         bot.add_listener(self._note_click, "on_interaction")
 
     async def _note_click(self, interaction: discord.Interaction[Any]) -> None:
@@ -206,6 +210,62 @@ class LiveRounds:
                 return sent
         return await self._channel(game).send(**fields)
 
+    # -- teams ---------------------------------------------------------------------------
+
+    async def start_teams(self, game: Game, count: int) -> None:
+        """Make the round a team round and post the buttons to join a team."""
+        await self.games.repo.teams.start(game.id, count)
+        self.team_counts[game.id] = count
+        self.teams[game.id] = {}
+        names = ", ".join(TEAM_NAMES[:count])
+        await self._channel(game).send(
+            content=f"👥 This round is played in teams ({names}): pick yours. Answer without "
+            "picking and you join the smallest team. A team scores its members' mean points.",
+            view=team_view(game.id, count),
+        )
+
+    async def join_team(
+        self, interaction: discord.Interaction[Any], game_id: str, team: int
+    ) -> None:
+        game = await self.games.get(game_id)
+        count = self.team_counts.get(game_id)
+        if (
+            game is None
+            or count is None
+            or team >= count
+            or game.session.phase == Phase.FINISHED
+            or interaction.guild_id != game.guild_id
+            or interaction.channel_id != game.channel_id
+        ):
+            await _private(interaction, "This round's teams are closed.")
+            return
+        joined = await self.games.repo.teams.join(game_id, interaction.user.id, team)
+        self.teams.setdefault(game_id, {})[interaction.user.id] = joined
+        text = (
+            f"You are in **{TEAM_NAMES[joined]}** for this round."
+            if joined == team
+            else f"You are already in **{TEAM_NAMES[joined]}** for this round."
+        )
+        await _private(interaction, text)
+
+    async def ensure_team(self, game: Game, user_id: int) -> str | None:
+        """In a team round, a player who answers without a team joins the smallest one;
+        what to tell them (None when nothing changed)."""
+        count = self.team_counts.get(game.id)
+        members = self.teams.setdefault(game.id, {})
+        if count is None or user_id in members:
+            return None
+        team = await self.games.repo.teams.join(game.id, user_id, smallest_team(members, count))
+        members[user_id] = team
+        return f"You joined **{TEAM_NAMES[team]}** for this round."
+
+    def team_standings(self, game: Game) -> list[TeamStanding]:
+        count = self.team_counts.get(game.id)
+        if count is None:
+            return []
+        totals = {user: points for _, user, points in game.session.standings()}
+        return team_standings(self.teams.get(game.id, {}), totals, count)
+
     def noted(self, game: Game, user_id: int, name: str) -> None:
         self.names.setdefault(game.id, {})[user_id] = name
 
@@ -232,6 +292,7 @@ class LiveRounds:
                 number=session.number,
                 total=session.total,
                 names=self.names.get(game.id, {}),
+                teams=self.team_standings(game),
             )
             label = "Next question" if not session.is_last else "Final standings"
             await self._edit_current(
@@ -271,12 +332,15 @@ class LiveRounds:
             quiz_title=game.loaded.quiz.title,
             names=self.names.get(game.id, {}),
             stopped=stopped,
+            teams=self.team_standings(game),
         )
         await self._send(game, via, embed=embed)
         self.names.pop(game.id, None)
         self._locks.pop(game.id, None)
         self._hooks.pop(game.id, None)
         self._running.discard(game.id)
+        self.team_counts.pop(game.id, None)
+        self.teams.pop(game.id, None)
         for custom_id in [k for k in self._clicks if k.startswith(f"quiz:n:{game.id}:")]:
             del self._clicks[custom_id]
 
@@ -324,8 +388,20 @@ class LiveRounds:
             names = self.names.setdefault(game.id, {})
             for answer in await self.games.repo.session_answers(game.id):
                 names.setdefault(answer.user_id, answer.display_name)
+            teams = await self.games.repo.teams.count(game.id)
+            if teams is not None:
+                self.team_counts[game.id] = teams
+                self.teams[game.id] = await self.games.repo.teams.members(game.id)
             if game.session.phase == Phase.ASKING:
                 self._arm(game, game.session.reveal_at() or time.time(), "reveal")
             elif game.session.phase == Phase.REVEALED:
                 self._arm(game, self.games.clock.now() + REVEAL_PAUSE, "advance")
         return count
+
+
+async def _private(interaction: discord.Interaction[Any], text: str) -> None:
+    embed = rendering.notice(text)
+    if interaction.response.is_done():
+        await interaction.followup.send(embed=embed, ephemeral=True)
+    else:
+        await interaction.response.send_message(embed=embed, ephemeral=True)

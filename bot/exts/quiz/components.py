@@ -17,6 +17,7 @@ import discord
 from bot.exts.common import DynamicView, apologise
 from bot.quiz.models import ChoiceQuestion, NumberQuestion
 from bot.quiz.presentation import answer_modal_title, letter, select_option_label
+from bot.quiz.teams import TEAM_NAMES
 
 if TYPE_CHECKING:
     from bot.app import QuizBot
@@ -179,7 +180,49 @@ class RevealButton(
         )
 
 
-DYNAMIC_ITEMS = (AnswerButton, AnswerSelect, TypeAnswerButton, NextButton, RevealButton)
+class TeamButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=rf"quiz:team:{GAME}:(?P<team>[0-5])$"
+):
+    """Join a team of a live round (for as long as the round lasts)."""
+
+    def __init__(self, game_id: str, team: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=TEAM_NAMES[team],
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"quiz:team:{game_id}:{team}",
+            )
+        )
+        self.game_id = game_id
+        self.team = team
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> TeamButton:
+        return cls(match["game"], int(match["team"]))
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await _politely(
+            interaction, _cog(interaction).live.join_team(interaction, self.game_id, self.team)
+        )
+
+
+def team_view(game_id: str, teams: int) -> discord.ui.View:
+    view = DynamicView()
+    for team in range(teams):
+        view.add_item(TeamButton(game_id, team))
+    return view
+
+
+DYNAMIC_ITEMS = (
+    AnswerButton,
+    AnswerSelect,
+    TypeAnswerButton,
+    NextButton,
+    RevealButton,
+    TeamButton,
+)
 
 
 class AnswerModal(discord.ui.Modal):
