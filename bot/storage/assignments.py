@@ -168,7 +168,12 @@ class Assignments:
             return result.rowcount == 1
 
     async def add_attempt(
-        self, assignment_id: int, user_id: int, session_id: str, graded: bool
+        self,
+        assignment_id: int,
+        user_id: int,
+        session_id: str,
+        graded: bool,
+        started_at: datetime | None = None,
     ) -> None:
         async with self.engine.begin() as conn:
             await conn.execute(
@@ -179,7 +184,7 @@ class Assignments:
                     user_id=user_id,
                     session_id=session_id,
                     graded=graded,
-                    started_at=utcnow(),
+                    started_at=started_at or utcnow(),
                 )
             )
 
@@ -193,6 +198,7 @@ class Assignments:
                 func.sum(Answer.points - Answer.bonus).label("points"),
                 func.count().label("answered"),
                 func.max(Answer.display_name).label("name"),
+                func.max(Answer.answered_at).label("last"),
             )
             .group_by(Answer.session_id, Answer.user_id)
             .subquery()
@@ -209,6 +215,7 @@ class Assignments:
                 GameSession.question_ids,
                 func.coalesce(answers.c.points, 0),
                 func.coalesce(answers.c.answered, 0),
+                answers.c.last,
             )
             .join(GameSession, GameSession.id == AssignmentAttempt.session_id)
             .outerjoin(
@@ -224,7 +231,9 @@ class Assignments:
         async with self.engine.connect() as conn:
             rows = (await conn.execute(stmt)).all()
         results = []
-        for user, name, session, graded, started, ended, phase, ids, points, answered in rows:
+        for user, name, session, graded, started, ended, phase, ids, points, answered, last in rows:
+            # Handed in when the last answer was given (on the game's clock), else at the end.
+            handed_in = last if last is not None else ended
             results.append(
                 AttemptResult(
                     user_id=user,
@@ -232,8 +241,8 @@ class Assignments:
                     session_id=session,
                     graded=graded,
                     started_at=as_utc(started),
-                    finished_at=as_utc(ended)
-                    if ended is not None and phase == "finished"
+                    finished_at=as_utc(handed_in)
+                    if handed_in is not None and phase == "finished"
                     else None,
                     question_ids=tuple(json.loads(ids)),
                     points_without_bonus=int(points),

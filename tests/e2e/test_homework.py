@@ -41,7 +41,7 @@ def said(rec) -> str:
 async def test_a_week_of_homework(classroom: Classroom, tmp_path: Path) -> None:
     bot = await classroom.start_bot()
     fake, teacher, channel = classroom.fake, classroom.teacher, classroom.channel
-    ontime, partial, missing = classroom.students[:3]
+    ontime, partial, missing, tardy, leaving = classroom.students[:5]
     loaded = bot.library.get(classroom.guild.id, "icc-gaza-2014")
     assert loaded is not None
     seed = button_seed(loaded.quiz, count=2)
@@ -49,7 +49,7 @@ async def test_a_week_of_homework(classroom: Classroom, tmp_path: Path) -> None:
 
     await fake.slash(teacher, channel, "class create", name="7B")
     class_card = await fake.wait_for_message(channel, lambda m: "Class 7B" in m.text())
-    for student in (ontime, partial, missing):
+    for student in (ontime, partial, missing, tardy, leaving):
         await fake.click(student, class_card, class_card.buttons[0]["custom_id"])
 
     refused = await fake.slash(
@@ -77,9 +77,25 @@ async def test_a_week_of_homework(classroom: Classroom, tmp_path: Path) -> None:
     started = await fake.click(partial, card, "hw:start:1")
     assert "Graded attempt" in started.message.text()
 
+    # Students cannot see the status or the gradebook.
+    for command, options in (("quiz assignment status", {}), ("quiz export", {"assignment": 1})):
+        refused = await fake.slash(missing, channel, command, **options)
+        assert "Only teachers" in refused.message.text(), command
+    # One who played and then deleted their data is gone from the roster and the grades.
+    gone = await fake.click(leaving, card, "hw:start:1")
+    await play_to_the_end(classroom, leaving, gone.message, [True, True])
+    delete = await fake.slash(leaving, channel, "privacy delete-my-data")
+    await fake.click(leaving, delete.message, f"privacy:delete:{leaving.user.id}")
+    await fake.world.notifier.wait_for(
+        lambda: True if "class rosters: 1" in said(fake.interactions[-1]) else None,
+        timeout=10,
+        describe=lambda: said(fake.interactions[-1]),
+    )
+
     status = await fake.slash(teacher, channel, "quiz assignment status")
     text = said(await _settled(status))
-    assert "1 done**, 1 started, 1 not started" in text
+    assert "1 done**, 1 started, 2 not started" in text
+    assert leaving.user.name not in text
     assert f"{ontime.user.name}: **50%**" in text  # practice did not change the grade
     assert "Mean grade 50%, median 50%" in text
     assert "Most missed" in text
@@ -88,13 +104,19 @@ async def test_a_week_of_homework(classroom: Classroom, tmp_path: Path) -> None:
     classroom.clock.advance(2 * DAY + 3600)
     await classroom.stop_bot()
     bot = await classroom.start_bot()
+    bot.games.new_seed = lambda: seed
     await bot.quiz_cog.homework.tick()
     await bot.quiz_cog.homework.tick()
     reminders = [m for m in channel.messages if "Reminder: homework" in m.text()]
     assert len(reminders) == 1
 
+    # Started before the due date, handed in after it: late.
+    tardy_start = await fake.click(tardy, card, "hw:start:1")
+    assert "Graded attempt" in tardy_start.message.text()
+
     # Past the due date: a start is refused with the date; the card then shows closed.
     classroom.clock.advance(DAY)
+    await play_to_the_end(classroom, tardy, tardy_start.message, [True, True])
     late = await fake.click(missing, card, "hw:start:1")
     assert "closed" in late.message.text() and "<t:" in late.message.text()
     await bot.quiz_cog.homework.tick()
@@ -107,7 +129,9 @@ async def test_a_week_of_homework(classroom: Classroom, tmp_path: Path) -> None:
     [book] = sent.attachments
     assert book.filename == "quizbot-gradebook-1.csv" and book.data.startswith(b"\xef\xbb\xbf")
     rows = {r["student_id"]: r for r in csv.DictReader(io.StringIO(book.data.decode("utf-8-sig")))}
-    assert set(rows) == {str(s.user.id) for s in (ontime, partial, missing)}
+    assert set(rows) == {str(s.user.id) for s in (ontime, partial, missing, tardy)}
+    assert rows[str(tardy.user.id)]["status"] == "late"
+    assert rows[str(tardy.user.id)]["grade_percent"] == "100.0"
     assert rows[str(ontime.user.id)]["grade_percent"] == "50.0"
     assert rows[str(ontime.user.id)]["status"] == "on time"
     assert rows[str(ontime.user.id)]["attempts"] == "1"

@@ -318,7 +318,9 @@ class Homework:
         except InvalidOption as exc:
             await self.cog._tell(interaction, str(exc))
             return
-        await self.bot.repo.assignments.add_attempt(info.id, user.id, game.id, not practice)
+        await self.bot.repo.assignments.add_attempt(
+            info.id, user.id, game.id, not practice, started_at=now
+        )
         if practice:
             note = "Practice: your grade is already set, and this game does not change it."
         else:
