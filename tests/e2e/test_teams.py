@@ -4,6 +4,8 @@ points (so the bigger team does not win by size), and the final standings name t
 
 from __future__ import annotations
 
+import asyncio
+
 from tests.e2e.conftest import Classroom, button_seed, right_response, wrong_response
 
 
@@ -47,6 +49,16 @@ async def test_a_team_round_with_uneven_teams(classroom: Classroom) -> None:
         blue.user.id: 1,
         latecomer.user.id: 1,
     }
+
+    # The bot restarts mid-round: the round resumes with its teams.
+    await classroom.stop_bot()
+    bot = await classroom.start_bot()
+    live = bot.quiz_cog.live
+    for _ in range(200):  # the quiz cog resumes its rounds as the bot becomes ready
+        if len(live.teams.get(game.id, {})) == 5:
+            break
+        await asyncio.sleep(0.05)
+    assert live.team_counts[game.id] == 2
 
     await fake.click(teacher, question, f"quiz:r:{game.id}:0")
     revealed = await question.wait_until(lambda m: "the answer" in m.text())
