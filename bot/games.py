@@ -9,6 +9,7 @@ database after a restart. Domain errors pass through unchanged for the edge to w
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import secrets
 import uuid
 from collections.abc import Awaitable, Callable, Iterable, Sequence
@@ -100,6 +101,7 @@ class GameService:
         interface: str = "discord",
         question_ids: Sequence[str] | None = None,
         shuffle: bool = True,
+        timed: bool = False,
     ) -> Game:
         plan = plan_session(
             loaded.quiz,
@@ -112,9 +114,10 @@ class GameService:
             time_limit=time_limit,
             question_ids=question_ids,
             shuffle=shuffle,
+            timed=timed,
         )
         session = QuizSession(plan, loaded.quiz, self.clock)
-        if mode == Mode.LIVE:
+        if mode == Mode.LIVE or timed:
             session.extra_time = await self.repo.classes.extra_times(guild_id)
         session.start()
         await _patiently(lambda: self.quizzes.remember(loaded))
@@ -185,6 +188,8 @@ class GameService:
         if loaded is None:
             raise QuizUnavailable(f"quiz {stored.quiz_id} ({stored.quiz_version}) is not available")
         plan = plan_session_from(stored)
+        if plan.mode != Mode.LIVE and stored.deadline is not None:
+            plan = dataclasses.replace(plan, timed=True)  # only timed solo games store one
         answers = await self.repo.session_answers(stored.id)
         state = SessionState(
             Phase(stored.phase), stored.position, stored.opened_at, stored.deadline
@@ -199,7 +204,7 @@ class GameService:
             )
         except ValueError as exc:  # the quiz changed under the session
             raise QuizUnavailable(str(exc)) from exc
-        if session.live:
+        if session.live or plan.timed:
             session.extra_time = await self.repo.classes.extra_times(stored.guild_id)
         game = Game(
             session, loaded, stored.guild_id, stored.channel_id, stored.message_id, stored.interface

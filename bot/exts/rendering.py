@@ -81,7 +81,11 @@ def game_question_embed(game: Game) -> discord.Embed:
     title = game.loaded.quiz.title
     if s.mode == Mode.REVIEW:
         title = f"Review: {title}"
-    return question_embed(s.shown, quiz_title=title, number=s.number, total=s.total)
+    embed = question_embed(s.shown, quiz_title=title, number=s.number, total=s.total)
+    deadline = None if s.live else s.deadline_for(s.plan.owner_id)
+    if deadline is not None:  # timed homework: the player's own time, extra time included
+        embed.add_field(name="Time", value=f"⏱ Answer <t:{int(deadline)}:R>", inline=False)
+    return embed
 
 
 def running_score(game: Game, outcome: Outcome) -> RunningScore:

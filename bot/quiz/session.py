@@ -27,7 +27,7 @@ from bot.quiz.errors import (
     SessionClosed,
     TimeUp,
 )
-from bot.quiz.marking import Response, check, choice_order
+from bot.quiz.marking import Response, Verdict, check, choice_order
 from bot.quiz.models import AnyQuestion, Quiz
 from bot.quiz.presentation import ShownQuestion
 from bot.quiz.scoring import competition_ranks, score
@@ -57,6 +57,10 @@ class Mode(StrEnum):
     REVIEW = "review"
 
 
+# What a timed solo answer given after its time is recorded as.
+NO_ANSWER_IN_TIME = "no answer in time"
+
+
 class Phase(StrEnum):
     ASKING = "asking"  # the question is open
     REVEALED = "revealed"  # the answer is shown: solo after answering, live after the reveal
@@ -77,6 +81,8 @@ class SessionPlan:
     owner_id: int  # who started it; in solo the only one who answers
     # False: the quiz file's order of questions and choices, whatever its settings say.
     shuffled: bool = True
+    # Solo: each question has `time_limit` seconds (timed homework); live rounds always do.
+    timed: bool = False
 
 
 def plan_session(
@@ -90,6 +96,7 @@ def plan_session(
     count: int | None = None,
     time_limit: int | None = None,
     question_ids: Sequence[str] | None = None,
+    timed: bool = False,
     shuffle: bool = True,
 ) -> SessionPlan:
     """Pick and order the questions of a game; InvalidOption for a bad count or time limit.
@@ -125,6 +132,7 @@ def plan_session(
         time_limit=time_limit or settings.time_limit,
         owner_id=owner_id,
         shuffled=shuffle,
+        timed=timed,
     )
 
 
@@ -302,7 +310,8 @@ class QuizSession:
             raise SessionClosed()
         self._phase = Phase.ASKING
         self._opened_at = self._now(now)
-        self._deadline = self._opened_at + self.plan.time_limit if self.live else None
+        timed = self.live or self.plan.timed
+        self._deadline = self._opened_at + self.plan.time_limit if timed else None
 
     def start(self, now: float | None = None) -> None:
         """Open the first question; does nothing once started."""
@@ -340,11 +349,14 @@ class QuizSession:
             raise AlreadyAnswered(locked)
         if locked is not None:
             raise AlreadyAnswered(locked)
-        deadline = self.deadline_for(user_id) if self.live else None
-        if self._phase == Phase.ASKING and deadline is not None and now > deadline:
+        deadline = self.deadline_for(user_id)
+        late = self._phase == Phase.ASKING and deadline is not None and now > deadline
+        if late and self.live:
             raise TimeUp()
-
-        verdict = check(question, self.order, response)
+        # Timed solo: an answer after the time counts as no answer, and the game goes on.
+        verdict = (
+            Verdict(False, NO_ANSWER_IN_TIME, ()) if late else check(question, self.order, response)
+        )
         elapsed = max(0.0, now - opened_at)
         points = score(
             question.points,

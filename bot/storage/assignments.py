@@ -35,6 +35,7 @@ class AssignmentInfo:
     created_by: int
     reminded_at: datetime | None
     closed_at: datetime | None
+    time_limit: int | None = None  # seconds a question (timed homework)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +66,7 @@ _COLUMNS = (
     Assignment.created_by,
     Assignment.reminded_at,
     Assignment.closed_at,
+    Assignment.time_limit,
 )
 
 
@@ -85,6 +87,7 @@ class Assignments:
         attempts: int,
         due_at: datetime,
         created_by: int,
+        time_limit: int | None = None,
     ) -> AssignmentInfo:
         async with self.engine.begin() as conn:
             result = await conn.execute(
@@ -100,6 +103,7 @@ class Assignments:
                     due_at=due_at,
                     created_by=created_by,
                     created_at=utcnow(),
+                    time_limit=time_limit,
                 )
                 .returning(Assignment.id)
             )

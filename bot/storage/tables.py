@@ -304,6 +304,7 @@ class Assignment(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     reminded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    time_limit: Mapped[int | None] = mapped_column(Integer)  # seconds a question; None: untimed
 
     __table_args__ = (
         Index("ix_assignments_guild", "guild_id", "due_at"),

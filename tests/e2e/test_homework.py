@@ -151,3 +151,36 @@ async def test_a_week_of_homework(classroom: Classroom, tmp_path: Path) -> None:
 async def _settled(rec):
     await rec.wait_for_original(lambda m: not m.loading)
     return rec
+
+
+async def test_timed_homework_and_extra_time(classroom: Classroom) -> None:
+    """A homework with 10 s a question: past the time an answer counts as none and the
+    game goes on; a student with 2x the time is counted at 15 s."""
+    bot = await classroom.start_bot()
+    fake, teacher, channel = classroom.fake, classroom.teacher, classroom.channel
+    ann, bob = classroom.students[:2]
+    loaded = bot.library.get(classroom.guild.id, "icc-gaza-2014")
+    assert loaded is not None
+    seed = button_seed(loaded.quiz, count=1)
+    bot.games.new_seed = lambda: seed
+    await fake.slash(teacher, channel, "class accommodate", user=bob.user, extra_time="2")
+    assigned = await fake.slash(
+        teacher, channel, "quiz assign", quiz="icc-gaza-2014", due="in 2 days", count=1,
+        time_limit=10,
+    )  # fmt: skip
+    await _settled(assigned)
+    card = await fake.wait_for_message(channel, lambda m: "Homework:" in m.text())
+    assert "10 s a question" in card.text()
+
+    screens = {}
+    for student in (ann, bob):
+        start = await fake.click(student, card, "hw:start:1")
+        assert "⏱ Answer <t:" in start.message.text()
+        screens[student.user.id] = start.message
+    classroom.clock.advance(15)
+    for student, verdict in ((ann, "no answer in time"), (bob, "Correct")):
+        screen = screens[student.user.id]
+        game = await classroom.game_of(screen)
+        _, custom_id = right_response(game)
+        await fake.click(student, screen, custom_id)
+        await screen.wait_until(lambda m, v=verdict: v in m.text(), timeout=10)

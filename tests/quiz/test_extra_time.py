@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from bot.quiz.errors import TimeUp
-from bot.quiz.session import Mode
-from tests.quiz.test_session import ANN, BOB, CY, T0, new_session, right
+from bot.quiz.session import NO_ANSWER_IN_TIME, Mode, Phase
+from tests.quiz.test_session import ANN, BOB, CY, OWNER, T0, new_session, right
 
 
 def live_with_extra_time(extra: dict[int, float]):
@@ -55,3 +55,28 @@ def test_without_extra_time_nothing_changes() -> None:
     clock.advance(21)
     with pytest.raises(TimeUp):
         session.answer(BOB, right(session.question, session.order))
+
+
+def test_timed_solo_answers_after_the_time_count_as_none_and_the_game_goes_on() -> None:
+    session, clock = new_session(Mode.SOLO, time_limit=10, timed=True)
+    assert session.deadline == T0 + 10 and session.deadline_for(OWNER) == T0 + 10
+    clock.advance(11)
+    late = session.answer(OWNER, right(session.question, session.order))
+    assert (late.correct, late.points, late.given) == (False, 0, NO_ANSWER_IN_TIME)
+    assert session.phase == Phase.REVEALED  # the feedback and Next follow, as after any answer
+    assert session.next()
+    assert session.deadline == clock.now() + 10
+
+
+def test_extra_time_stretches_a_timed_solo_game() -> None:
+    session, clock = new_session(Mode.SOLO, time_limit=10, timed=True)
+    session.extra_time = {OWNER: 1.5}
+    clock.advance(14)
+    assert session.answer(OWNER, right(session.question, session.order)).correct
+
+
+def test_an_untimed_solo_game_has_no_clock() -> None:
+    session, clock = new_session(Mode.SOLO, time_limit=10)
+    assert session.deadline is None
+    clock.advance(10_000)
+    assert session.answer(OWNER, right(session.question, session.order)).correct

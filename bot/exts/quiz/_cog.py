@@ -427,6 +427,7 @@ class QuizCog(commands.Cog, name="Quiz"):
         class_name="The class (default: this channel's class, or whoever is in this channel)",
         count="How many questions (default: the quiz's setting)",
         attempts="Graded attempts allowed; the best completed one counts (default 1)",
+        time_limit="Seconds to answer each question (default: no limit); extra time stretches it",
     )
     @app_commands.rename(class_name="class")
     @teachers_only(
@@ -441,8 +442,9 @@ class QuizCog(commands.Cog, name="Quiz"):
         class_name: str | None = None,
         count: app_commands.Range[int, 1, 500] | None = None,
         attempts: app_commands.Range[int, 1, 10] = 1,
+        time_limit: app_commands.Range[int, 5, 300] | None = None,
     ) -> None:
-        await self.homework.assign(interaction, quiz, due, class_name, count, attempts)
+        await self.homework.assign(interaction, quiz, due, class_name, count, attempts, time_limit)
 
     @assign.autocomplete("quiz")
     async def _assign_autocomplete(

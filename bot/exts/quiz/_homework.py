@@ -87,6 +87,8 @@ def card(
         colour=rendering.BLUE,
     )
     embed.add_field(name="Questions", value=str(questions))
+    if info.time_limit is not None:
+        embed.add_field(name="Time", value=f"{info.time_limit} s a question")
     embed.add_field(name="Due", value=f"{stamp(info.due_at)} ({stamp(info.due_at, 'R')})")
     if class_name:
         embed.add_field(name="Class", value=class_name)
@@ -160,6 +162,7 @@ class Homework:
         class_name: str | None,
         count: int | None,
         attempts: int,
+        time_limit: int | None = None,
     ) -> None:
         assert interaction.guild_id is not None  # guarded: teachers of a server
         guild_id = interaction.guild_id
@@ -200,6 +203,7 @@ class Homework:
             attempts=attempts,
             due_at=due_at,
             created_by=interaction.user.id,
+            time_limit=time_limit,
         )
         channel = self.bot.get_partial_messageable(channel_id, guild_id=guild_id)
         try:
@@ -313,6 +317,8 @@ class Homework:
                     mode=Mode.SOLO,
                     channel_id=interaction.channel_id,
                     count=info.count,
+                    time_limit=info.time_limit,
+                    timed=info.time_limit is not None,
                 ),
             )
         except InvalidOption as exc:
