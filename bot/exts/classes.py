@@ -19,7 +19,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.exts import rendering
-from bot.exts.common import DynamicView, display_name
+from bot.exts.common import DynamicView, display_name, tell
 from bot.exts.permissions import teachers_only
 from bot.storage.classes import ClassInfo, RosterEntry
 
@@ -354,11 +354,7 @@ class ClassesCog(commands.Cog, name="Classes"):
 
     @staticmethod
     async def _tell(interaction: discord.Interaction[Any], text: str) -> None:
-        embed = rendering.notice(text)
-        if interaction.response.is_done():
-            await interaction.followup.send(embed=embed, ephemeral=True)
-        else:
-            await interaction.response.send_message(embed=embed, ephemeral=True)
+        await tell(interaction, text)
 
 
 _ZONES: list[str] = []

@@ -129,6 +129,11 @@ class DynamicView(discord.ui.View):
         pass  # components are answered for as long as their game is open, not 15 minutes
 
 
+async def tell(interaction: discord.Interaction[Any], text: str) -> None:
+    """A private note to whoever clicked or typed: the response, or a follow-up."""
+    await reply(interaction, embed=rendering.notice(text), ephemeral=True)
+
+
 def display_name(user: discord.abc.User) -> str:
     return getattr(user, "display_name", None) or user.name
 

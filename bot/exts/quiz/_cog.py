@@ -20,6 +20,7 @@ from bot.exts.common import (
     in_time,
     quiz_choices,
     reply,
+    tell,
 )
 from bot.exts.permissions import is_teacher, manage_server_only, teachers_only
 from bot.exts.quiz._homework import Homework
@@ -693,8 +694,4 @@ class QuizCog(commands.Cog, name="Quiz"):
     @staticmethod
     async def _tell(interaction: discord.Interaction[Any], text: str) -> None:
         """A private note to whoever clicked or typed."""
-        embed = rendering.notice(text)
-        if interaction.response.is_done():
-            await interaction.followup.send(embed=embed, ephemeral=True)
-        else:
-            await interaction.response.send_message(embed=embed, ephemeral=True)
+        await tell(interaction, text)

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.exts import rendering
+from bot.exts.common import tell
 from bot.exts.quiz.components import GAME, POSITION, answer_view, next_view, team_view
 from bot.games import Game, GameService
 from bot.quiz.session import Mode, Phase
@@ -237,7 +238,7 @@ class LiveRounds:
             or interaction.guild_id != game.guild_id
             or interaction.channel_id != game.channel_id
         ):
-            await _private(interaction, "This round's teams are closed.")
+            await tell(interaction, "This round's teams are closed.")
             return
         joined = await self.games.repo.teams.join(game_id, interaction.user.id, team)
         self.teams.setdefault(game_id, {})[interaction.user.id] = joined
@@ -246,7 +247,7 @@ class LiveRounds:
             if joined == team
             else f"You are already in **{TEAM_NAMES[joined]}** for this round."
         )
-        await _private(interaction, text)
+        await tell(interaction, text)
 
     async def ensure_team(self, game: Game, user_id: int) -> str | None:
         """In a team round, a player who answers without a team joins the smallest one;
@@ -397,11 +398,3 @@ class LiveRounds:
             elif game.session.phase == Phase.REVEALED:
                 self._arm(game, self.games.clock.now() + REVEAL_PAUSE, "advance")
         return count
-
-
-async def _private(interaction: discord.Interaction[Any], text: str) -> None:
-    embed = rendering.notice(text)
-    if interaction.response.is_done():
-        await interaction.followup.send(embed=embed, ephemeral=True)
-    else:
-        await interaction.response.send_message(embed=embed, ephemeral=True)
