@@ -109,14 +109,14 @@ class ClassesCog(commands.Cog, name="Classes"):
         assert interaction.guild_id is not None  # a teacher is a teacher of a server
         channel_id = channel.id if channel is not None else interaction.channel_id
         if channel_id is None or not name.strip():
-            await self._tell(interaction, "Name the class, and use the command in its channel.")
+            await tell(interaction, "Name the class, and use the command in its channel.")
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         info = await self.bot.repo.classes.create(
             interaction.guild_id, name, channel_id, interaction.user.id
         )
         if info is None:
-            await self._tell(interaction, f"There is a class named **{name}** here already.")
+            await tell(interaction, f"There is a class named **{name}** here already.")
             return
         view = DynamicView()
         view.add_item(JoinClass(info.id))
@@ -128,14 +128,14 @@ class ClassesCog(commands.Cog, name="Classes"):
                 embed=card_embed(info, display_name(interaction.user)), view=view
             )
         except (discord.HTTPException, discord.ClientException):
-            await self._tell(
+            await tell(
                 interaction,
                 f"Class **{info.name}** is created, but its card could not be posted in "
                 f"<#{channel_id}>: check that the bot may send messages there.",
             )
             return
         await self.bot.repo.classes.set_card(info.id, card.id)
-        await self._tell(
+        await tell(
             interaction,
             f"Class **{info.name}** is created in <#{channel_id}>; its card invites students "
             "to join. `/class add` puts a student on the roster yourself.",
@@ -157,7 +157,7 @@ class ClassesCog(commands.Cog, name="Classes"):
         added = await self.bot.repo.classes.add_member(
             info.id, user.id, display_name(user), interaction.user.id
         )
-        await self._tell(
+        await tell(
             interaction,
             f"{user.mention} is now in **{info.name}**."
             if added
@@ -178,7 +178,7 @@ class ClassesCog(commands.Cog, name="Classes"):
         if info is None:
             return
         removed = await self.bot.repo.classes.remove_member(info.id, user.id)
-        await self._tell(
+        await tell(
             interaction,
             f"{user.mention} is no longer in **{info.name}**. Their answers and scores are kept."
             if removed
@@ -211,14 +211,14 @@ class ClassesCog(commands.Cog, name="Classes"):
         try:
             zone = ZoneInfo(name.strip())
         except (ZoneInfoNotFoundError, ValueError):
-            await self._tell(
+            await tell(
                 interaction,
                 f"`{name}` is not a time zone I know. Use an IANA name such as `Europe/London`, "
                 "`America/Chicago` or `Asia/Tokyo` (the list offers them as you type).",
             )
             return
         await self.bot.repo.classes.set_timezone(interaction.guild_id, zone.key)
-        await self._tell(interaction, f"Due dates in this server are now read in **{zone.key}**.")
+        await tell(interaction, f"Due dates in this server are now read in **{zone.key}**.")
 
     @group.command(
         name="accommodate", description="Extra time for a student in timed rounds (teachers)"
@@ -250,7 +250,7 @@ class ClassesCog(commands.Cog, name="Classes"):
         await self.bot.repo.classes.set_extra_time(
             interaction.guild_id, user.id, factor, interaction.user.id
         )
-        await self._tell(
+        await tell(
             interaction,
             f"{user.mention} no longer has extra time."
             if factor is None
@@ -289,12 +289,12 @@ class ClassesCog(commands.Cog, name="Classes"):
     async def join(self, interaction: discord.Interaction[Any], class_id: int) -> None:
         info = await self.bot.repo.classes.get(class_id)
         if info is None or info.guild_id != interaction.guild_id:
-            await self._tell(interaction, "This class no longer exists.")
+            await tell(interaction, "This class no longer exists.")
             return
         joined = await self.bot.repo.classes.add_member(
             info.id, interaction.user.id, display_name(interaction.user), None
         )
-        await self._tell(
+        await tell(
             interaction,
             f"You joined **{info.name}**. Its homework is posted in <#{info.channel_id}>."
             if joined
@@ -314,16 +314,14 @@ class ClassesCog(commands.Cog, name="Classes"):
             found = await self.bot.repo.classes.named(interaction.guild_id, name)
             if found is None:
                 known = ", ".join(f"**{c.name}**" for c in classes) or "none yet"
-                await self._tell(
-                    interaction, f"There is no class **{name}** here (classes: {known})."
-                )
+                await tell(interaction, f"There is no class **{name}** here (classes: {known}).")
             return found
         here = [c for c in classes if c.channel_id == interaction.channel_id]
         if len(here) == 1:
             return here[0]
         if len(classes) == 1:
             return classes[0]
-        await self._tell(
+        await tell(
             interaction,
             "Name the class with `class:`"
             + (f" (classes: {', '.join(c.name for c in classes)})." if classes else ". ")
@@ -351,10 +349,6 @@ class ClassesCog(commands.Cog, name="Classes"):
 
         verdicts = await asyncio.gather(*(gone(e.user_id) for e in roster))
         return {e.user_id for e, left in zip(roster, verdicts, strict=True) if left}
-
-    @staticmethod
-    async def _tell(interaction: discord.Interaction[Any], text: str) -> None:
-        await tell(interaction, text)
 
 
 _ZONES: list[str] = []

@@ -12,8 +12,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord import app_commands
 
-from bot.exts import rendering
-from bot.exts.common import apologise, reply
+from bot.exts.common import apologise, tell
 from bot.exts.permissions import NotPermitted
 
 if TYPE_CHECKING:
@@ -24,7 +23,7 @@ async def on_app_command_error(
     interaction: discord.Interaction[Any], error: app_commands.AppCommandError
 ) -> None:
     if isinstance(error, NotPermitted):  # a guard of the command said no: say why, privately
-        await reply(interaction, embed=rendering.notice(error.message), ephemeral=True)
+        await tell(interaction, error.message)
         return
     await apologise(interaction, getattr(error, "original", error))
 

@@ -9,6 +9,7 @@ import contextlib
 import io
 import logging
 import re
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -372,7 +373,7 @@ class Homework:
                 await self._remind(info)
         for info in await self.bot.repo.assignments.to_close(now):
             if await self.bot.repo.assignments.claim_closing(info.id, now):
-                await self._close_card(info)
+                await self._close_card(replace(info, closed_at=now))
 
     async def _remind(self, info: AssignmentInfo) -> None:
         loaded = self.bot.library.get(info.guild_id, info.quiz_id)
@@ -391,12 +392,9 @@ class Homework:
             return
         loaded = self.bot.library.get(info.guild_id, info.quiz_id)
         title = loaded.quiz.title if loaded else info.quiz_id
-        closed = await self.bot.repo.assignments.get(info.id)
-        if closed is None:
-            return
         klass = await self.bot.repo.classes.get(info.class_id) if info.class_id else None
         channel = self.bot.get_partial_messageable(info.channel_id, guild_id=info.guild_id)
         with contextlib.suppress(discord.HTTPException):
             await channel.get_partial_message(info.card_message_id).edit(
-                **card(closed, title, info.count or 0, klass.name if klass else None)
+                **card(info, title, info.count or 0, klass.name if klass else None)
             )
