@@ -29,7 +29,7 @@ from bot.quiz.models import (
 )
 from bot.quiz.presentation import letter
 from bot.quiz.session import Mode, plan_session
-from tests.fakediscord import Channel, FakeDiscord, Guild, Member, Message
+from tests.fakediscord import Channel, FakeDiscord, Guild, InteractionRecord, Member, Message
 
 ROOT = Path(__file__).resolve().parents[2]
 GAME_ID = re.compile(r"quiz:[a-z]:(?P<game>[0-9a-f]{32}):")
@@ -182,6 +182,12 @@ async def classroom(tmp_path: Path, sqlite_template: Path) -> AsyncIterator[Clas
     shutil.copyfile(sqlite_template, db)
     async with open_classroom(f"sqlite+aiosqlite:///{db}") as room:
         yield room
+
+
+def said(rec: InteractionRecord) -> str:
+    """Everything the user was told: the reply and every follow-up."""
+    parts = [rec.message.text()] if rec.message is not None else []
+    return "\n".join(parts + [m.text() for m in rec.followups])
 
 
 def button_seed(quiz: Quiz, count: int = 1) -> int:

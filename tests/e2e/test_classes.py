@@ -4,12 +4,7 @@ say, and the bot notices who has left when the roster is read."""
 
 from __future__ import annotations
 
-from tests.e2e.conftest import Classroom
-
-
-def text_of(rec) -> str:
-    parts = [rec.message.text()] if rec.message is not None else []
-    return "\n".join(parts + [m.text() for m in rec.followups])
+from tests.e2e.conftest import Classroom, said
 
 
 async def test_a_teacher_makes_a_class_and_students_join_it(classroom: Classroom) -> None:
@@ -66,9 +61,9 @@ async def test_a_teacher_makes_a_class_and_students_join_it(classroom: Classroom
     delete = await fake.slash(ana, channel, "privacy delete-my-data")
     await fake.click(ana, delete.message, f"privacy:delete:{ana.user.id}")
     await fake.world.notifier.wait_for(
-        lambda: True if "class rosters: 1" in text_of(fake.interactions[-1]) else None,
+        lambda: True if "class rosters: 1" in said(fake.interactions[-1]) else None,
         timeout=10,
-        describe=lambda: text_of(fake.interactions[-1]),
+        describe=lambda: said(fake.interactions[-1]),
     )
     roster = await fake.slash(teacher, channel, "class roster", _options={"class": "7B History"})
     shown = await roster.wait_for_original(lambda m: not m.loading)

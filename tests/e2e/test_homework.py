@@ -9,7 +9,7 @@ import csv
 import io
 from pathlib import Path
 
-from tests.e2e.conftest import ROOT, Classroom, button_seed, right_response, wrong_response
+from tests.e2e.conftest import ROOT, Classroom, button_seed, right_response, said, wrong_response
 from tests.fakediscord import Member, Message
 from tests.quizbot_process import environment, run_quizbot
 
@@ -31,11 +31,6 @@ async def play_to_the_end(
         await fake.click(student, screen, next_id)
     await screen.wait_until(lambda m: "quiz:a:" not in str(m.buttons), timeout=10)
     return screen.text()
-
-
-def said(rec) -> str:
-    parts = [rec.message.text()] if rec.message is not None else []
-    return "\n".join(parts + [m.text() for m in rec.followups])
 
 
 async def test_a_week_of_homework(classroom: Classroom, tmp_path: Path) -> None:

@@ -21,8 +21,8 @@ from sqlalchemy.engine import make_url
 
 from bot.storage.tables import Answer
 from tests.conftest import new_pg_database
-from tests.e2e.conftest import Classroom, button_seed, open_classroom
-from tests.fakediscord import InteractionRecord, Message
+from tests.e2e.conftest import Classroom, button_seed, open_classroom, said
+from tests.fakediscord import Message
 
 NOT_SAVED = "could not be saved"
 
@@ -92,12 +92,6 @@ async def database_held(url: str, seconds: float) -> AsyncIterator[None]:
 def first_answer_button(message: Message, pick: int) -> str:
     answers = [b["custom_id"] for b in message.buttons if b["custom_id"].startswith("quiz:a:")]
     return answers[pick % len(answers)]
-
-
-def said(rec: InteractionRecord) -> str:
-    """Everything the clicker was told: the reply and every follow-up."""
-    parts = [rec.message.text()] if rec.message is not None else []
-    return "\n".join(parts + [m.text() for m in rec.followups])
 
 
 @pytest.mark.parametrize("hold", [8, 60])
