@@ -29,14 +29,13 @@ async def answers_in_db(room: Classroom) -> int:
 async def forged_click(
     room: Classroom, actor: Any, channel: Channel, source: Message, custom_id: str
 ) -> InteractionRecord:
-    """A component interaction from `channel` naming a button of `source` (elsewhere)."""
+    """A component interaction from `channel` naming a button or menu of `source`."""
     fake = room.fake
+    data: dict[str, Any] = {"custom_id": custom_id, "component_type": 2}
+    if custom_id.startswith("quiz:s:"):
+        data = {"custom_id": custom_id, "component_type": 3, "values": ["0"]}
     rec = fake._new_interaction(
-        MESSAGE_COMPONENT,
-        f"forged click {custom_id!r} from {channel!r}",
-        actor,
-        channel,
-        {"custom_id": custom_id, "component_type": 2},
+        MESSAGE_COMPONENT, f"forged click {custom_id!r} from {channel!r}", actor, channel, data
     )
     rec.payload["message"] = source.payload()
     return await fake._send(rec, 10)
@@ -69,10 +68,9 @@ async def test_forged_clicks_from_another_server_or_a_dm_change_nothing(
     student = classroom.students[0]
     dm = fake.dm_channel(student.user)
 
-    answer = next(
-        (b["custom_id"] for b in message.buttons if b["custom_id"].startswith("quiz:a:")),
-        None,
-    ) or button(message, "quiz:t:")
+    # The first question is drawn at random: choice buttons, a menu, or a typed answer.
+    controls = [c["custom_id"] for c in [*message.buttons, *message.selects]]
+    answer = next(c for c in controls if c.startswith(("quiz:a:", "quiz:s:", "quiz:t:")))
     reveal = button(message, "quiz:r:")
     for actor, channel in ((intruder, other_channel), (student, dm)):
         for custom_id in (answer, reveal):
