@@ -9,7 +9,7 @@ import logging
 import os
 import signal
 import socket
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
@@ -609,13 +609,31 @@ async def _run_with_retries(
             waited += delay
 
 
+@contextlib.asynccontextmanager
+async def _web_pages(bot: QuizBot) -> AsyncIterator[None]:
+    """With WEB_PORT set, the web companion is served from the bot's process and loop."""
+    port = bot.settings.web_port
+    if port is None:
+        yield
+        return
+    from bot.web.server import WebContext, make_app, start_site
+
+    ctx = WebContext(bot.settings, bot.catalog, bot.library, bot.repo)
+    bot.library.reload_listeners.append(ctx.changes.publish)
+    runner = await start_site(make_app(ctx), bot.settings.web_host, port)
+    try:
+        yield
+    finally:
+        await runner.cleanup()
+
+
 async def _run_once(settings: Settings, stop: StopRequest) -> None:
     bot = await build_bot(settings)
     # What start-up allocated stays; keeping it out of the collector's sweeps keeps
     # full collections (tens of ms) away from the moment a class clicks at once.
     gc.freeze()
     try:
-        async with bot:
+        async with bot, _web_pages(bot):
             if stop.requested.is_set():
                 return
             running = asyncio.create_task(bot.start(token_of(settings)), name="quizbot")

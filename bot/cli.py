@@ -463,6 +463,47 @@ def import_(kind: str, file: Path, output: Path | None) -> None:
     run_import(kind, file, output)
 
 
+@main.command(short_help="Serve the web pages: quiz preview and results.")
+@click.option("--host", default=None, help="Address to listen on (default: WEB_HOST, 127.0.0.1).")
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=None,
+    help="Port to listen on (default: WEB_PORT, else 8080).",
+)
+@click.pass_obj
+def web(settings: Settings, host: str | None, port: int | None) -> None:
+    """Serve the web companion (docs/web.md): the preview of QUIZ_DIR's quiz files, which
+    follows every edit, and each server's results, opened with a link from /quiz dashboard.
+
+    Runs without a Discord token. The preview is served to this machine only unless
+    WEB_PREVIEW_PUBLIC=true. SIGTERM or Ctrl-C stops it.
+    """
+    import logging
+
+    from bot.config import DEFAULT_WEB_PORT
+    from bot.web.standalone import serve_web
+
+    upgrade_database(settings.database_url)  # creates the database on the first start
+    logging.basicConfig(
+        level=logging.getLevelName(settings.log_level),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    host = host or settings.web_host
+    port = port or settings.web_port or DEFAULT_WEB_PORT
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"Quizbot's web pages: http://{shown}:{port}/ (Ctrl-C stops)")
+    try:
+        asyncio.run(serve_web(settings, host, port))
+    except OSError as exc:
+        click.echo(
+            f"quizbot web: cannot listen on {shown}:{port}: {exc.strerror or exc}.", err=True
+        )
+        sys.exit(1)
+    except KeyboardInterrupt:
+        pass
+
+
 @main.command(short_help="Print the JSON Schema of quiz files.")
 def schema() -> None:
     """Print the JSON Schema of quiz files."""

@@ -39,9 +39,18 @@ EXPECTED = {
     "uploads_per_server_per_hour": "a whole number of 1 or more, such as 30",
     "upload_storage_mb": "megabytes, more than 0, such as 10",
     "upload_versions_kept": "a whole number from 0 to 100, such as 3",
+    "web_host": "an address to listen on, such as 127.0.0.1 or 0.0.0.0",
+    "web_port": "a port number from 1 to 65535, or nothing",
+    "web_base_url": "the web pages' public address, such as https://quiz.example.org",
+    "web_secret": "a long random text, such as the output of: openssl rand -hex 32",
+    "web_preview_public": "true or false",
 }
 # Never repeated in a message: a secret.
-SECRET_FIELDS = frozenset({"discord_token"})
+SECRET_FIELDS = frozenset({"discord_token", "web_secret"})
+# The web companion's port when `quizbot web` is given none.
+DEFAULT_WEB_PORT = 8080
+# Shortest WEB_SECRET accepted: it signs the dashboard links and sessions.
+MIN_WEB_SECRET = 16
 
 
 class Settings(BaseSettings):
@@ -72,6 +81,15 @@ class Settings(BaseSettings):
     upload_storage_mb: float = Field(default=10.0, gt=0)
     # Earlier versions of an uploaded quiz kept, besides every version a game was played with.
     upload_versions_kept: int = Field(default=3, ge=0, le=100)
+    # The web companion (docs/web.md). WEB_PORT on `quizbot run` serves it from the bot.
+    web_host: str = "127.0.0.1"
+    web_port: int | None = Field(default=None, ge=1, le=65535)
+    # The public address of the pages, for the links /quiz dashboard gives.
+    web_base_url: str | None = None
+    # Signs dashboard links and sessions; dashboard links need it.
+    web_secret: SecretStr | None = None
+    # Serve the preview of QUIZ_DIR's files to other machines, not only this one.
+    web_preview_public: bool = False
 
     @field_validator("shard_ids", mode="before")
     @classmethod
@@ -103,12 +121,21 @@ class Settings(BaseSettings):
             return delays
         return value
 
-    @field_validator("discord_token", "discord_api_base", "discord_gateway_url", mode="before")
+    @field_validator(
+        "discord_token",
+        "discord_api_base",
+        "discord_gateway_url",
+        "web_base_url",
+        "web_secret",
+        mode="before",
+    )
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
-    @field_validator("discord_guild_id", "shard_count", "database_pool_size", mode="before")
+    @field_validator(
+        "discord_guild_id", "shard_count", "database_pool_size", "web_port", mode="before"
+    )
     @classmethod
     def _blank_number_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -124,12 +151,33 @@ class Settings(BaseSettings):
         "uploads_per_server_per_hour",
         "upload_storage_mb",
         "upload_versions_kept",
+        "web_host",
+        "web_preview_public",
         mode="before",
     )
     @classmethod
     def _blank_is_default(cls, value: object, info: ValidationInfo) -> object:
         if isinstance(value, str) and not value.strip() and info.field_name:
             return cls.model_fields[info.field_name].default
+        return value
+
+    @field_validator("web_secret")
+    @classmethod
+    def _long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value().strip()) < MIN_WEB_SECRET:
+            raise ValueError(
+                f"it is too short to sign links safely; expected {EXPECTED['web_secret']}"
+            )
+        return value
+
+    @field_validator("web_base_url")
+    @classmethod
+    def _web_address(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.strip().rstrip("/")
+        if not re.fullmatch(r"https?://[^\s/]+(/\S*)?", value):
+            raise ValueError(f"expected {EXPECTED['web_base_url']}")
         return value
 
     @field_validator("log_level")

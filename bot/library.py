@@ -35,6 +35,7 @@ from bot.quiz.loader import LoadedQuiz, LoadResult, SourceUnavailable, load_quiz
 # module, and need nothing of the database or the catalog.
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
+    from pathlib import Path
 
     from bot.config import Settings
     from bot.quiz.catalog import Catalog, ReloadReport
@@ -291,6 +292,8 @@ class QuizLibrary:
         self._reloading = asyncio.Lock()
         self._indexes: dict[tuple[tuple[str, str], ...], SourceIndex] = {}
         self._stop_listening: Callable[[], Awaitable[None]] | None = None
+        # Told of every reload of the quiz directory (the web preview updates open pages).
+        self.reload_listeners: list[Callable[[ReloadReport], None]] = []
 
     # -- what a server sees ----------------------------------------------------------------
 
@@ -385,6 +388,8 @@ class QuizLibrary:
         async with self._reloading:
             report = await asyncio.to_thread(self.catalog.reload)
             problems = await self.load_uploads()
+        for listener in self.reload_listeners:
+            listener(report)
         return report, problems
 
     async def load_uploads(self, guild_id: int | None = None) -> list[Diagnostic]:
@@ -615,3 +620,25 @@ def _validate(filename: str, data: bytes, source: tuple[str, bytes] | None) -> L
 
 def _problem(filename: str, message: str) -> Diagnostic:
     return Diagnostic(filename, 1, 1, "error", "", message)
+
+
+async def watch_quiz_files(library: QuizLibrary, root: Path, stop: asyncio.Event) -> None:
+    """Reload a quiz file as soon as it changes; broken edits are logged, and keep the
+    last good version serving."""
+    from watchfiles import awatch  # only the bot process that watches pays for it
+
+    with contextlib.suppress(FileNotFoundError):
+        async for _changes in awatch(root, stop_event=stop, debounce=200, recursive=True):
+            try:
+                report, problems = await library.reload()
+            except Exception:
+                log.exception("reloading the quiz files failed")
+                continue
+            for quiz_id in report.loaded:
+                log.info("quiz %s reloaded", quiz_id)
+            for quiz_id, origin in report.kept:
+                log.warning("%s is broken; quiz %s keeps its last good version", origin, quiz_id)
+            for diagnostic in [*report.diagnostics, *problems]:
+                log.warning("%s", diagnostic.format())
+            for quiz_id in report.removed:
+                log.info("quiz %s is no longer served (its file is gone)", quiz_id)

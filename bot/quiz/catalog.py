@@ -88,6 +88,18 @@ class ReloadReport:
     kept: list[tuple[str, str]] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)  # of the files that changed
     reparsed: int = 0
+    # The files read again this time (as `display_path` names them), broken or not.
+    changed: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class FileState:
+    """One quiz file of the catalog as last read: its result, and what is served for it."""
+
+    path: Path
+    result: LoadResult
+    # What players get: the file's quiz, or its last good version while an edit is broken.
+    served: LoadedQuiz | None
 
 
 class Catalog:
@@ -120,6 +132,13 @@ class Catalog:
 
     def get(self, quiz_id: str) -> LoadedQuiz | None:
         return self.quizzes.get(quiz_id)
+
+    def files(self) -> list[FileState]:
+        """Every quiz file, in path order, as of the last (re)load (the preview lists them)."""
+        return [
+            FileState(path, e.result, e.last_good)
+            for path, e in sorted(self._entries.items(), key=lambda item: item[0])
+        ]
 
     @property
     def stale(self) -> list[tuple[str, str]]:
@@ -160,6 +179,7 @@ class Catalog:
             if result.quiz is None and last_good is not None:
                 report.kept.append((last_good.id, result.origin))
             report.reparsed += 1
+            report.changed.append(result.origin)
             report.diagnostics.extend(result.diagnostics)
         self._rebuild()
         report.loaded = [q.id for q in self.quizzes.values() if before.get(q.id) != q.version]

@@ -30,10 +30,10 @@ from bot.exts.quiz._teacher_tools import (
     diagnostics_reply,
     read_attachment,
     upload_reply,
-    watch_quiz_files,
 )
 from bot.exts.quiz.components import MODAL_ID, answer_view, modal_for, next_view, typed_answer
 from bot.games import Game
+from bot.library import watch_quiz_files
 from bot.quiz.errors import (
     AlreadyAnswered,
     InvalidAnswer,

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import io
 import logging
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -17,7 +14,7 @@ from bot.library import MAX_UPLOAD_BYTES, UploadResult
 from bot.quiz.diagnostics import Diagnostic
 
 if TYPE_CHECKING:
-    from bot.library import QuizLibrary
+    pass
 
 log = logging.getLogger(__name__)
 # What fits in a message before the full list goes into an attached file.
@@ -83,25 +80,3 @@ def upload_reply(result: UploadResult, filename: str) -> dict[str, Any]:
         title += " Games already running keep the version they started with."
     warnings = [d for d in result.diagnostics if d.severity == "warning"]
     return diagnostics_reply(title, warnings, error=False)
-
-
-async def watch_quiz_files(library: QuizLibrary, root: Path, stop: asyncio.Event) -> None:
-    """Reload a quiz file as soon as it changes; broken edits are logged, and keep the
-    last good version serving."""
-    from watchfiles import awatch  # only the bot process that watches pays for it
-
-    with contextlib.suppress(FileNotFoundError):
-        async for _changes in awatch(root, stop_event=stop, debounce=200, recursive=True):
-            try:
-                report, problems = await library.reload()
-            except Exception:
-                log.exception("reloading the quiz files failed")
-                continue
-            for quiz_id in report.loaded:
-                log.info("quiz %s reloaded", quiz_id)
-            for quiz_id, origin in report.kept:
-                log.warning("%s is broken; quiz %s keeps its last good version", origin, quiz_id)
-            for diagnostic in [*report.diagnostics, *problems]:
-                log.warning("%s", diagnostic.format())
-            for quiz_id in report.removed:
-                log.info("quiz %s is no longer served (its file is gone)", quiz_id)

@@ -1,0 +1,245 @@
+"""The application: its context, its security headers, its templates, and serving it."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import ipaddress
+import json
+import logging
+import secrets
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import jinja2
+from aiohttp import web
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+    from bot.library import QuizLibrary
+    from bot.quiz.catalog import Catalog, ReloadReport
+    from bot.storage.repository import Repository
+
+log = logging.getLogger(__name__)
+
+STATIC = Path(__file__).with_name("static")
+TEMPLATES = Path(__file__).with_name("templates")
+CSRF_COOKIE = "quizbot_csrf"
+CSRF_FIELD = "csrf"
+# Nothing from elsewhere: no CDN, no inline script, no frames.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'none'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "connect-src 'self'",
+        "form-action 'self'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+    ]
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    # Dashboard links carry a token in their URL: it must never travel further.
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
+class Changes:
+    """Fans a catalog reload out to every open page (server-sent events)."""
+
+    def __init__(self) -> None:
+        self._queues: set[asyncio.Queue[dict[str, Any]]] = set()
+
+    def publish(self, report: ReloadReport) -> None:
+        event = {
+            "changed": list(report.changed),
+            "quizzes": sorted({*report.loaded, *report.removed, *(q for q, _ in report.kept)}),
+        }
+        if not event["changed"] and not event["quizzes"]:
+            return
+        for queue in list(self._queues):
+            queue.put_nowait(event)
+
+    @contextlib.asynccontextmanager
+    async def listen(self) -> AsyncIterator[asyncio.Queue[dict[str, Any]]]:
+        queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue(maxsize=100)
+        self._queues.add(queue)
+        try:
+            yield queue
+        finally:
+            self._queues.discard(queue)
+
+    @property
+    def listeners(self) -> int:
+        return len(self._queues)
+
+
+@dataclass
+class WebContext:
+    """What the pages read: the settings, the quiz files, and the database when there is one."""
+
+    settings: Settings
+    catalog: Catalog
+    library: QuizLibrary | None = None
+    repo: Repository | None = None
+    changes: Changes = field(default_factory=Changes)
+    # Signs CSRF tokens; dashboard links and sessions use WEB_SECRET itself.
+    csrf_key: bytes = field(default_factory=lambda: secrets.token_bytes(32))
+    # Play-mode games of the preview, by their random id (never stored: not a real score).
+    plays: dict[str, Any] = field(default_factory=dict)
+
+
+CONTEXT: web.AppKey[WebContext] = web.AppKey("context", WebContext)
+JINJA: web.AppKey[jinja2.Environment] = web.AppKey("jinja", jinja2.Environment)
+
+
+def context_of(request: web.Request) -> WebContext:
+    return request.app[CONTEXT]
+
+
+# -- the request's origin ----------------------------------------------------------------
+
+
+def is_https(request: web.Request) -> bool:
+    """HTTPS as the browser sees it: behind a reverse proxy, as X-Forwarded-Proto says."""
+    forwarded = request.headers.get("X-Forwarded-Proto", "").split(",")[0].strip().lower()
+    return forwarded == "https" if forwarded else request.secure
+
+
+def is_local(request: web.Request) -> bool:
+    """Whether the browser is on this machine. Through a proxy (which forwards for
+    someone), never: a proxy on this machine would otherwise make everyone local."""
+    if "X-Forwarded-For" in request.headers or "Forwarded" in request.headers:
+        return False
+    try:
+        return ipaddress.ip_address(request.remote or "").is_loopback
+    except ValueError:
+        return False
+
+
+# -- CSRF: a random cookie, and the same value signed in every form ------------------------
+
+
+def csrf_token(request: web.Request) -> str:
+    """The token forms carry (set_csrf_cookie puts its cookie on the response)."""
+    cookie = request.get(CSRF_COOKIE) or request.cookies.get(CSRF_COOKIE)
+    if not cookie:
+        cookie = secrets.token_urlsafe(24)
+        request[CSRF_COOKIE] = cookie
+    return _csrf_sign(context_of(request), cookie)
+
+
+def _csrf_sign(ctx: WebContext, cookie: str) -> str:
+    return hmac.new(ctx.csrf_key, cookie.encode(), "sha256").hexdigest()
+
+
+async def check_csrf(request: web.Request) -> Mapping[str, str]:
+    """The posted form, if its CSRF token matches this browser's cookie; else 403."""
+    form = await request.post()
+    cookie = request.cookies.get(CSRF_COOKIE, "")
+    given = str(form.get(CSRF_FIELD, ""))
+    if not cookie or not hmac.compare_digest(given, _csrf_sign(context_of(request), cookie)):
+        raise web.HTTPForbidden(
+            text="This form has expired or did not come from this site. Go back, reload the page and try again.",
+        )
+    return {k: str(v) for k, v in form.items()}
+
+
+# -- pages ---------------------------------------------------------------------------------
+
+
+def render(request: web.Request, template: str, status: int = 200, **values: Any) -> web.Response:
+    """A page from a template; every page gets the CSRF token and the request."""
+    env = request.app[JINJA]
+    values.setdefault("csrf", csrf_token(request))
+    html = env.get_template(template).render(request=request, **values)
+    return web.Response(text=html, content_type="text/html", charset="utf-8", status=status)
+
+
+@web.middleware
+async def security_headers(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    try:
+        response = await handler(request)
+    except web.HTTPException as exc:
+        _finish(request, exc)
+        raise
+    _finish(request, response)
+    return response
+
+
+def _finish(request: web.Request, response: web.StreamResponse) -> None:
+    if response.prepared:  # a stream (events) sets its own
+        return
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    if request.get(CSRF_COOKIE):
+        response.set_cookie(
+            CSRF_COOKIE,
+            request[CSRF_COOKIE],
+            httponly=True,
+            samesite="Strict",
+            secure=is_https(request),
+            path="/",
+        )
+
+
+async def events(request: web.Request) -> web.StreamResponse:
+    """Server-sent events: one `reload` per change of the quiz files (docs/web.md)."""
+    ctx = context_of(request)
+    response = web.StreamResponse(
+        headers={"Content-Type": "text/event-stream", "Cache-Control": "no-store"}
+    )
+    for name, value in SECURITY_HEADERS.items():
+        response.headers[name] = value
+    await response.prepare(request)
+    await response.write(b"retry: 1000\n: connected\n\n")
+    async with ctx.changes.listen() as queue:
+        while True:
+            try:
+                event = await asyncio.wait_for(queue.get(), timeout=15)
+            except TimeoutError:
+                await response.write(b": keep-alive\n\n")  # finds closed connections
+                continue
+            await response.write(f"event: reload\ndata: {json.dumps(event)}\n\n".encode())
+
+
+def make_app(ctx: WebContext) -> web.Application:
+    from bot.web import preview, results  # the pages, imported with the app
+
+    app = web.Application(middlewares=[security_headers], client_max_size=64 * 1024)
+    app[CONTEXT] = ctx
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    app[JINJA] = env
+    app.router.add_static("/static/", STATIC, append_version=True)
+    app.router.add_get("/events", events, name="events")
+    preview.add_routes(app)
+    results.add_routes(app)
+    return app
+
+
+# -- serving -------------------------------------------------------------------------------
+
+
+async def start_site(app: web.Application, host: str, port: int) -> web.AppRunner:
+    """Serve `app` on the running event loop; the caller cleans the runner up."""
+    runner = web.AppRunner(app, access_log=None, shutdown_timeout=2)
+    await runner.setup()
+    await web.TCPSite(runner, host, port).start()
+    log.info("web pages on http://%s:%d/", host, port)
+    return runner
