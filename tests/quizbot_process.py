@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 # The settings a developer's shell or CI may carry, which a test must not inherit.
-SETTING_PREFIXES = ("DISCORD_", "QUIZ_", "DATABASE_")
+SETTING_PREFIXES = ("DISCORD_", "QUIZ_", "DATABASE_", "WEB_")
 
 
 def environment(*, keep: tuple[str, ...] = (), **settings: str) -> dict[str, str]:

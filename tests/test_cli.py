@@ -226,6 +226,17 @@ BAD_SETTINGS = [
         "WATCH_QUIZZES=maybe",
         "the setting WATCH_QUIZZES (from {source}) is `maybe`: expected true or false.",
     ),
+    (
+        "WEB_PORT=eighty",
+        "the setting WEB_PORT (from {source}) is `eighty`: expected a port number from 1 to "
+        "65535, or nothing.",
+    ),
+    (
+        # A secret: its value is never repeated, even when it is wrong.
+        "WEB_SECRET=short",
+        "the setting WEB_SECRET (from {source}) is set: it is too short to sign links "
+        "safely; expected a long random text, such as the output of: openssl rand -hex 32.",
+    ),
 ]
 
 
@@ -269,6 +280,29 @@ def test_settings_that_fit_are_accepted_whatever_their_case(tmp_path: Path) -> N
     blank = Settings(_env_file=tmp_path / ".env")
     assert blank.database_url == "sqlite+aiosqlite:///quizbot.db" and blank.log_level == "INFO"
     assert blank.quiz_dir == Path("quizzes") and blank.watch_quizzes is True
+
+
+def test_web_settings_that_fit_and_addresses_that_do_not() -> None:
+    from pydantic import ValidationError
+
+    from bot.config import Settings, settings_problems
+
+    fit = Settings(
+        _env_file=None,
+        web_port="8081",
+        web_base_url="https://quiz.example.org/school/",
+        web_secret="x" * 32,
+        web_preview_public="yes",
+    )
+    assert fit.web_port == 8081 and fit.web_preview_public is True
+    assert fit.web_base_url == "https://quiz.example.org/school"  # no trailing slash
+    blank = Settings(_env_file=None, web_port="", web_base_url=" ", web_secret="")
+    assert blank.web_port is None and blank.web_base_url is None and blank.web_secret is None
+    assert blank.web_host == "127.0.0.1" and blank.web_preview_public is False
+    for address in ("quiz.example.org", "ftp://quiz.example.org", "https://a b"):
+        with pytest.raises(ValidationError) as caught:
+            Settings(_env_file=None, web_base_url=address)
+        assert "expected the web pages' public address" in settings_problems(caught.value)[0]
 
 
 def test_a_token_is_never_repeated(tmp_path: Path) -> None:
