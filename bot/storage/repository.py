@@ -637,6 +637,30 @@ class Repository:
                 )
             )
 
+    async def public_leaderboard(self, guild_id: int) -> bool:
+        """Whether the server shows its ranking on a public page (off unless turned on)."""
+        async with self.engine.connect() as conn:
+            on = (
+                await conn.execute(
+                    select(GuildSettings.public_leaderboard).where(
+                        GuildSettings.guild_id == guild_id
+                    )
+                )
+            ).scalar()
+        return bool(on)
+
+    async def set_public_leaderboard(self, guild_id: int, on: bool) -> None:
+        async with self.engine.begin() as conn:
+            stmt = insert_for(conn.dialect)(GuildSettings).values(
+                guild_id=guild_id, public_leaderboard=on, updated_at=utcnow()
+            )
+            await conn.execute(
+                stmt.on_conflict_do_update(
+                    index_elements=["guild_id"],
+                    set_={"public_leaderboard": on, "updated_at": utcnow()},
+                )
+            )
+
     # -- maintenance ---------------------------------------------------------------------
 
     async def recount_scores(self, guild_id: int) -> dict[tuple[str, str, int], int]:

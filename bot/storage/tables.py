@@ -18,6 +18,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
     text,
     true,
 )
@@ -56,6 +57,8 @@ class GuildSettings(Base):
     teacher_role_id: Mapped[int | None] = mapped_column(Snowflake)
     # The server's time zone (an IANA name) for due dates; None: UTC.
     timezone: Mapped[str | None] = mapped_column(String(64))
+    # The read-only ranking page at /public/<server>/leaderboard; off unless turned on.
+    public_leaderboard: Mapped[bool] = mapped_column(Boolean, server_default=false())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
@@ -145,6 +148,7 @@ class Answer(Base):
         Index("ix_answers_user", "guild_id", "user_id", "answered_at"),
         Index("ix_answers_time", "guild_id", "answered_at"),
         Index("ix_answers_user_all", "user_id"),
+        Index("ix_answers_quiz_latest", "guild_id", "quiz_id", "id"),
     )
 
 
