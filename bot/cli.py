@@ -30,6 +30,7 @@ To get one:
 The README explains how to invite the bot to a server.
 
 To try a quiz right now without Discord:  quizbot play
+To see and play it in a browser:          quizbot web
 """
 
 
