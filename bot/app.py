@@ -616,7 +616,8 @@ async def _web_pages(bot: QuizBot) -> AsyncIterator[None]:
     if port is None:
         yield
         return
-    from bot.web.server import WebContext, make_app, start_site
+    from bot.web.application import make_app
+    from bot.web.server import WebContext, start_site
 
     ctx = WebContext(bot.settings, bot.catalog, bot.library, bot.repo)
     bot.library.reload_listeners.append(ctx.changes.publish)

@@ -38,6 +38,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "bot.importers.cli",
             "bot.terminal",
             "bot.__main__",
+            "bot.web",
         ),
     ),
 ]

@@ -213,26 +213,6 @@ async def events(request: web.Request) -> web.StreamResponse:
             await response.write(f"event: reload\ndata: {json.dumps(event)}\n\n".encode())
 
 
-def make_app(ctx: WebContext) -> web.Application:
-    from bot.web import preview, results  # the pages, imported with the app
-
-    app = web.Application(middlewares=[security_headers], client_max_size=64 * 1024)
-    app[CONTEXT] = ctx
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    app[JINJA] = env
-    app.router.add_static("/static/", STATIC, append_version=True)
-    app.router.add_get("/events", events, name="events")
-    preview.add_routes(app)
-    results.add_routes(app)
-    return app
-
-
 # -- serving -------------------------------------------------------------------------------
 
 

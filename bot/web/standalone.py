@@ -19,7 +19,8 @@ async def serve_web(settings: Settings, host: str, port: int) -> None:
     from bot.library import QuizLibrary, UploadLimits, watch_quiz_files
     from bot.quiz.catalog import Catalog
     from bot.storage.repository import Repository
-    from bot.web.server import WebContext, make_app, start_site
+    from bot.web.application import make_app
+    from bot.web.server import WebContext, start_site
 
     catalog = Catalog(settings.quiz_dir)
     await asyncio.to_thread(catalog.reload)

@@ -21,7 +21,8 @@ from bot.config import Settings
 from bot.library import QuizLibrary, UploadLimits
 from bot.quiz.catalog import Catalog
 from bot.storage.repository import Repository
-from bot.web.server import WebContext, make_app
+from bot.web.application import make_app
+from bot.web.server import WebContext
 
 T = TypeVar("T")
 

@@ -1,0 +1,28 @@
+"""The application: the frame of bot.web.server with every page's routes."""
+
+from __future__ import annotations
+
+import jinja2
+from aiohttp import web
+
+from bot.web import access, preview, results
+from bot.web.server import CONTEXT, JINJA, STATIC, TEMPLATES, WebContext, events, security_headers
+
+
+def make_app(ctx: WebContext) -> web.Application:
+    app = web.Application(middlewares=[security_headers], client_max_size=64 * 1024)
+    app[CONTEXT] = ctx
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    app[JINJA] = env
+    app.router.add_static("/static/", STATIC, append_version=True)
+    app.router.add_get("/events", events, name="events")
+    preview.add_routes(app)
+    results.add_routes(app)
+    access.add_routes(app)
+    return app
