@@ -4,6 +4,10 @@ A new command must be added to GUARDS with its guard; a teacher command (one who
 description says "(teachers)") without `teachers_only()` fails here, before it reaches a
 server. Commands with None check who asks inside, because the answer depends on their
 arguments or on a game (a live start, stop).
+
+`/quiz web-leaderboard` is for Manage Server, like `/quiz teacher-role`: publishing the
+students' names on an open web page (many are minors) is a decision for the school's
+server, not for each class's teacher.
 """
 
 from __future__ import annotations
@@ -31,6 +35,8 @@ GUARDS: dict[str, str | None] = {
     "quiz export": TEACHERS_ONLY,
     "quiz assign": TEACHERS_ONLY,
     "quiz assignment status": TEACHERS_ONLY,
+    "quiz dashboard": TEACHERS_ONLY,
+    "quiz web-leaderboard": MANAGE_SERVER_ONLY,
     "leaderboard": None,
     "stats": None,
     "review": None,

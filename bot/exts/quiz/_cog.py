@@ -23,6 +23,7 @@ from bot.exts.common import (
     tell,
 )
 from bot.exts.permissions import is_teacher, manage_server_only, teachers_only
+from bot.exts.quiz._dashboard import dashboard_reply, web_leaderboard_reply
 from bot.exts.quiz._homework import Homework
 from bot.exts.quiz._live import LiveRounds
 from bot.exts.quiz._reports import export_files, report_message
@@ -418,6 +419,44 @@ class QuizCog(commands.Cog, name="Quiz"):
             files=files,
             ephemeral=True,
         )
+
+    # -- the web pages -------------------------------------------------------------------------
+
+    @quiz.command(
+        name="dashboard",
+        description="A private link to this server's results on the web (teachers)",
+    )
+    @teachers_only(
+        "Only teachers can open the dashboard.",
+        outside_server="The dashboard shows a server's results: use this command in the server.",
+    )
+    async def dashboard(self, interaction: discord.Interaction[Any]) -> None:
+        assert interaction.guild_id is not None  # a teacher is a teacher of a server
+        await interaction.response.send_message(
+            **dashboard_reply(self.bot.settings, interaction.guild_id, interaction.user.id),
+            ephemeral=True,
+        )
+
+    @quiz.command(
+        name="web-leaderboard",
+        description="Show this server's leaderboard on a public web page, or not (Manage Server)",
+    )
+    @app_commands.describe(state="on: anyone with the address sees display names and ranks")
+    # Publishing students' names (many are minors) is the server's decision, not a class's.
+    @manage_server_only(
+        "Only members with the Manage Server permission can publish the leaderboard."
+    )
+    async def web_leaderboard(
+        self, interaction: discord.Interaction[Any], state: Literal["on", "off"]
+    ) -> None:
+        assert interaction.guild_id is not None  # Manage Server is a server's permission
+        embed = await in_time(
+            interaction,
+            web_leaderboard_reply(
+                self.bot.settings, self.bot.repo, interaction.guild_id, state == "on"
+            ),
+        )
+        await reply(interaction, embed=embed, ephemeral=True)
 
     # -- homework ------------------------------------------------------------------------------
 
