@@ -31,7 +31,7 @@ _INLINE = re.compile(
     r"|`(?P<code>[^`\n]+)`"
     r"|\[(?P<label>[^\]\n]+)\]\((?P<url>https?://[^\s)]+)\)"
     r"|<t:(?P<stamp>-?\d{1,13})(?::(?P<style>[tTdDfFR]))?>"
-    r"|\*\*(?P<bold>.+?)\*\*"
+    r"|\*\*(?P<bold>.+?)\*\*(?!\*)"
     r"|\*(?P<star>[^*\s](?:[^*]*?[^*\s])?)\*"
     r"|(?<![A-Za-z0-9])_(?P<under>[^_\s](?:[^_]*?[^_\s])?)_(?![A-Za-z0-9])",
     re.DOTALL,

@@ -103,7 +103,8 @@ class Snippet:
 
 
 def snippets(text: str | None, diagnostics: list[Diagnostic], origin: str) -> list[Snippet]:
-    lines = text.splitlines() if text is not None else []
+    # One empty line past the end: where "unexpected end of file" errors point.
+    lines = [*text.splitlines(), ""] if text is not None else []
     out = []
     for d in diagnostics[:ERRORS_WITH_LINES]:
         shown: list[tuple[int, str, bool]] = []
