@@ -30,7 +30,7 @@ from bot.quiz.catalog import Catalog
 from bot.storage.repository import Repository
 from bot.web import access
 from bot.web.application import make_app
-from bot.web.server import CSRF_COOKIE, CSRF_FIELD, WebContext
+from bot.web.server import CSRF_COOKIE, CSRF_FIELD, JINJA, WebContext
 from tests.quiz.conftest import BASE
 from tests.web.server_thread import WebServer
 
@@ -289,6 +289,23 @@ async def test_sign_out_needs_its_csrf_token_and_then_ends_the_session(site: Sit
     gone = set_cookie(response, name)
     assert gone.value == "" and gone["path"] == f"/servers/{GUILD}/"
     assert gone["max-age"] == "0"
+
+
+async def test_the_sign_out_form_posts_what_sign_out_accepts(site: Site) -> None:
+    """The form the server pages include: its action and fields, posted as a browser would."""
+    csrf_cookie, token = csrf_pair(site.ctx)
+    html = (
+        site.app[JINJA].get_template("access/sign_out_form.html").render(guild_id=GUILD, csrf=token)
+    )
+    action = re.search(r'<form[^>]* method="post" action="([^"]+)"', html)
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html))
+    assert action and action[1] == f"/servers/{GUILD}/signout", html
+    response = await site.client.post(
+        action[1],
+        data=fields,
+        headers=_headers({access.cookie_name(GUILD): session(GUILD), CSRF_COOKIE: csrf_cookie}, {}),
+    )
+    assert response.status == 200 and "Signed out" in await response.text()
 
 
 def test_a_link_opened_from_another_site_reaches_the_server_pages_with_the_cookie(
