@@ -15,8 +15,10 @@ GREEN, GREY = "#2e9d4f", "#8c8c8c"
 
 
 def progress_chart(
-    weeks: Sequence[WeekAccuracy], tags: Sequence[TagAccuracy], *, name: str
+    weeks: Sequence[WeekAccuracy], tags: Sequence[TagAccuracy], *, name: str, fmt: str = "png"
 ) -> bytes:
+    """`fmt`: "png" for Discord, "svg" for the web pages (no date stamp: same bytes)."""
+    import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
     from matplotlib.figure import Figure
@@ -81,5 +83,9 @@ def progress_chart(
     figure.suptitle(f"Progress: {name}", fontsize=11)
 
     out = io.BytesIO()
-    figure.savefig(out, format="png")
+    if fmt == "svg":
+        with matplotlib.rc_context({"svg.hashsalt": "quizbot", "svg.fonttype": "none"}):
+            figure.savefig(out, format="svg", metadata={"Date": None, "Creator": None})
+    else:
+        figure.savefig(out, format=fmt)
     return out.getvalue()
