@@ -216,3 +216,23 @@ async def test_the_public_leaderboard_is_off_until_the_server_turns_it_on(
         assert "public leaderboard page is off" in said(rec)
         async with browser.get(base + public) as response:
             assert response.status == 404
+
+
+async def test_with_a_public_address_the_link_is_also_a_button(classroom: Classroom) -> None:
+    with_web(classroom)
+    classroom.settings = classroom.settings.model_copy(
+        update={"web_base_url": "https://quiz.example.org"}
+    )
+    await classroom.start_bot()
+    rec = await classroom.fake.slash(classroom.teacher, classroom.channel, "quiz dashboard")
+    assert rec.message is not None
+    [button] = [c for row in rec.message.components for c in row["components"]]
+    assert button["style"] == 5 and button["label"] == "Open the dashboard"
+    assert button["url"].startswith("https://quiz.example.org/open?token=")
+    assert f"({button['url']})" in said(rec)
+    assert "only works on the bot's own machine" not in said(rec)
+    opened = access.read_token(
+        SECRET, access.LINK_SALT, button["url"].split("token=")[1], access.LINK_SECONDS
+    )
+    assert opened is not None
+    assert (opened.guild_id, opened.teacher_id) == (classroom.guild.id, classroom.teacher.user.id)

@@ -331,3 +331,7 @@ def test_a_link_opened_from_another_site_reaches_the_server_pages_with_the_cooki
     assert f"{access.cookie_name(GUILD)}=" in sent, sent
     page.wait_for_url(target)
     assert "?token=" not in page.url
+    assert landing.value.response().status == 200  # the server's overview
+    # The continue page replaced its own entry: the token is not left in the history.
+    page.go_back()
+    assert page.url == "http://discord.test/"
