@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.exts import rendering
-from bot.web.access import LINK_SECONDS, SESSION_SECONDS, dashboard_link, public_base_url
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -24,6 +23,9 @@ def dashboard_reply(settings: Settings, guild_id: int, teacher_id: int) -> dict[
     Signing only: no database, so the answer is always within Discord's 3 s."""
     if settings.web_secret is None:
         return {"embed": rendering.notice(NO_SECRET, error=True)}
+    # Loaded on first use: a bot whose teachers never ask pays nothing for the web pages.
+    from bot.web.access import LINK_SECONDS, SESSION_SECONDS, dashboard_link
+
     url = dashboard_link(settings, guild_id, teacher_id)
     lines = [
         f"**[Open this server's dashboard]({url})**",
@@ -48,6 +50,8 @@ def dashboard_reply(settings: Settings, guild_id: int, teacher_id: int) -> dict[
 
 
 def public_leaderboard_url(settings: Settings, guild_id: int) -> str:
+    from bot.web.access import public_base_url  # on first use, as above
+
     return f"{public_base_url(settings)}/public/{guild_id}/leaderboard"
 
 
