@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from aiohttp import web
-from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
+from itsdangerous import BadData, TimestampSigner, URLSafeTimedSerializer
 
 from bot.config import DEFAULT_WEB_PORT
 from bot.web.server import check_csrf, context_of, is_https, render
@@ -88,7 +88,7 @@ def read_token(secret: str, salt: str, token: str, max_age: int) -> ServerSessio
         payload, stamp = _serializer(secret, salt).loads(
             token, max_age=max_age, return_timestamp=True
         )
-    except BadSignature:  # also an expired one (SignatureExpired)
+    except BadData:  # forged, altered, expired (SignatureExpired) or unreadable
         return None
     match payload:
         case [int() as guild_id, int() as teacher_id]:
