@@ -1,7 +1,6 @@
 """The results pages over a seeded database: the same figures as the bot shows.
 
-Until the dashboard sessions exist, the tests stand in for `require_server` with a
-function that admits one server; they should switch to a real session cookie then.
+Requests carry a real session cookie for one server (GUILD), as a dashboard link leaves.
 """
 
 from __future__ import annotations
@@ -9,14 +8,12 @@ from __future__ import annotations
 import re
 import urllib.error
 import urllib.request
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
 import yaml
-from aiohttp import web
 
 import bot.web.results as results
 from bot.exts.rendering import leaderboard_embed
@@ -26,7 +23,7 @@ from bot.reports.analysis import analyse_quiz
 from bot.reports.text import report_embed, summary_lines
 from bot.storage.records import AnswerRecord, Period, StoredSession, utcnow
 from bot.storage.repository import Repository
-from bot.web.access import ServerSession
+from bot.web.access import SESSION_SALT, cookie_name, issue_token, secret_of
 from tests.reports.data import QUIZ, QUIZ_ID, START, class_answers
 from tests.web.server_thread import WebServer
 
@@ -86,8 +83,15 @@ class Tables(HTMLParser):
 
 
 def get(server: WebServer, path: str) -> tuple[int, str, dict[str, str]]:
+    """A page, as the teacher of GUILD (and of no other server) asks for it."""
+    secret = secret_of(server.settings)
+    assert secret is not None
+    token = issue_token(secret, SESSION_SALT, GUILD, 99)
+    request = urllib.request.Request(
+        server.url + path, headers={"Cookie": f"{cookie_name(GUILD)}={token}"}
+    )
     try:
-        with urllib.request.urlopen(server.url + path, timeout=20) as response:
+        with urllib.request.urlopen(request, timeout=20) as response:
             return response.status, response.read().decode(), dict(response.headers)
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode(), dict(error.headers)
@@ -102,26 +106,14 @@ def parsed(html: str) -> Tables:
 # -- the seeded server ---------------------------------------------------------------------
 
 
-def admit(guild_id: int) -> Callable[[web.Request, int], ServerSession]:
-    """Stand in for the dashboard session: the tests' teacher may open GUILD only."""
-
-    def require(request: web.Request, asked: int) -> ServerSession:
-        if asked != guild_id:
-            raise web.HTTPForbidden(text="Open this page with a link from /quiz dashboard.")
-        return ServerSession(asked, 99, 2e9)
-
-    return require
-
-
 @pytest.fixture
-def served(web_server: WebServer, monkeypatch: pytest.MonkeyPatch) -> WebServer:
+def served(web_server: WebServer) -> WebServer:
     """The pages with the demo quiz, its class's answers and a leaderboard with a tie."""
     quiz_file = web_server.settings.quiz_dir / "demo-quiz.yaml"
     quiz_file.write_text(
         yaml.safe_dump(QUIZ.model_dump(mode="json", exclude_defaults=True), sort_keys=False)
     )
     web_server.reload()
-    monkeypatch.setattr(results, "require_server", admit(GUILD))
     web_server.run(_seed(repo_of(web_server)))
     return web_server
 
