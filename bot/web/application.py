@@ -20,7 +20,7 @@ def make_app(ctx: WebContext) -> web.Application:
         lstrip_blocks=True,
     )
     app[JINJA] = env
-    app.router.add_static("/static/", STATIC, append_version=True)
+    app.router.add_static("/static/", STATIC, name="static", append_version=True)
     app.router.add_get("/events", events, name="events")
     preview.add_routes(app)
     results.add_routes(app)

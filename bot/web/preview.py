@@ -22,7 +22,7 @@ from bot.quiz.session import Phase
 from bot.quiz.yaml_reader import MAX_FILE_BYTES
 from bot.web import play as plays
 from bot.web.discord_html import markdown
-from bot.web.server import STATIC, WebContext, check_csrf, context_of, is_local, render
+from bot.web.server import WebContext, check_csrf, context_of, is_local, render
 
 NOT_PUBLIC = (
     "The quiz preview is only served to the machine it runs on. To serve it to others, "
@@ -262,9 +262,6 @@ async def play_action(request: web.Request) -> web.Response:
 
 def add_routes(app: web.Application) -> None:
     """The preview's pages."""
-    if "static" not in app.router.named_resources():
-        # base.html links the stylesheets by this name (application.py leaves it unnamed).
-        app.router.add_static("/static/", STATIC, name="static", append_version=True)
     app.router.add_get("/", home, name="preview-home")
     app.router.add_get("/quizzes/{quiz_id}", quiz_page, name="preview-quiz")
     app.router.add_get("/files/{path:.+}", file_page, name="preview-file")

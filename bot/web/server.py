@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 STATIC = Path(__file__).with_name("static")
 TEMPLATES = Path(__file__).with_name("templates")
 CSRF_COOKIE = "quizbot_csrf"
+# This request's new CSRF cookie value, when it had none (set on the response).
+NEW_CSRF: web.RequestKey[str] = web.RequestKey("new_csrf", str)
 CSRF_FIELD = "csrf"
 # Nothing from elsewhere: no CDN, no inline script, no frames.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -130,10 +132,10 @@ def is_local(request: web.Request) -> bool:
 
 def csrf_token(request: web.Request) -> str:
     """The token forms carry (set_csrf_cookie puts its cookie on the response)."""
-    cookie = request.get(CSRF_COOKIE) or request.cookies.get(CSRF_COOKIE)
+    cookie = request.get(NEW_CSRF) or request.cookies.get(CSRF_COOKIE)
     if not cookie:
         cookie = secrets.token_urlsafe(24)
-        request[CSRF_COOKIE] = cookie
+        request[NEW_CSRF] = cookie
     return _csrf_sign(context_of(request), cookie)
 
 
@@ -182,10 +184,10 @@ def _finish(request: web.Request, response: web.StreamResponse) -> None:
         return
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
-    if request.get(CSRF_COOKIE):
+    if request.get(NEW_CSRF):
         response.set_cookie(
             CSRF_COOKIE,
-            request[CSRF_COOKIE],
+            request[NEW_CSRF],
             httponly=True,
             samesite="Strict",
             secure=is_https(request),

@@ -43,8 +43,12 @@ def chromium_path() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
+@pytest.fixture(scope="module")
+def browser(sqlite_template: Path) -> Iterator[Any]:
+    """One Chromium per test module. Playwright's synchronous API keeps an event loop
+    running in this thread while it is started, so asyncio.run (the database template,
+    async tests) cannot run meanwhile: the template is made first, and Playwright stops
+    at the end of the module (a browser test module holds no async test)."""
     path = chromium_path()
     if path is None:
         if REQUIRE_BROWSER:
