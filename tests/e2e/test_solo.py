@@ -25,6 +25,8 @@ async def test_login_and_command_sync(classroom: Classroom) -> None:
         "remove",
         "assign",
         "assignment",
+        "dashboard",
+        "web-leaderboard",
     }
     [session] = classroom.fake.sessions
     assert session.intents & (1 << 1 | 1 << 8 | 1 << 15) == 0  # no members, presences, content
