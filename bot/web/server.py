@@ -161,7 +161,8 @@ async def check_csrf(request: web.Request) -> Mapping[str, str]:
 def render(request: web.Request, template: str, status: int = 200, **values: Any) -> web.Response:
     """A page from a template; every page gets the CSRF token and the request."""
     env = request.app[JINJA]
-    values.setdefault("csrf", csrf_token(request))
+    if "csrf" not in values:  # (not setdefault: that would make a token, and its cookie)
+        values["csrf"] = csrf_token(request)
     html = env.get_template(template).render(request=request, **values)
     return web.Response(text=html, content_type="text/html", charset="utf-8", status=status)
 
@@ -173,8 +174,19 @@ async def security_headers(
     try:
         response = await handler(request)
     except web.HTTPException as exc:
-        _finish(request, exc)
-        raise
+        if exc.status < 400 or exc.content_type != "text/plain":
+            _finish(request, exc)
+            raise
+        # A refusal or a missing page, said in a sentence: shown as a page of the site.
+        # No form on it, so no CSRF cookie either: a refusal sets nothing.
+        response = render(
+            request,
+            "error.html",
+            status=exc.status,
+            reason=exc.reason,
+            message=exc.text or "",
+            csrf="",
+        )
     _finish(request, response)
     return response
 
