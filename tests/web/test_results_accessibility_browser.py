@@ -81,3 +81,16 @@ def test_the_leaderboard_is_paged_with_the_keyboard(
     page.keyboard.press("Enter")
     page.wait_for_url("**page=2**")  # pages are counted from 1, as in Discord
     assert page.inner_text("main") != first
+
+
+def test_sign_out_from_any_server_page_ends_the_session(
+    served: WebServer,  # noqa: F811
+    page: Any,
+) -> None:
+    signed_in(page, served)
+    page.goto(f"{served.url}/servers/{GUILD}/reports/{QUIZ_ID}")
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_load_state()
+    response = page.goto(f"{served.url}/servers/{GUILD}/")
+    assert response is not None and response.status == 403
+    assert not [c for c in page.context.cookies() if c["name"] == cookie_name(GUILD)]
