@@ -149,6 +149,17 @@ class Answer(Base):
         Index("ix_answers_time", "guild_id", "answered_at"),
         Index("ix_answers_user_all", "user_id"),
         Index("ix_answers_quiz_latest", "guild_id", "quiz_id", "id"),
+        # A quiz's first answers per student and question, read from the index alone.
+        Index(
+            "ix_answers_first",
+            "guild_id",
+            "quiz_id",
+            "scored",
+            "user_id",
+            "question_id",
+            "answered_at",
+            "id",
+        ),
     )
 
 

@@ -2,9 +2,15 @@
 
 Computing a report reads every student's first answers (a large server has a million
 answers): far too slow for each page view. A report is kept per (server, quiz, quiz
-version) with the fingerprint of the answers it was computed from, and computed again
-only when the fingerprint changes (a new answer, or a student's data deleted). Its
-charts are drawn on first request and kept with it.
+version) with the fingerprint of the answers it was computed from and those answers,
+reduced (report_queries.AnswerState). When the fingerprint changes, only the answers
+stored since are read and merged in; the whole is read again only when answers were
+deleted (a student's data) or for a new quiz version.
+
+A page never waits long for it: (re)computing runs as a task of its own, one per key at
+a time, and a view that it does not answer within `wait` seconds gets the report it had
+(marked as not current), or none yet on the very first computation. Its charts are
+drawn on first request and kept with it.
 """
 
 from __future__ import annotations
@@ -12,17 +18,32 @@ from __future__ import annotations
 import asyncio
 import collections
 import dataclasses
-from collections.abc import Callable
+import functools
+import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.quiz.loader import LoadedQuiz
 from bot.quiz.models import Quiz
 from bot.reports.analysis import QuizReport, analyse_quiz
-from bot.storage.report_queries import Fingerprint, QuizAnswers, answers_fingerprint, quiz_answers
+from bot.storage.report_queries import (
+    AnswerState,
+    Fingerprint,
+    NewAnswers,
+    QuizAnswers,
+    answers_fingerprint,
+    read_newer,
+    read_state,
+)
+
+log = logging.getLogger(__name__)
 
 CACHED_REPORTS = 64
+# Seconds a view waits for a (re)computation before it is shown the report it had.
+WAIT_SECONDS = 0.5
 
 
 def analyse_answers(answers: QuizAnswers, quiz: Quiz) -> QuizReport:
@@ -46,6 +67,17 @@ def analyse_answers(answers: QuizAnswers, quiz: Quiz) -> QuizReport:
     )
 
 
+def _analyse(state: AnswerState, quiz: Quiz) -> QuizReport:
+    return analyse_answers(state.answers(), quiz)
+
+
+def _merge_and_analyse(
+    state: AnswerState, new: NewAnswers, quiz: Quiz
+) -> tuple[AnswerState, QuizReport]:
+    merged = state.merged(new)
+    return merged, analyse_answers(merged.answers(), quiz)
+
+
 Key = tuple[int, str, str]  # (server, quiz, quiz version)
 
 
@@ -53,6 +85,8 @@ Key = tuple[int, str, str]  # (server, quiz, quiz version)
 class CachedReport:
     fingerprint: Fingerprint
     report: QuizReport
+    state: AnswerState  # what it was computed from: newer answers are merged into it
+    as_of: datetime  # when its answers were read (UTC)
     charts: dict[str, bytes] = field(default_factory=dict)
     _drawing: asyncio.Lock = field(default_factory=asyncio.Lock)
 
@@ -65,43 +99,98 @@ class CachedReport:
         return self.charts[name]
 
 
+@dataclass(frozen=True, slots=True)
+class ReportView:
+    """What a page shows: the report, and whether it counts every answer stored."""
+
+    entry: CachedReport | None  # None: the first computation has not finished yet
+    current: bool  # False: newer answers are still being counted
+
+
 class ReportCache:
-    """The newest report of each (server, quiz, version) asked for, the least recent dropped."""
+    """The newest report of each (server, quiz, version) asked for, the least recent dropped.
 
-    def __init__(self, size: int = CACHED_REPORTS) -> None:
+    `before_compute` is awaited at the start of each (re)computation: the tests hold one
+    there to see what a view shows meanwhile.
+    """
+
+    def __init__(
+        self,
+        size: int = CACHED_REPORTS,
+        *,
+        wait: float = WAIT_SECONDS,
+        before_compute: Callable[[Key], Awaitable[None]] | None = None,
+    ) -> None:
         self.size = size
+        self.wait = wait
+        self.before_compute = before_compute
         self._entries: collections.OrderedDict[Key, CachedReport] = collections.OrderedDict()
-        self._locks: dict[Key, asyncio.Lock] = {}
-        self.computed = 0  # reports computed so far (the tests and the benchmark read it)
+        self._tasks: dict[Key, asyncio.Task[CachedReport]] = {}
+        # Read by the tests and the benchmark.
+        self.computed = 0  # reports computed from every answer
+        self.updated = 0  # reports brought up to date from the newer answers only
 
-    async def get(self, engine: AsyncEngine, guild_id: int, loaded: LoadedQuiz) -> CachedReport:
+    async def get(self, engine: AsyncEngine, guild_id: int, loaded: LoadedQuiz) -> ReportView:
         key = (guild_id, loaded.id, loaded.version)
         fingerprint = await answers_fingerprint(engine, guild_id, loaded.id)
-        entry = self._fresh(key, fingerprint)
-        if entry is not None:
-            return entry
-        # One computation per key at a time: a burst of views after an answer waits for it.
-        lock = self._locks.setdefault(key, asyncio.Lock())
-        async with lock:
-            entry = self._fresh(key, fingerprint)
-            if entry is not None:
-                return entry
-            answers = await quiz_answers(engine, guild_id, loaded.id)
-            report = await asyncio.to_thread(analyse_answers, answers, loaded.quiz)
-            self.computed += 1
-            # Answers that came between the fingerprint and the read are in the report;
-            # the next view sees a newer fingerprint and computes it again: never stale.
-            entry = CachedReport(fingerprint, report)
-            self._entries[key] = entry
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.size:
-                old, _ = self._entries.popitem(last=False)
-                self._locks.pop(old, None)
-        return entry
-
-    def _fresh(self, key: Key, fingerprint: Fingerprint) -> CachedReport | None:
         entry = self._entries.get(key)
-        if entry is None or entry.fingerprint != fingerprint:
-            return None
+        if entry is not None:
+            self._entries.move_to_end(key)
+            if entry.fingerprint == fingerprint:
+                return ReportView(entry, current=True)
+        task = self.computing(engine, guild_id, loaded)
+        done, _ = await asyncio.wait({task}, timeout=self.wait)
+        if done:
+            fresh = task.result()  # a failure is the page's too (and logged once, below)
+            # A computation started before this view may predate its newest answer.
+            return ReportView(fresh, current=fresh.fingerprint[0] >= fingerprint[0])
+        return ReportView(entry, current=False)
+
+    def computing(
+        self, engine: AsyncEngine, guild_id: int, loaded: LoadedQuiz
+    ) -> asyncio.Task[CachedReport]:
+        """The (re)computation of this report: the one under way, or a new one."""
+        key = (guild_id, loaded.id, loaded.version)
+        task = self._tasks.get(key)
+        if task is None:
+            task = asyncio.create_task(self._compute(key, engine, guild_id, loaded))
+            self._tasks[key] = task
+            task.add_done_callback(functools.partial(self._finished, key))
+        return task
+
+    def _finished(self, key: Key, task: asyncio.Task[CachedReport]) -> None:
+        if self._tasks.get(key) is task:
+            del self._tasks[key]
+        if task.cancelled():
+            return
+        error = task.exception()
+        if error is not None:  # no view may be waiting any more: say it here
+            log.error("The report of %s could not be computed", key, exc_info=error)
+
+    async def _compute(
+        self, key: Key, engine: AsyncEngine, guild_id: int, loaded: LoadedQuiz
+    ) -> CachedReport:
+        if self.before_compute is not None:
+            await self.before_compute(key)
+        as_of = datetime.now(UTC)
+        previous = self._entries.get(key)
+        result: tuple[AnswerState, QuizReport] | None = None
+        if previous is not None:
+            new = await read_newer(engine, guild_id, loaded.id, previous.state)
+            if new is not None:
+                result = await asyncio.to_thread(
+                    _merge_and_analyse, previous.state, new, loaded.quiz
+                )
+                self.updated += 1
+        if result is None:
+            state = await read_state(engine, guild_id, loaded.id)
+            report = await asyncio.to_thread(_analyse, state, loaded.quiz)
+            result = state, report
+            self.computed += 1
+        state, report = result
+        entry = CachedReport(state.fingerprint, report, state, as_of)
+        self._entries[key] = entry
         self._entries.move_to_end(key)
+        while len(self._entries) > self.size:
+            self._entries.popitem(last=False)
         return entry

@@ -30,7 +30,7 @@ from bot.storage.records import Period
 from bot.storage.repository import Repository
 from bot.web import charts
 from bot.web.access import ServerSession, require_server
-from bot.web.report_cache import CachedReport, ReportCache
+from bot.web.report_cache import ReportCache, ReportView
 from bot.web.server import context_of, render
 
 REPORTS: web.AppKey[ReportCache] = web.AppKey("reports", ReportCache)
@@ -156,14 +156,17 @@ async def public_leaderboard(request: web.Request) -> web.StreamResponse:
 # -- item-analysis reports -----------------------------------------------------------------
 
 
-async def _cached_report(request: web.Request, guild_id: int) -> tuple[LoadedQuiz, CachedReport]:
+async def _report_view(request: web.Request, guild_id: int) -> tuple[LoadedQuiz, ReportView]:
     loaded = _quiz(request, guild_id, request.match_info["quiz_id"])
-    cached = await request.app[REPORTS].get(_repo(request).engine, guild_id, loaded)
-    return loaded, cached
+    view = await request.app[REPORTS].get(_repo(request).engine, guild_id, loaded)
+    return loaded, view
 
 
 async def report(request: web.Request, guild_id: int) -> web.StreamResponse:
-    loaded, cached = await _cached_report(request, guild_id)
+    loaded, view = await _report_view(request, guild_id)
+    cached = view.entry
+    if cached is None:  # the first computation goes on in the background
+        return render(request, "results/report_computing.html", guild_id=guild_id, quiz=loaded.quiz)
     result = cached.report
     version = "-".join(str(n) for n in cached.fingerprint)
     return render(
@@ -172,6 +175,8 @@ async def report(request: web.Request, guild_id: int) -> web.StreamResponse:
         guild_id=guild_id,
         quiz=loaded.quiz,
         report=result,
+        current=view.current,
+        as_of=cached.as_of.strftime("%H:%M:%S"),
         summary=summary_lines(result),
         attention=[i for i in attention_order(result.items) if i.broken],
         missed=charts.most_missed(result),
@@ -188,7 +193,10 @@ async def report_chart(request: web.Request, guild_id: int) -> web.StreamRespons
     name = request.match_info["chart"]
     if name not in REPORT_CHARTS:
         raise web.HTTPNotFound(text="There is no such chart.")
-    loaded, cached = await _cached_report(request, guild_id)
+    loaded, view = await _report_view(request, guild_id)
+    cached = view.entry
+    if cached is None:
+        raise web.HTTPServiceUnavailable(text="The report is being computed: reload in a moment.")
     draw: dict[str, Callable[[], bytes]] = {
         "facility": lambda: charts.facility_svg(cached.report, loaded.quiz),
         "discrimination": lambda: charts.discrimination_svg(cached.report),
