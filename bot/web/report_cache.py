@@ -88,6 +88,8 @@ class CachedReport:
     state: AnswerState  # what it was computed from: newer answers are merged into it
     as_of: datetime  # when its answers were read (UTC)
     charts: dict[str, bytes] = field(default_factory=dict)
+    # Its page as rendered, by whether it was current: the same for every view of it.
+    pages: dict[bool, str] = field(default_factory=dict)
     _drawing: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     async def chart(self, name: str, draw: Callable[[], bytes]) -> bytes:

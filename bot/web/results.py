@@ -31,7 +31,7 @@ from bot.storage.repository import Repository
 from bot.web import charts
 from bot.web.access import ServerSession, require_server
 from bot.web.report_cache import ReportCache, ReportView
-from bot.web.server import context_of, render
+from bot.web.server import JINJA, context_of, csrf_token, render
 
 REPORTS: web.AppKey[ReportCache] = web.AppKey("reports", ReportCache)
 # Charts are SVG documents shown through <img>: matplotlib styles them with a <style>
@@ -167,25 +167,44 @@ async def report(request: web.Request, guild_id: int) -> web.StreamResponse:
     cached = view.entry
     if cached is None:  # the first computation goes on in the background
         return render(request, "results/report_computing.html", guild_id=guild_id, quiz=loaded.quiz)
+    html = cached.pages.get(view.current)
+    if html is None:
+        html = cached.pages[view.current] = _report_page(request, guild_id, loaded, view)
+    csrf_token(request)  # the cookie a rendered page would set, should it be missing
+    return web.Response(text=html, content_type="text/html", charset="utf-8")
+
+
+def _report_page(request: web.Request, guild_id: int, loaded: LoadedQuiz, view: ReportView) -> str:
+    """The report page's HTML, the same for every view of this report.
+
+    It has no form: no CSRF token goes in it (one browser's token must never be served
+    to another from the kept page).
+    """
+    cached = view.entry
+    assert cached is not None
     result = cached.report
     version = "-".join(str(n) for n in cached.fingerprint)
-    return render(
-        request,
-        "results/report.html",
-        guild_id=guild_id,
-        quiz=loaded.quiz,
-        report=result,
-        current=view.current,
-        as_of=cached.as_of.strftime("%H:%M:%S"),
-        summary=summary_lines(result),
-        attention=[i for i in attention_order(result.items) if i.broken],
-        missed=charts.most_missed(result),
-        charts=REPORT_CHARTS,
-        version=version,
-        percent=percent,
-        signed=signed,
-        seconds=seconds,
-        wrong_answer_text=wrong_answer_text,
+    return (
+        request.app[JINJA]
+        .get_template("results/report.html")
+        .render(
+            request=request,
+            csrf="",
+            guild_id=guild_id,
+            quiz=loaded.quiz,
+            report=result,
+            current=view.current,
+            as_of=cached.as_of.strftime("%H:%M:%S"),
+            summary=summary_lines(result),
+            attention=[i for i in attention_order(result.items) if i.broken],
+            missed=charts.most_missed(result),
+            charts=REPORT_CHARTS,
+            version=version,
+            percent=percent,
+            signed=signed,
+            seconds=seconds,
+            wrong_answer_text=wrong_answer_text,
+        )
     )
 
 
