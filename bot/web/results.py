@@ -43,6 +43,8 @@ REPORT_CHARTS: dict[str, str] = {
     "discrimination": "Discrimination (D) per question",
     "distractors": "Share of the answers picking each choice, for the most-missed questions",
 }
+# Stands for the CSRF token in a kept report page; each view puts its own in.
+CSRF_MARK = "csrf-token-of-this-view"
 NOT_PUBLIC = "There is no public leaderboard here."
 
 __all__ = ["ServerSession", "add_routes", "require_server"]
@@ -170,15 +172,16 @@ async def report(request: web.Request, guild_id: int) -> web.StreamResponse:
     html = cached.pages.get(view.current)
     if html is None:
         html = cached.pages[view.current] = _report_page(request, guild_id, loaded, view)
-    csrf_token(request)  # the cookie a rendered page would set, should it be missing
+    # The kept page is the same for every browser: each gets its own token in its forms.
+    html = html.replace(CSRF_MARK, csrf_token(request))
     return web.Response(text=html, content_type="text/html", charset="utf-8")
 
 
 def _report_page(request: web.Request, guild_id: int, loaded: LoadedQuiz, view: ReportView) -> str:
     """The report page's HTML, the same for every view of this report.
 
-    It has no form: no CSRF token goes in it (one browser's token must never be served
-    to another from the kept page).
+    Its forms (sign out) carry CSRF_MARK where the token goes: one browser's token must
+    never be served to another from the kept page.
     """
     cached = view.entry
     assert cached is not None
@@ -189,7 +192,7 @@ def _report_page(request: web.Request, guild_id: int, loaded: LoadedQuiz, view: 
         .get_template("results/report.html")
         .render(
             request=request,
-            csrf="",
+            csrf=CSRF_MARK,
             guild_id=guild_id,
             quiz=loaded.quiz,
             report=result,

@@ -163,3 +163,17 @@ def test_a_stale_report_says_so_until_the_new_answers_are_counted(served: WebSer
     assert 'id="stale"' not in html
     assert parsed(html).lists["summary"] == bot_report(served)[0]
     assert parsed(html).tables["items"][0][2] == str(int(parsed(before).tables["items"][0][2]) + 1)
+
+
+def test_a_kept_report_page_carries_each_browsers_own_token(served: WebServer) -> None:
+    """The page is rendered once, but its sign-out form must work in every browser."""
+    path = f"/servers/{GUILD}/reports/{QUIZ_ID}"
+    first, second = get(served, path), get(served, path)  # no CSRF cookie: a new one each
+    tokens = []
+    for _, html, headers in (first, second):
+        token = re.search(r'name="csrf" value="([^"]+)"', html)
+        assert token is not None and token.group(1) != results.CSRF_MARK
+        assert "quizbot_csrf=" in headers["Set-Cookie"]
+        tokens.append(token.group(1))
+    assert tokens[0] != tokens[1]
+    assert first[1].replace(tokens[0], "") == second[1].replace(tokens[1], "")
