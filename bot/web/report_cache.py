@@ -42,6 +42,10 @@ from bot.storage.report_queries import (
 log = logging.getLogger(__name__)
 
 CACHED_REPORTS = 64
+# First answers kept, over all cached reports, to bring them up to date from the newer
+# answers alone (~250 bytes each). Past it, the least recently viewed reports drop theirs
+# and are read whole on their next change; the most recent one always keeps its own.
+STATE_ROWS = 400_000
 # Seconds a view waits for a (re)computation before it is shown the report it had.
 WAIT_SECONDS = 0.5
 
@@ -85,7 +89,9 @@ Key = tuple[int, str, str]  # (server, quiz, quiz version)
 class CachedReport:
     fingerprint: Fingerprint
     report: QuizReport
-    state: AnswerState  # what it was computed from: newer answers are merged into it
+    # What it was computed from: newer answers are merged into it (None: dropped to save
+    # memory, see STATE_ROWS; the next change reads every answer again).
+    state: AnswerState | None
     as_of: datetime  # when its answers were read (UTC)
     charts: dict[str, bytes] = field(default_factory=dict)
     # Its page as rendered, by whether it was current: the same for every view of it.
@@ -177,7 +183,7 @@ class ReportCache:
         as_of = datetime.now(UTC)
         previous = self._entries.get(key)
         result: tuple[AnswerState, QuizReport] | None = None
-        if previous is not None:
+        if previous is not None and previous.state is not None:
             new = await read_newer(engine, guild_id, loaded.id, previous.state)
             if new is not None:
                 result = await asyncio.to_thread(
@@ -195,4 +201,16 @@ class ReportCache:
         self._entries.move_to_end(key)
         while len(self._entries) > self.size:
             self._entries.popitem(last=False)
+        self._bound_states()
         return entry
+
+    def _bound_states(self) -> None:
+        kept = 0
+        for entry in reversed(self._entries.values()):  # the most recent first
+            if entry.state is None:
+                continue
+            rows = len(entry.state.first)
+            if kept and kept + rows > STATE_ROWS:
+                entry.state = None
+            else:
+                kept += rows

@@ -104,6 +104,40 @@ async def test_a_failed_computation_is_logged_and_tried_again(
     assert view.current and view.entry is not None and gate.entered == 2
 
 
+async def test_past_the_memory_bound_older_reports_drop_what_updates_them(
+    repo: Repository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bot.web.report_cache as report_cache
+
+    await _store(repo, class_answers())
+    cache = ReportCache(wait=5)
+    versions = [replace(LOADED, version=f"v{n}") for n in range(3)]
+    for loaded in versions:
+        assert (await cache.get(repo.engine, GUILD, loaded)).current
+    await _store(repo, _batches()[1])
+    for loaded in versions[1:]:  # brought up to date from the newer answers
+        await cache.get(repo.engine, GUILD, loaded)
+    entries = cache._entries  # pyright: ignore[reportPrivateUsage]
+    states = {v.version: entries[(GUILD, QUIZ_ID, v.version)].state for v in versions}
+    assert all(state is not None for state in states.values())
+    newest = sum(len(s.first) for v, s in states.items() if s is not None and v != "v0")
+    # Room for the two most recently viewed reports' first answers: v0 drops its own.
+    monkeypatch.setattr(report_cache, "STATE_ROWS", newest)
+    cache._bound_states()  # pyright: ignore[reportPrivateUsage]
+    assert entries[(GUILD, QUIZ_ID, "v0")].state is None
+    assert all(entries[(GUILD, QUIZ_ID, v)].state is not None for v in ("v1", "v2"))
+    assert (cache.computed, cache.updated) == (3, 2)
+    # Without it, the next change reads every answer again, and gets the same report.
+    view = await cache.get(repo.engine, GUILD, versions[0])
+    assert cache.computed == 4 and view.entry is not None
+    assert view.entry.report == analyse_quiz(await repo.answers_of(GUILD, QUIZ_ID), QUIZ)
+    # The most recent report keeps its own, however large.
+    monkeypatch.setattr(report_cache, "STATE_ROWS", 1)
+    await _store(repo, _batches()[2])
+    await cache.get(repo.engine, GUILD, versions[2])
+    assert entries[(GUILD, QUIZ_ID, "v2")].state is not None
+
+
 # -- the page ----------------------------------------------------------------------------
 
 
