@@ -216,15 +216,19 @@ async def events(request: web.Request) -> web.StreamResponse:
     for name, value in SECURITY_HEADERS.items():
         response.headers[name] = value
     await response.prepare(request)
-    await response.write(b"retry: 1000\n: connected\n\n")
-    async with ctx.changes.listen() as queue:
-        while True:
-            try:
-                event = await asyncio.wait_for(queue.get(), timeout=15)
-            except TimeoutError:
-                await response.write(b": keep-alive\n\n")  # finds closed connections
-                continue
-            await response.write(f"event: reload\ndata: {json.dumps(event)}\n\n".encode())
+    # A page that is left or reloaded closes its stream: the next write finds out, and
+    # that is the end of it, not an error.
+    with contextlib.suppress(ConnectionResetError):
+        await response.write(b"retry: 1000\n: connected\n\n")
+        async with ctx.changes.listen() as queue:
+            while True:
+                try:
+                    event = await asyncio.wait_for(queue.get(), timeout=15)
+                except TimeoutError:
+                    await response.write(b": keep-alive\n\n")  # finds closed connections
+                    continue
+                await response.write(f"event: reload\ndata: {json.dumps(event)}\n\n".encode())
+    return response
 
 
 # -- serving -------------------------------------------------------------------------------

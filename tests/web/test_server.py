@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import logging
 import shutil
 import signal
 import subprocess
@@ -139,3 +140,27 @@ def test_a_changed_quiz_file_is_announced_to_open_pages(
     origins = [f.result.origin for f in web_server.context.catalog.files() if f.path == path]
     assert event["changed"] == origins and origins[0].endswith("icc-gaza-2014.yaml")
     assert event["quizzes"] == ["icc-gaza-2014"]
+
+
+def test_a_page_that_goes_away_ends_its_stream_without_an_error(
+    web_server: WebServer, quiz_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    connection = http.client.HTTPConnection("127.0.0.1", web_server.port, timeout=10)
+    connection.request("GET", "/events")
+    response = connection.getresponse()
+    response.readline()
+    deadline = time.monotonic() + 5
+    while web_server.context.changes.listeners == 0 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    connection.close()  # the page was left
+    with caplog.at_level(logging.ERROR):
+        for n in range(3):  # the first write may still be taken by the closing socket
+            path = quiz_dir / "icc-gaza-2014.yaml"
+            path.write_text(path.read_text(encoding="utf-8") + f"\n# edit {n}\n", encoding="utf-8")
+            web_server.reload()
+            time.sleep(0.2)
+        deadline = time.monotonic() + 5
+        while web_server.context.changes.listeners and time.monotonic() < deadline:
+            time.sleep(0.05)
+    assert web_server.context.changes.listeners == 0
+    assert "Error handling request" not in caplog.text, caplog.text
