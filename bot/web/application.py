@@ -6,7 +6,7 @@ import jinja2
 from aiohttp import web
 
 from bot.web import access, preview, results
-from bot.web.server import CONTEXT, JINJA, STATIC, TEMPLATES, WebContext, events, security_headers
+from bot.web.server import CONTEXT, JINJA, STATIC, TEMPLATES, WebContext, security_headers
 
 
 def make_app(ctx: WebContext) -> web.Application:
@@ -21,7 +21,6 @@ def make_app(ctx: WebContext) -> web.Application:
     )
     app[JINJA] = env
     app.router.add_static("/static/", STATIC, name="static", append_version=True)
-    app.router.add_get("/events", events, name="events")
     preview.add_routes(app)
     results.add_routes(app)
     access.add_routes(app)

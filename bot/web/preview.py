@@ -22,7 +22,7 @@ from bot.quiz.session import Phase
 from bot.quiz.yaml_reader import MAX_FILE_BYTES
 from bot.web import play as plays
 from bot.web.discord_html import markdown
-from bot.web.server import WebContext, check_csrf, context_of, is_local, render
+from bot.web.server import WebContext, check_csrf, context_of, events, is_local, render
 
 NOT_PUBLIC = (
     "The quiz preview is only served to the machine it runs on. To serve it to others, "
@@ -39,6 +39,12 @@ def require_preview(request: web.Request) -> WebContext:
     if not (ctx.settings.web_preview_public or is_local(request)):
         raise web.HTTPForbidden(text=NOT_PUBLIC)
     return ctx
+
+
+async def file_events(request: web.Request) -> web.StreamResponse:
+    """The changes of the quiz files, for open preview pages: private as the preview is."""
+    require_preview(request)
+    return await events(request)
 
 
 # -- the files and their state -------------------------------------------------------------
@@ -263,6 +269,7 @@ async def play_action(request: web.Request) -> web.Response:
 def add_routes(app: web.Application) -> None:
     """The preview's pages."""
     app.router.add_get("/", home, name="preview-home")
+    app.router.add_get("/events", file_events, name="events")
     app.router.add_get("/quizzes/{quiz_id}", quiz_page, name="preview-quiz")
     app.router.add_get("/files/{path:.+}", file_page, name="preview-file")
     app.router.add_post("/quizzes/{quiz_id}/play", play_start, name="preview-play-start")

@@ -163,7 +163,7 @@ async def test_answers_refused_without_their_csrf_token(client: TestClient) -> N
 async def test_the_preview_is_for_this_machine_unless_made_public(quiz_dir: Path) -> None:
     proxied = {"X-Forwarded-For": "203.0.113.9"}
     async with TestClient(TestServer(make_app(_context(quiz_dir)))) as private:
-        for path in ("/", f"/quizzes/{QUIZ}", f"/files/{QUIZ_FILE}"):
+        for path in ("/", f"/quizzes/{QUIZ}", f"/files/{QUIZ_FILE}", "/events"):
             response = await private.get(path, headers=proxied)
             assert response.status == 403, path
             assert "WEB_PREVIEW_PUBLIC=true" in await response.text()
