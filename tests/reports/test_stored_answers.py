@@ -6,37 +6,13 @@ import pytest
 
 from bot.reports.analysis import analyse_quiz
 from bot.reports.export import answers_csv, students_csv
-from bot.storage.records import StoredSession, WriteOutcome
 from bot.storage.repository import Repository
-from tests.reports.data import QUIZ, QUIZ_ID, START, class_answers
+from tests.reports.data import QUIZ, QUIZ_ID, class_answers
+from tests.reports.storing import store_answers
 
 
 async def _store(repo: Repository) -> None:
-    answers = class_answers()
-    for session_id in sorted({a.session_id for a in answers}):
-        await repo.save_session(
-            StoredSession(
-                id=session_id,
-                guild_id=1,
-                channel_id=None,
-                message_id=None,
-                quiz_id=QUIZ_ID,
-                quiz_version="v1",
-                mode="solo",
-                seed=1,
-                owner_id=1,
-                question_ids=(),
-                time_limit=30,
-                phase="finished",
-                position=0,
-                opened_at=None,
-                deadline=None,
-                created_at=START,
-            )
-        )
-    for a in answers:
-        assert await repo.record_answer(a) is WriteOutcome.RECORDED
-    await repo.settle()
+    await store_answers(repo, class_answers())
 
 
 async def test_analysis_of_stored_answers(repo: Repository) -> None:

@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from bot.reports.analysis import analyse_quiz
-from bot.storage.records import AnswerRecord, StoredSession, WriteOutcome
+from bot.storage.records import AnswerRecord
 from bot.storage.report_queries import (
     AnswerState,
     answers_fingerprint,
@@ -19,35 +19,9 @@ from bot.storage.report_queries import (
 from bot.storage.repository import Repository
 from bot.web.report_cache import analyse_answers
 from tests.reports.data import QUIZ, QUIZ_ID, START, class_answers
+from tests.reports.storing import store_answers as _store
 
 GUILD = 1
-
-
-async def _store(repo: Repository, answers: list[AnswerRecord]) -> None:
-    for session_id in sorted({a.session_id for a in answers}):
-        await repo.save_session(
-            StoredSession(
-                id=session_id,
-                guild_id=GUILD,
-                channel_id=None,
-                message_id=None,
-                quiz_id=QUIZ_ID,
-                quiz_version="v1",
-                mode="solo",
-                seed=1,
-                owner_id=1,
-                question_ids=(),
-                time_limit=30,
-                phase="finished",
-                position=0,
-                opened_at=None,
-                deadline=None,
-                created_at=START,
-            )
-        )
-    for a in answers:
-        assert await repo.record_answer(a) is WriteOutcome.RECORDED
-    await repo.settle()
 
 
 async def test_the_hand_built_class_gives_the_same_report(repo: Repository) -> None:

@@ -21,10 +21,11 @@ from bot.exts.scores import PAGE_SIZE
 from bot.quiz.stats import quiz_progress
 from bot.reports.analysis import analyse_quiz
 from bot.reports.text import report_embed, summary_lines
-from bot.storage.records import AnswerRecord, Period, StoredSession, utcnow
+from bot.storage.records import AnswerRecord, Period, utcnow
 from bot.storage.repository import Repository
 from bot.web.access import SESSION_SALT, cookie_name, issue_token, secret_of
 from tests.reports.data import QUIZ, QUIZ_ID, START, class_answers
+from tests.reports.storing import store_answers as _store
 from tests.web.server_thread import WebServer
 
 GUILD = 1  # the server of tests/reports/data.py's class
@@ -122,34 +123,6 @@ def repo_of(server: WebServer) -> Repository:
     repo = server.context.repo
     assert repo is not None
     return repo
-
-
-async def _store(repo: Repository, answers: list[AnswerRecord]) -> None:
-    for session_id in sorted({a.session_id for a in answers}):
-        first = next(a for a in answers if a.session_id == session_id)
-        await repo.save_session(
-            StoredSession(
-                id=session_id,
-                guild_id=first.guild_id,
-                channel_id=None,
-                message_id=None,
-                quiz_id=first.quiz_id,
-                quiz_version="v1",
-                mode="solo",
-                seed=1,
-                owner_id=first.user_id,
-                question_ids=(),
-                time_limit=30,
-                phase="finished",
-                position=0,
-                opened_at=None,
-                deadline=None,
-                created_at=START,
-            )
-        )
-    for a in answers:
-        await repo.record_answer(a)
-    await repo.settle()
 
 
 def league() -> list[AnswerRecord]:
