@@ -164,3 +164,29 @@ def test_a_page_that_goes_away_ends_its_stream_without_an_error(
             time.sleep(0.05)
     assert web_server.context.changes.listeners == 0
     assert "Error handling request" not in caplog.text, caplog.text
+
+
+def test_a_changed_source_text_is_announced_for_the_quiz_that_quotes_it(
+    web_server: WebServer, quiz_dir: Path
+) -> None:
+    connection = http.client.HTTPConnection("127.0.0.1", web_server.port, timeout=10)
+    connection.request("GET", "/events")
+    response = connection.getresponse()
+    try:
+        response.readline()
+        deadline = time.monotonic() + 5
+        while web_server.context.changes.listeners == 0 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        source = quiz_dir / "sources" / "icc-gaza-2014.txt"
+        # A quoted sentence edited away: the quiz breaks, and its open pages must show it.
+        text = source.read_text(encoding="utf-8")
+        source.write_text(text.replace("Israel is holding discussions", "Israel holds talks", 1))
+        web_server.reload()
+        event = _next_event(response, timeout=5)
+    finally:
+        connection.close()
+    assert event is not None, "no reload event"
+    quiz_file = quiz_dir / "icc-gaza-2014.yaml"
+    origins = [f.result.origin for f in web_server.context.catalog.files() if f.path == quiz_file]
+    assert event["changed"] == origins
+    assert event["quizzes"] == ["icc-gaza-2014"]  # kept at its last good version
