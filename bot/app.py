@@ -19,6 +19,7 @@ import discord.http
 import yarl
 from discord.ext import commands
 
+from bot import i18n
 from bot.config import Settings
 from bot.games import GameService
 from bot.library import QuizLibrary, UploadLimits
@@ -276,8 +277,14 @@ class QuizBot(commands.AutoShardedBot):
             # The handlers' tasks are created synchronously inside parse: a task factory
             # set only for that call catches exactly them, whatever discord.py names them.
             loop.set_task_factory(factory)
+            # An interaction's tasks inherit the language of whoever sent it (bot.i18n):
+            # their Discord's, else their server's, else English.
+            language = i18n.DEFAULT_LANGUAGE
+            if event == "INTERACTION_CREATE":
+                language = i18n.language_for(data.get("locale"), data.get("guild_locale"))
             try:
-                parse(data)
+                with i18n.using(language):
+                    parse(data)
             finally:
                 loop.set_task_factory(previous)
 

@@ -20,7 +20,7 @@ PACKAGE = ROOT / "bot"
 
 # The layers, lowest first: a module may import its own layer and those below, never above.
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    ("settings", ("bot.config", "bot.log_redaction")),
+    ("settings", ("bot.config", "bot.log_redaction", "bot.i18n")),
     ("quiz domain", ("bot.quiz",)),
     ("storage", ("bot.storage",)),
     (
