@@ -18,15 +18,17 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import i18n
 from bot.exts import rendering
 from bot.exts.common import DynamicView, display_name, tell
 from bot.exts.permissions import teachers_only
+from bot.i18n import N_, _, ngettext
 from bot.storage.classes import ClassInfo, RosterEntry
 
 if TYPE_CHECKING:
     from bot.app import QuizBot
 
-OUTSIDE_SERVER = "Classes belong to a server: use this command in one."
+OUTSIDE_SERVER = N_("Classes belong to a server: use this command in one.")
 ROSTER_SHOWN = 60  # names in the private roster embed; the rest are counted
 
 
@@ -38,7 +40,7 @@ class JoinClass(
     def __init__(self, class_id: int) -> None:
         super().__init__(
             discord.ui.Button(
-                label="Join this class",
+                label=_("Join this class"),
                 style=discord.ButtonStyle.primary,
                 custom_id=f"class:join:{class_id}",
             )
@@ -59,33 +61,57 @@ class JoinClass(
         await bot.classes_cog.join(interaction, self.class_id)
 
 
+def server_language(interaction: discord.Interaction[Any]) -> str:
+    """The server's language: what the whole channel reads is written in it."""
+    locale = interaction.guild_locale
+    return i18n.language_for(locale.value if locale is not None else None)
+
+
 def card_embed(info: ClassInfo, teacher: str) -> discord.Embed:
     return discord.Embed(
-        title=f"Class {info.name}",
-        description=(
-            f"{teacher} set up this class. Students: press **Join this class** to be on its "
+        title=_("Class {name}").format(name=info.name),
+        description=_(
+            "{teacher} set up this class. Students: press **Join this class** to be on its "
             "roster; homework for the class is posted in this channel."
-        ),
+        ).format(teacher=teacher),
         colour=rendering.BLUE,
     )
 
 
 def roster_embed(info: ClassInfo, roster: list[RosterEntry], dropped: int) -> discord.Embed:
     lines = [
-        f"{i}. {e.display_name} (<@{e.user_id}>)" + ("" if e.added_by is None else " · added")
+        f"{i}. {e.display_name} (<@{e.user_id}>)"
+        if e.added_by is None
+        # Translators: "added" means a teacher put this student on the roster.
+        else _("{number}. {name} ({mention}) · added").format(
+            number=i, name=e.display_name, mention=f"<@{e.user_id}>"
+        )
         for i, e in enumerate(roster[:ROSTER_SHOWN], start=1)
     ]
     if len(roster) > ROSTER_SHOWN:
-        lines.append(f"… and {len(roster) - ROSTER_SHOWN} more.")
-    text = "\n".join(lines) or "Nobody yet: students press **Join this class** on its card."
+        more = len(roster) - ROSTER_SHOWN
+        lines.append(
+            ngettext("… and {count} more.", "… and {count} more.", more).format(
+                count=i18n.format_number(more)
+            )
+        )
+    text = "\n".join(lines) or _("Nobody yet: students press **Join this class** on its card.")
     if dropped:
-        text += f"\n\n{dropped} member(s) who left the server were taken off the roster."
+        text += "\n\n" + ngettext(
+            "{count} member(s) who left the server were taken off the roster.",
+            "{count} member(s) who left the server were taken off the roster.",
+            dropped,
+        ).format(count=i18n.format_number(dropped))
     embed = discord.Embed(
-        title=f"Class {info.name}: {len(roster)} student(s)",
+        title=ngettext(
+            "Class {name}: {count} student(s)", "Class {name}: {count} student(s)", len(roster)
+        ).format(name=info.name, count=i18n.format_number(len(roster))),
         description=rendering.clip(text, rendering.LIMITS.embed_description),
         colour=rendering.BLUE,
     )
-    embed.set_footer(text="Private to you. 'added': added by a teacher; others joined themselves.")
+    embed.set_footer(
+        text=_("Private to you. 'added': added by a teacher; others joined themselves.")
+    )
     return embed
 
 
@@ -99,7 +125,7 @@ class ClassesCog(commands.Cog, name="Classes"):
     @app_commands.describe(
         name="The class's name, e.g. 7B History", channel="Where its card goes (default: here)"
     )
-    @teachers_only("Only teachers can create classes.", outside_server=OUTSIDE_SERVER)
+    @teachers_only(N_("Only teachers can create classes."), outside_server=OUTSIDE_SERVER)
     async def create(
         self,
         interaction: discord.Interaction[Any],
@@ -109,42 +135,48 @@ class ClassesCog(commands.Cog, name="Classes"):
         assert interaction.guild_id is not None  # a teacher is a teacher of a server
         channel_id = channel.id if channel is not None else interaction.channel_id
         if channel_id is None or not name.strip():
-            await tell(interaction, "Name the class, and use the command in its channel.")
+            await tell(interaction, _("Name the class, and use the command in its channel."))
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         info = await self.bot.repo.classes.create(
             interaction.guild_id, name, channel_id, interaction.user.id
         )
         if info is None:
-            await tell(interaction, f"There is a class named **{name}** here already.")
+            await tell(
+                interaction, _("There is a class named **{name}** here already.").format(name=name)
+            )
             return
-        view = DynamicView()
-        view.add_item(JoinClass(info.id))
+        with i18n.using(server_language(interaction)):  # the whole channel reads the card
+            view = DynamicView()
+            view.add_item(JoinClass(info.id))
+            embed = card_embed(info, display_name(interaction.user))
         target = channel or interaction.channel
         try:
             if not isinstance(target, discord.abc.Messageable):
                 raise discord.ClientException("not a channel messages can be sent to")
-            card = await target.send(
-                embed=card_embed(info, display_name(interaction.user)), view=view
-            )
+            card = await target.send(embed=embed, view=view)
         except (discord.HTTPException, discord.ClientException):
             await tell(
                 interaction,
-                f"Class **{info.name}** is created, but its card could not be posted in "
-                f"<#{channel_id}>: check that the bot may send messages there.",
+                _(
+                    "Class **{name}** is created, but its card could not be posted in "
+                    "{channel}: check that the bot may send messages there."
+                ).format(name=info.name, channel=f"<#{channel_id}>"),
             )
             return
         await self.bot.repo.classes.set_card(info.id, card.id)
         await tell(
             interaction,
-            f"Class **{info.name}** is created in <#{channel_id}>; its card invites students "
-            "to join. `/class add` puts a student on the roster yourself.",
+            _(
+                "Class **{name}** is created in {channel}; its card invites students "
+                "to join. `/class add` puts a student on the roster yourself."
+            ).format(name=info.name, channel=f"<#{channel_id}>"),
         )
 
     @group.command(name="add", description="Put a student on a class's roster (teachers)")
     @app_commands.describe(user="The student", class_name="The class (default: this channel's)")
     @app_commands.rename(class_name="class")
-    @teachers_only("Only teachers can add students to a class.", outside_server=OUTSIDE_SERVER)
+    @teachers_only(N_("Only teachers can add students to a class."), outside_server=OUTSIDE_SERVER)
     async def add(
         self,
         interaction: discord.Interaction[Any],
@@ -159,15 +191,19 @@ class ClassesCog(commands.Cog, name="Classes"):
         )
         await tell(
             interaction,
-            f"{user.mention} is now in **{info.name}**."
-            if added
-            else f"{user.mention} is in **{info.name}** already.",
+            (
+                _("{user} is now in **{name}**.")
+                if added
+                else _("{user} is in **{name}** already.")
+            ).format(user=user.mention, name=info.name),
         )
 
     @group.command(name="remove", description="Take a student off a class's roster (teachers)")
     @app_commands.describe(user="The student", class_name="The class (default: this channel's)")
     @app_commands.rename(class_name="class")
-    @teachers_only("Only teachers can remove students from a class.", outside_server=OUTSIDE_SERVER)
+    @teachers_only(
+        N_("Only teachers can remove students from a class."), outside_server=OUTSIDE_SERVER
+    )
     async def remove(
         self,
         interaction: discord.Interaction[Any],
@@ -180,15 +216,17 @@ class ClassesCog(commands.Cog, name="Classes"):
         removed = await self.bot.repo.classes.remove_member(info.id, user.id)
         await tell(
             interaction,
-            f"{user.mention} is no longer in **{info.name}**. Their answers and scores are kept."
-            if removed
-            else f"{user.mention} was not in **{info.name}**.",
+            (
+                _("{user} is no longer in **{name}**. Their answers and scores are kept.")
+                if removed
+                else _("{user} was not in **{name}**.")
+            ).format(user=user.mention, name=info.name),
         )
 
     @group.command(name="roster", description="Who is in a class, privately (teachers)")
     @app_commands.describe(class_name="The class (default: this channel's)")
     @app_commands.rename(class_name="class")
-    @teachers_only("Only teachers can see a class's roster.", outside_server=OUTSIDE_SERVER)
+    @teachers_only(N_("Only teachers can see a class's roster."), outside_server=OUTSIDE_SERVER)
     async def roster(
         self, interaction: discord.Interaction[Any], class_name: str | None = None
     ) -> None:
@@ -205,7 +243,7 @@ class ClassesCog(commands.Cog, name="Classes"):
 
     @group.command(name="timezone", description="The server's time zone for due dates (teachers)")
     @app_commands.describe(name="An IANA time zone, e.g. Europe/Paris or America/New_York")
-    @teachers_only("Only teachers can set the time zone.", outside_server=OUTSIDE_SERVER)
+    @teachers_only(N_("Only teachers can set the time zone."), outside_server=OUTSIDE_SERVER)
     async def timezone(self, interaction: discord.Interaction[Any], name: str) -> None:
         assert interaction.guild_id is not None  # a teacher is a teacher of a server
         try:
@@ -213,12 +251,18 @@ class ClassesCog(commands.Cog, name="Classes"):
         except (ZoneInfoNotFoundError, ValueError):
             await tell(
                 interaction,
-                f"`{name}` is not a time zone I know. Use an IANA name such as `Europe/London`, "
-                "`America/Chicago` or `Asia/Tokyo` (the list offers them as you type).",
+                _(
+                    "`{name}` is not a time zone I know. Use an IANA name such as "
+                    "`Europe/London`, `America/Chicago` or `Asia/Tokyo` (the list offers them "
+                    "as you type)."
+                ).format(name=name),
             )
             return
         await self.bot.repo.classes.set_timezone(interaction.guild_id, zone.key)
-        await tell(interaction, f"Due dates in this server are now read in **{zone.key}**.")
+        await tell(
+            interaction,
+            _("Due dates in this server are now read in **{zone}**.").format(zone=zone.key),
+        )
 
     @group.command(
         name="accommodate", description="Extra time for a student in timed rounds (teachers)"
@@ -238,7 +282,7 @@ class ClassesCog(commands.Cog, name="Classes"):
             )
         ]
     )
-    @teachers_only("Only teachers can give extra time.", outside_server=OUTSIDE_SERVER)
+    @teachers_only(N_("Only teachers can give extra time."), outside_server=OUTSIDE_SERVER)
     async def accommodate(
         self,
         interaction: discord.Interaction[Any],
@@ -252,12 +296,15 @@ class ClassesCog(commands.Cog, name="Classes"):
         )
         await tell(
             interaction,
-            f"{user.mention} no longer has extra time."
+            _("{user} no longer has extra time.").format(user=user.mention)
             if factor is None
-            else f"{user.mention} now has **{extra_time.name}** the time to answer in this "
-            "server's live rounds: their answer counts if it comes within it, and the round "
-            "waits for them before revealing (unless you reveal). Other students never see "
-            "this. It applies to rounds started from now on.",
+            # Translators: {factor} is a multiple of the usual time, e.g. 1.5x.
+            else _(
+                "{user} now has **{factor}** the time to answer in this "
+                "server's live rounds: their answer counts if it comes within it, and the round "
+                "waits for them before revealing (unless you reveal). Other students never see "
+                "this. It applies to rounds started from now on."
+            ).format(user=user.mention, factor=extra_time.name),
         )
 
     @timezone.autocomplete("name")
@@ -289,16 +336,18 @@ class ClassesCog(commands.Cog, name="Classes"):
     async def join(self, interaction: discord.Interaction[Any], class_id: int) -> None:
         info = await self.bot.repo.classes.get(class_id)
         if info is None or info.guild_id != interaction.guild_id:
-            await tell(interaction, "This class no longer exists.")
+            await tell(interaction, _("This class no longer exists."))
             return
         joined = await self.bot.repo.classes.add_member(
             info.id, interaction.user.id, display_name(interaction.user), None
         )
         await tell(
             interaction,
-            f"You joined **{info.name}**. Its homework is posted in <#{info.channel_id}>."
+            _("You joined **{name}**. Its homework is posted in {channel}.").format(
+                name=info.name, channel=f"<#{info.channel_id}>"
+            )
             if joined
-            else f"You are in **{info.name}** already.",
+            else _("You are in **{name}** already.").format(name=info.name),
         )
 
     # -- helpers -----------------------------------------------------------------------------
@@ -313,8 +362,16 @@ class ClassesCog(commands.Cog, name="Classes"):
         if name is not None:
             found = await self.bot.repo.classes.named(interaction.guild_id, name)
             if found is None:
-                known = ", ".join(f"**{c.name}**" for c in classes) or "none yet"
-                await tell(interaction, f"There is no class **{name}** here (classes: {known}).")
+                await tell(
+                    interaction,
+                    _("There is no class **{name}** here (classes: {classes}).").format(
+                        name=name, classes=", ".join(f"**{c.name}**" for c in classes)
+                    )
+                    if classes
+                    else _("There is no class **{name}** here (classes: none yet).").format(
+                        name=name
+                    ),
+                )
             return found
         here = [c for c in classes if c.channel_id == interaction.channel_id]
         if len(here) == 1:
@@ -323,9 +380,11 @@ class ClassesCog(commands.Cog, name="Classes"):
             return classes[0]
         await tell(
             interaction,
-            "Name the class with `class:`"
-            + (f" (classes: {', '.join(c.name for c in classes)})." if classes else ". ")
-            + ("" if classes else "There is none yet: `/class create` makes one."),
+            _("Name the class with `class:` (classes: {classes}).").format(
+                classes=", ".join(c.name for c in classes)
+            )
+            if classes
+            else _("Name the class with `class:`. There is none yet: `/class create` makes one."),
         )
         return None
 
