@@ -8,10 +8,10 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Literal
 
 from pydantic import TypeAdapter, ValidationError
 
+from bot.i18n import _
 from bot.quiz.diagnostics import Diagnostic, Loc, Severity, format_loc, has_errors
 from bot.quiz.messages import FieldError, translate
 from bot.quiz.models import AnyQuestion, Question, Quiz, Source
@@ -98,7 +98,9 @@ def load_quiz(
         return _load_quiz(data, origin, read_source, sources)
     except Exception as exc:  # the last resort: known problems get messages of their own
         log.exception("internal error while reading %s", origin)
-        message = f"internal error while reading this file: {type(exc).__name__}: {_text_of(exc)}"
+        message = _("internal error while reading this file: {error}: {text}").format(
+            error=type(exc).__name__, text=_text_of(exc)
+        )
         return LoadResult(origin, diagnostics=[Diagnostic(origin, 1, 1, "error", "", message)])
 
 
@@ -106,7 +108,7 @@ def _text_of(exc: Exception) -> str:
     try:
         text = str(exc)
     except Exception:  # an exception whose message cannot be made (a huge int in it)
-        return "(no message)"
+        return _("(no message)")
     return text if len(text) <= 300 else text[:299] + "…"
 
 
@@ -133,7 +135,7 @@ def _load_quiz(
             continue  # `-text:` twice: the missing space after `-` is reported instead
         report.at(problem.where, problem.message, position=problem.position)
     if not isinstance(doc.data, dict):
-        report.at((), "a quiz file is a mapping with keys such as `id`, `title` and `questions`")
+        report.at((), _("a quiz file is a mapping with keys such as `id`, `title` and `questions`"))
         result.diagnostics = report.diagnostics
         return result
 
@@ -182,19 +184,17 @@ def _note_left_out(suggestions: SuggestionBudget, report: _Reporter) -> None:
     """One note, at the first quote reported without "did you mean", for all of them."""
     if not suggestions.left_out:
         return
+    count = len(suggestions.left_out)
     report.at(
         suggestions.left_out[0],
-        f'"did you mean" left out for {len(suggestions.left_out):,} quote(s) not found, '
-        "from this one on: looking for similar passages of a source this long, for this many "
-        "long quotes, would take too long; fix the quotes above, or check that `source` is "
-        "the right text",
+        _(
+            '"did you mean" left out for {count} quote(s) not found, '
+            "from this one on: looking for similar passages of a source this long, for this many "
+            "long quotes, would take too long; fix the quotes above, or check that `source` is "
+            "the right text"
+        ).format(count=f"{count:,}"),
         severity="warning",
     )
-
-
-# Messages of the structure checks: something else stands where keys or a list belong.
-_WANTS_MAPPING = ("expected a mapping of keys", "a question must be a mapping")
-_WANTS_LIST = "expected a list"
 
 
 def _with_spacing_hint(err: FieldError, doc: Document) -> FieldError:
@@ -208,11 +208,8 @@ def _with_spacing_hint(err: FieldError, doc: Document) -> FieldError:
         # `prompt:Who said it: the court?`: a key that no quiz key is, read up to `: `.
         hint = colon_key_hint(err.loc[-1], doc.scalar_text(err.loc))
         return replace(err, message=hint) if hint else err
-    if err.message.startswith(_WANTS_LIST):
-        wanted: Literal["list", "mapping"] = "list"
-    elif err.message.startswith(_WANTS_MAPPING):
-        wanted = "mapping"
-    else:
+    wanted = err.wants  # something else stands where keys or a list belong
+    if wanted is None:
         return err
     written = doc.plain_text(err.loc)
     if written is not None:
@@ -230,9 +227,7 @@ def _with_spacing_hint(err: FieldError, doc: Document) -> FieldError:
 
 def _duplicate_dash_key(problem: YamlError) -> bool:
     key = problem.where[-1] if problem.where else None
-    return (
-        problem.message.startswith("duplicate key") and isinstance(key, str) and is_dash_item(key)
-    )
+    return problem.kind == "duplicate_key" and isinstance(key, str) and is_dash_item(key)
 
 
 def _value_at(data: object, loc: Loc) -> object:
@@ -269,7 +264,7 @@ def _check_parts(
             valid.append((index, adapter.validate_python(raw)))
         except ValidationError:
             invalid.append((index, raw))
-    text, _ = _read_source(source, read_source, report, sources)
+    text, _bytes = _read_source(source, read_source, report, sources)
     if text is not None:  # a broken question's quotes are still worth checking
         for index, raw in invalid:
             if isinstance(raw, dict):
@@ -295,23 +290,27 @@ def _read_source(
     if source is None:
         return None, b""
     if (source.file is None) == (source.text is None):
-        report.at(("source",), "give exactly one of `file` or `text`", at_key=True)
+        report.at(("source",), _("give exactly one of `file` or `text`"), at_key=True)
         return None, b""
     if source.text is not None:
         return sources.get(source.text), source.text.encode()
     if read_source is None:
-        report.at(("source", "file"), "a source file cannot be used here; put the source in `text`")
+        report.at(
+            ("source", "file"), _("a source file cannot be used here; put the source in `text`")
+        )
         return None, b""
     try:
         raw = read_source(source.file or "")
         if len(raw) > MAX_FILE_BYTES:
-            raise SourceUnavailable(f"the source is {len(raw):,} bytes; the limit is 1 MiB")
-        text = decode(raw)
+            raise SourceUnavailable(
+                _("the source is {size} bytes; the limit is 1 MiB").format(size=f"{len(raw):,}")
+            )
+        text = decode(raw, source=True)
     except SourceUnavailable as exc:
         report.at(("source", "file"), str(exc))
         return None, b""
     except YamlError as exc:  # the source's own encoding
-        report.at(("source", "file"), exc.message.replace("the file", "the source file"))
+        report.at(("source", "file"), exc.message)
         return None, b""
     return sources.get(text), raw
 
@@ -321,7 +320,9 @@ def load_stored(content: bytes, source_bytes: bytes | None, origin: str) -> Load
 
     def read(name: str) -> bytes:
         if source_bytes is None:
-            raise SourceUnavailable(f"the source `{name}` was not stored with this quiz")
+            raise SourceUnavailable(
+                _("the source `{name}` was not stored with this quiz").format(name=name)
+            )
         return source_bytes
 
     return load_quiz(content, origin, read)
@@ -333,18 +334,28 @@ def filesystem_sources(quiz_file: Path, root: Path) -> SourceReader:
     def read(name: str) -> bytes:
         if "\0" in name:  # no file system takes it; Path.resolve() would raise ValueError
             shown = name.replace("\0", "\\0")
-            raise SourceUnavailable(f"`{shown}` is not a file name: it holds a NUL character (\\0)")
+            raise SourceUnavailable(
+                _("`{name}` is not a file name: it holds a NUL character (\\0)").format(name=shown)
+            )
         target = (quiz_file.parent / name).resolve()
         if not target.is_relative_to(root.resolve()):
-            raise SourceUnavailable(f"`{name}` is outside the quiz directory ({root})")
+            raise SourceUnavailable(
+                _("`{name}` is outside the quiz directory ({root})").format(name=name, root=root)
+            )
         try:
             return target.read_bytes()
         except FileNotFoundError:
-            raise SourceUnavailable(f"`{name}` does not exist (looked for {target})") from None
+            raise SourceUnavailable(
+                _("`{name}` does not exist (looked for {target})").format(name=name, target=target)
+            ) from None
         except IsADirectoryError:
-            raise SourceUnavailable(f"`{name}` is a directory, not a text file") from None
+            raise SourceUnavailable(
+                _("`{name}` is a directory, not a text file").format(name=name)
+            ) from None
         except OSError as exc:
-            raise SourceUnavailable(f"`{name}` cannot be read: {exc.strerror}") from None
+            raise SourceUnavailable(
+                _("`{name}` cannot be read: {reason}").format(name=name, reason=exc.strerror)
+            ) from None
 
     return read
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
+from babel.lists import format_list
 from pydantic import BaseModel
 from pydantic_core import ErrorDetails
 from rapidfuzz import process
 
+from bot.i18n import _, current_language, ngettext
 from bot.quiz.diagnostics import Loc
 from bot.quiz.models import QUESTION_TYPES, Choice, Quiz, Settings, Source
 
@@ -22,29 +24,34 @@ class FieldError:
     message: str
     at_key: bool = False
     where: Loc | None = None  # shown in the message when not `loc` itself
+    # What the quiz needs where a list or mapping was expected (for the spacing hints).
+    wants: Literal["list", "mapping"] | None = None
 
 
 def did_you_mean(word: str, options: Iterable[str], cutoff: float = 70) -> str:
     match = process.extractOne(word, list(options), score_cutoff=cutoff)
-    return f"; did you mean `{match[0]}`?" if match else ""
+    return _("; did you mean `{word}`?").format(word=match[0]) if match else ""
 
 
 def describe(value: Any) -> str:
     if value is None:
-        return "nothing (an empty value)"
+        return _("nothing (an empty value)")
     if isinstance(value, bool):
-        return f"the boolean {str(value).lower()}"
+        return _("the boolean {value}").format(value=str(value).lower())
     if isinstance(value, int | float):
         written = _written(value)
         if written is None:  # an int too long for Python to print (floats always print)
-            return f"a number of {_digits(int(value)):,} digits"
-        return f"the number {_shorten(written)}"
+            digits = _digits(int(value))
+            return ngettext(
+                "a number of {count} digit", "a number of {count} digits", digits
+            ).format(count=f"{digits:,}")
+        return _("the number {number}").format(number=_shorten(written))
     if isinstance(value, str):
-        return f"the text `{_shorten(value)}`"
+        return _("the text `{text}`").format(text=_shorten(value))
     if isinstance(value, list):
-        return "a list"
+        return _("a list")
     if isinstance(value, dict):
-        return "a mapping"
+        return _("a mapping")
     return type(value).__name__
 
 
@@ -90,7 +97,7 @@ def translate(errors: list[ErrorDetails], data: object, scalar_text: Any) -> lis
     candidates: list[tuple[Loc, bool, ErrorDetails]] = []
     for err in errors:
         if err["type"] == "missing":
-            parent, _ = _real_path(err["loc"][:-1], data)
+            parent, _label = _real_path(err["loc"][:-1], data)
             candidates.append(((*parent, str(err["loc"][-1])), False, err))
         else:
             path, trailing_label = _real_path(err["loc"], data)
@@ -99,7 +106,7 @@ def translate(errors: list[ErrorDetails], data: object, scalar_text: Any) -> lis
     kept: dict[Loc, ErrorDetails] = {}
     for path, trailing_label, err in candidates:
         if trailing_label and any(
-            other[: len(path)] == path and other != path for other, _, _ in candidates
+            other[: len(path)] == path and other != path for other, _trailing, _err in candidates
         ):
             continue
         previous = kept.get(path)
@@ -173,7 +180,7 @@ def _field_error(path: Loc, err: ErrorDetails, data: object, scalar_text: Any) -
     value = err.get("input")
     field = path[-1] if path else ""
     if kind == "missing":
-        return FieldError(path[:-1], f"missing required key `{field}`")
+        return FieldError(path[:-1], _("missing required key `{key}`").format(key=field))
     if kind == "extra_forbidden":
         return FieldError(
             path, _unknown_key(str(field), path[:-1], data), at_key=True, where=path[:-1]
@@ -182,66 +189,105 @@ def _field_error(path: Loc, err: ErrorDetails, data: object, scalar_text: Any) -
         if not isinstance(value, dict):
             return FieldError(
                 path,
-                f"a question must be a mapping of keys (id, prompt, ...), not {describe(value)}",
+                _("a question must be a mapping of keys (id, prompt, ...), not {value}").format(
+                    value=describe(value)
+                ),
+                wants="mapping",
             )
         names = list(QUESTION_TYPES)
         written = scalar_text((*path, "type")) or _shown(value.get("type"))
         return FieldError(
             (*path, "type"),
-            f"unknown question type `{written}`; expected one of {', '.join(names)}"
+            _("unknown question type `{written}`; expected one of {types}").format(
+                written=written, types=", ".join(names)
+            )
             + did_you_mean(written, names),
         )
     if kind == "model_type" or kind == "dict_type":
-        return FieldError(path, f"expected a mapping of keys, got {describe(value)}")
+        return FieldError(
+            path,
+            _("expected a mapping of keys, got {value}").format(value=describe(value)),
+            wants="mapping",
+        )
     if kind == "list_type":
-        return FieldError(path, f"expected a list, got {describe(value)}")
+        return FieldError(
+            path, _("expected a list, got {value}").format(value=describe(value)), wants="list"
+        )
     if kind == "string_type":
         written = scalar_text(path)
         if isinstance(value, bool) and written and written.lower() in _BOOL_WORDS:
             return FieldError(
                 path,
-                f'`{written}` is read by YAML as a boolean; write "{written}" in quotes '
-                "to mean the word",
+                _(
+                    '`{written}` is read by YAML as a boolean; write "{written}" in quotes '
+                    "to mean the word"
+                ).format(written=written),
             )
-        return FieldError(path, f"expected text, got {describe(value)}")
+        return FieldError(path, _("expected text, got {value}").format(value=describe(value)))
     if kind == "bool_type":
-        return FieldError(path, f"expected true or false (without quotes), got {describe(value)}")
+        return FieldError(
+            path,
+            _("expected true or false (without quotes), got {value}").format(value=describe(value)),
+        )
     if kind in ("int_type", "int_parsing", "int_from_float"):
         return FieldError(
-            path, f"expected a whole number, got {describe(value)}{_number_hint(value)}"
+            path,
+            _("expected a whole number, got {value}").format(value=describe(value))
+            + _number_hint(value),
         )
     if kind in ("float_type", "float_parsing"):
-        return FieldError(path, f"expected a number, got {describe(value)}{_number_hint(value)}")
+        return FieldError(
+            path,
+            _("expected a number, got {value}").format(value=describe(value)) + _number_hint(value),
+        )
     if kind == "string_too_short":
-        return FieldError(path, "must not be empty")
+        return FieldError(path, _("must not be empty"))
     if kind == "string_too_long":
         # A number in a text field is measured as written: pydantic measured its text.
         written = _written(value)
-        length = f"is {len(written):,} characters long" if written is not None else "is too long"
-        return FieldError(path, f"{length}; the limit is {_count(ctx.get('max_length'))}")
+        limit = _count(ctx.get("max_length"))
+        if written is None:
+            return FieldError(path, _("is too long; the limit is {limit}").format(limit=limit))
+        return FieldError(
+            path,
+            ngettext(
+                "is {length} character long; the limit is {limit}",
+                "is {length} characters long; the limit is {limit}",
+                len(written),
+            ).format(length=f"{len(written):,}", limit=limit),
+        )
     if kind == "too_short":
         return FieldError(
             path,
-            f"needs at least {_count(ctx.get('min_length'))} item(s); "
-            f"it has {_count(ctx.get('actual_length'))}",
+            _("needs at least {minimum} item(s); it has {count}").format(
+                minimum=_count(ctx.get("min_length")), count=_count(ctx.get("actual_length"))
+            ),
         )
     if kind == "too_long":
         return FieldError(
             path,
-            f"has {_count(ctx.get('actual_length'))} items; "
-            f"the limit is {_count(ctx.get('max_length'))}",
+            _("has {count} items; the limit is {limit}").format(
+                count=_count(ctx.get("actual_length")), limit=_count(ctx.get("max_length"))
+            ),
         )
     if kind in ("greater_than_equal", "greater_than"):
         bound = ctx.get("ge", ctx.get("gt"))
-        return FieldError(path, f"must be at least {bound}; got {_shown(value)}")
+        return FieldError(
+            path,
+            _("must be at least {bound}; got {value}").format(bound=bound, value=_shown(value)),
+        )
     if kind in ("less_than_equal", "less_than"):
         bound = ctx.get("le", ctx.get("lt"))
-        return FieldError(path, f"must be at most {bound}; got {_shown(value)}")
+        return FieldError(
+            path, _("must be at most {bound}; got {value}").format(bound=bound, value=_shown(value))
+        )
     if kind == "string_pattern_mismatch":
         return FieldError(
             path,
-            f"`{_shown(value)}` is not a valid id: use 2 to 64 lowercase letters, digits and dashes, "
-            "starting with a letter or digit (e.g. `icc-gaza-2014`)",
+            _(
+                "`{value}` is not a valid id: use 2 to 64 lowercase letters, digits and dashes, "
+                "starting with a letter or digit (e.g. `icc-gaza-2014`)"
+            ).format(value=_shown(value)),
         )
     if kind == "literal_error":
         expected = str(ctx.get("expected", "")).replace("'", "")
@@ -249,12 +295,17 @@ def _field_error(path: Loc, err: ErrorDetails, data: object, scalar_text: Any) -
         options = [e.strip() for e in expected.replace(" or ", ",").split(",")]
         return FieldError(
             path,
-            f"`{_shown(value)}` is not allowed; expected {expected}"
+            _("`{value}` is not allowed; expected {expected}").format(
+                value=_shown(value), expected=expected
+            )
             + (did_you_mean(written, options) if written is not None else ""),
         )
     if kind.startswith("url"):
         return FieldError(
-            path, f"`{_shown(value)}` is not a web address starting with http:// or https://"
+            path,
+            _("`{value}` is not a web address starting with http:// or https://").format(
+                value=_shown(value)
+            ),
         )
     return FieldError(path, err["msg"])  # pragma: no cover - a type this map does not know yet
 
@@ -268,25 +319,32 @@ def _number_hint(value: object) -> str:
     except ValueError:
         return ""
     if bare != value.strip():
-        return f"; write it without separators: {bare}"
-    return f"; write it without quotes: {bare}"
+        return _("; write it without separators: {number}").format(number=bare)
+    return _("; write it without quotes: {number}").format(number=bare)
 
 
 def _unknown_key(key: str, parent: Loc, data: object) -> str:
     model = _model_at(parent, data)
     if model is None:
-        return f"unknown key `{key}`"
+        return _("unknown key `{key}`").format(key=key)
     known = list(model.model_fields)
     if model in QUESTION_TYPES.values():
         homes = [name for name, m in QUESTION_TYPES.items() if key in m.model_fields]
         if homes:
-            return (
-                f"`{key}` does not belong in a {_type_of(model)} question "
-                f"(only in {' and '.join(homes)} questions)"
+            # Translators: {kind} and {homes} are question types as written in the file
+            # (choice, short_answer, number...); {homes} lists one or more of them.
+            return _(
+                "`{key}` does not belong in a {kind} question (only in {homes} questions)"
+            ).format(
+                key=key,
+                kind=_type_of(model),
+                homes=format_list(homes, locale=current_language()),
             )
         if key in Choice.model_fields:
-            return f"`{key}` belongs to a choice (under `choices:`), not to the question"
-    return f"unknown key `{key}`" + did_you_mean(key, known)
+            return _("`{key}` belongs to a choice (under `choices:`), not to the question").format(
+                key=key
+            )
+    return _("unknown key `{key}`").format(key=key) + did_you_mean(key, known)
 
 
 def _type_of(model: type[BaseModel]) -> str:

@@ -20,6 +20,7 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import Resolver
 
+from bot.i18n import N_, _
 from bot.quiz.diagnostics import Loc
 from bot.quiz.yaml_hints import syntax_hint
 
@@ -211,11 +212,18 @@ class Position:
 class YamlError(Exception):
     """The bytes are not a single plain YAML document; carries where and why."""
 
-    def __init__(self, message: str, position: Position = Position(1, 1), where: Loc = ()) -> None:
+    def __init__(
+        self,
+        message: str,
+        position: Position = Position(1, 1),
+        where: Loc = (),
+        kind: str = "",
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.position = position
         self.where = where
+        self.kind = kind  # e.g. "duplicate_key": what the message says, for the code
 
 
 @dataclass(slots=True)
@@ -237,12 +245,12 @@ class Document:
 
     def scalar_text(self, loc: Loc) -> str | None:
         """The text as written of the scalar at `loc`, if `loc` ends on a scalar."""
-        node, _ = self._walk(loc)
+        node, _key = self._walk(loc)
         return node.value if isinstance(node, ScalarNode) else None
 
     def plain_text(self, loc: Loc) -> str | None:
         """The text at `loc` if it is written without quotes (quoted text is meant as text)."""
-        node, _ = self._walk(loc)
+        node, _key = self._walk(loc)
         return node.value if isinstance(node, ScalarNode) and not node.style else None
 
     def _walk(self, loc: Loc) -> tuple[Node, Node | None]:
@@ -267,20 +275,32 @@ def _mark(node: Node) -> Position:
 
 
 def too_large(size: int) -> str:
-    return f"the file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} (1 MiB)"
+    return _("the file is {size} bytes; the limit is {limit} (1 MiB)").format(
+        size=f"{size:,}", limit=f"{MAX_FILE_BYTES:,}"
+    )
 
 
-def decode(data: bytes) -> str:
-    """UTF-8 (a byte-order mark is fine) or a YamlError at the first bad byte."""
+def decode(data: bytes, *, source: bool = False) -> str:
+    """UTF-8 (a byte-order mark is fine) or a YamlError at the first bad byte.
+
+    `source`: the bytes are a quiz's source file, which the message then names."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         before = data[: exc.start]
         line = before.count(b"\n") + 1
         column = exc.start - (before.rfind(b"\n") + 1) + 1
+        if source:
+            message = _(
+                "the source file is not UTF-8 text (byte 0x{byte} at offset {offset}); "
+                "save it as UTF-8"
+            )
+        else:
+            message = _(
+                "the file is not UTF-8 text (byte 0x{byte} at offset {offset}); save it as UTF-8"
+            )
         raise YamlError(
-            f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
-            "save it as UTF-8",
+            message.format(byte=f"{data[exc.start]:02x}", offset=exc.start),
             Position(line, column),
         ) from None
 
@@ -301,11 +321,11 @@ def read_document(data: bytes) -> Document:
     except yaml.MarkedYAMLError as exc:
         raise _syntax_error(exc, text) from None
     except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
-        raise YamlError(f"not valid YAML: {exc}") from None
+        raise YamlError(_("not valid YAML: {error}").format(error=exc)) from None
     finally:
         loader.dispose()
     if root is None or (isinstance(root, ScalarNode) and root.tag == _NULL and not root.value):
-        raise YamlError("the file is empty; a quiz needs at least `id`, `title` and `questions`")
+        raise YamlError(_("the file is empty; a quiz needs at least `id`, `title` and `questions`"))
     builder = _Builder()
     try:
         tree = builder.build(root)
@@ -313,8 +333,10 @@ def read_document(data: bytes) -> Document:
         # Point at the top-level entry that expands, not deep inside the expansion.
         top = exc.loc[:1]
         raise YamlError(
-            f"the document expands past {MAX_NODES:,} values through aliases "
-            '(a "billion laughs" document); quiz files do not need that many',
+            _(
+                "the document expands past {count} values through aliases "
+                '(a "billion laughs" document); quiz files do not need that many'
+            ).format(count=f"{MAX_NODES:,}"),
             Document(None, root).position(top),
             top,
         ) from None
@@ -351,8 +373,10 @@ def _character_error(exc: yaml.reader.ReaderError, text: str) -> YamlError:
     line_start = breaks[-1].end() if breaks else 0
     code = exc.character if isinstance(exc.character, int) else ord(text[index : index + 1] or " ")
     return YamlError(
-        f"the character U+{code:04X} is not allowed in a YAML file "
-        "(a control or special character); remove it",
+        _(
+            "the character U+{code} is not allowed in a YAML file "
+            "(a control or special character); remove it"
+        ).format(code=f"{code:04X}"),
         Position(len(breaks) + 1, index - line_start + 1),
     )
 
@@ -363,21 +387,26 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> YamlError:
     problem = exc.problem or "invalid YAML"
     if "expected a single document" in (exc.context or ""):
         return YamlError(
-            "the file holds more than one YAML document (a second `---`); "
-            "put each quiz in a file of its own",
+            _(
+                "the file holds more than one YAML document (a second `---`); "
+                "put each quiz in a file of its own"
+            ),
             position,
         )
     if "tab character" in problem:
-        problem += " (indent with spaces, not tabs)"
+        # Translators: {problem} is the YAML parser's own description, in English.
+        problem = _("{problem} (indent with spaces, not tabs)").format(problem=problem)
     elif mark is not None and _char_at(text, mark.line, mark.column) == "\t":
         # A tab where a key should start: libyaml only says it "cannot start any token".
         return YamlError(
-            "YAML syntax error: a tab character where the text should start; "
-            "indent with spaces, not tabs",
+            _(
+                "YAML syntax error: a tab character where the text should start; "
+                "indent with spaces, not tabs"
+            ),
             position,
         )
     if "maximum nesting depth" in problem:
-        return YamlError("the document is nested too deeply", position)
+        return YamlError(_("the document is nested too deeply"), position)
     # The common mistakes get named, at the place to fix, instead of the parser's words.
     hint = syntax_hint(text, exc, _Loader)
     if hint is not None:
@@ -389,17 +418,24 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> YamlError:
         and mark is not None
         and (start.line, start.column) != (mark.line, mark.column)
     ):
-        what = _OPENED.get(exc.context or "", "it")
-        context += f" ({what} starts at line {start.line + 1}, column {start.column + 1})"
-    return YamlError(f"YAML syntax error: {problem}{context}", position)
+        opened = _OPENED.get(exc.context or "", _OPENED_IT)
+        context += " " + _(opened).format(line=start.line + 1, column=start.column + 1)
+    # Translators: {problem} and {context} are the YAML parser's own words, in English.
+    return YamlError(
+        _("YAML syntax error: {problem}{context}").format(problem=problem, context=context),
+        position,
+    )
 
 
+_OPENED_IT = N_("(it starts at line {line}, column {column})")
 _OPENED = {
-    "while parsing a flow sequence": "the list",
-    "while parsing a flow mapping": "the mapping",
-    "while scanning a quoted scalar": "the quoted text",
-    "while parsing a block mapping": "the mapping",
-    "while parsing a block collection": "the list",
+    "while parsing a flow sequence": N_("(the list starts at line {line}, column {column})"),
+    "while parsing a flow mapping": N_("(the mapping starts at line {line}, column {column})"),
+    "while scanning a quoted scalar": N_(
+        "(the quoted text starts at line {line}, column {column})"
+    ),
+    "while parsing a block mapping": N_("(the mapping starts at line {line}, column {column})"),
+    "while parsing a block collection": N_("(the list starts at line {line}, column {column})"),
 }
 
 
@@ -422,7 +458,7 @@ class _Builder:
         if node.tag == _STR and type(node) is ScalarNode:  # most values: plain text
             return node.value
         if depth > MAX_DEPTH:
-            raise YamlError("the document is nested too deeply", _mark(node), loc[:1])
+            raise YamlError(_("the document is nested too deeply"), _mark(node), loc[:1])
         if node.tag not in _ALLOWED_TAGS:
             self.problems.append(_tag_error(node, loc))
             return None
@@ -440,21 +476,26 @@ class _Builder:
             if key_node.tag == _TAG + "merge":
                 self.problems.append(
                     YamlError(
-                        "merge keys (`<<`) are not supported in quiz files", _mark(key_node), loc
+                        _("merge keys (`<<`) are not supported in quiz files"),
+                        _mark(key_node),
+                        loc,
                     )
                 )
                 continue
             if not isinstance(key_node, ScalarNode) or key_node.tag not in (_STR, _INT, _BOOL):
-                self.problems.append(YamlError("a key must be plain text", _mark(key_node), loc))
+                self.problems.append(YamlError(_("a key must be plain text"), _mark(key_node), loc))
                 continue
             key = key_node.value
             if key in first_seen:
                 self.problems.append(
                     YamlError(
-                        f"duplicate key `{key}` (first at line {_mark(first_seen[key]).line}); "
-                        "YAML would silently keep only the last one",
+                        _(
+                            "duplicate key `{key}` (first at line {line}); "
+                            "YAML would silently keep only the last one"
+                        ).format(key=key, line=_mark(first_seen[key]).line),
                         _mark(key_node),
                         (*loc, key),
+                        kind="duplicate_key",
                     )
                 )
                 continue
@@ -489,8 +530,10 @@ class _Builder:
         except _NoDigits:
             self.problems.append(
                 YamlError(
-                    f"`{_shorten(written)}` has no digits: YAML reads it as a number without "
-                    "a value; put it in quotes if it is meant as text",
+                    _(
+                        "`{written}` has no digits: YAML reads it as a number without "
+                        "a value; put it in quotes if it is meant as text"
+                    ).format(written=_shorten(written)),
                     _mark(node),
                     loc,
                 )
@@ -504,8 +547,10 @@ class _Builder:
 
 def _number_too_large(node: ScalarNode, loc: Loc) -> YamlError:
     return YamlError(
-        f"`{_shorten(node.value)}` is too large a number to read (numbers may have at most "
-        f"{MAX_NUMBER_DIGITS:,} digits); put it in quotes if it is meant as text",
+        _(
+            "`{written}` is too large a number to read (numbers may have at most "
+            "{limit} digits); put it in quotes if it is meant as text"
+        ).format(written=_shorten(node.value), limit=f"{MAX_NUMBER_DIGITS:,}"),
         _mark(node),
         loc,
     )
@@ -515,10 +560,13 @@ def _tag_error(node: Node, loc: Loc) -> YamlError:
     tag = node.tag or ""
     shown = "!!" + tag.removeprefix(_TAG) if tag.startswith(_TAG) else tag
     if tag.startswith(_TAG) and "python" not in tag:
-        why = "quiz files use only text, numbers, booleans, lists and mappings"
+        message = _(
+            "the tag `{tag}` is not allowed: "
+            "quiz files use only text, numbers, booleans, lists and mappings"
+        )
     else:
-        why = (
-            "quiz files are plain YAML "
+        message = _(
+            "the tag `{tag}` is not allowed: quiz files are plain YAML "
             "(no language-specific tags; nothing in them is ever executed)"
         )
-    return YamlError(f"the tag `{shown}` is not allowed: {why}", _mark(node), loc)
+    return YamlError(message.format(tag=shown), _mark(node), loc)
