@@ -197,6 +197,10 @@ class QuizBot(commands.AutoShardedBot):
         await self.library.follow_other_processes()
         for extension in EXTENSIONS:
             await self.load_extension(extension)
+        # Names and descriptions of the commands in each user's language (the catalogs).
+        from bot.exts.translator import CatalogTranslator
+
+        await self.tree.set_translator(CatalogTranslator())
         guild_id = self.settings.discord_guild_id
         if guild_id is not None:
             guild = discord.Object(id=guild_id)

@@ -34,6 +34,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "bot.app",
             "bot.cli",
             "bot.database_cli",
+            "bot.catalogs",
             "bot.reports.cli",
             "bot.importers.cli",
             "bot.terminal",
@@ -64,6 +65,7 @@ SHARED_BY_EXTENSIONS = (
     "bot.exts.reviewing",
     "bot.exts.permissions",
     "bot.exts.errors",
+    "bot.exts.translator",
 )
 
 
