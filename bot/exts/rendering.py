@@ -11,7 +11,8 @@ from collections.abc import Mapping, Sequence
 import discord
 
 from bot.games import Game
-from bot.quiz.models import Source
+from bot.i18n import N_, _, decimal_separator, format_number, format_percent
+from bot.quiz.models import AnyQuestion, Source
 from bot.quiz.presentation import (
     LIMITS,
     RunningScore,
@@ -22,6 +23,8 @@ from bot.quiz.presentation import (
     correct_answer_text,
     feedback_text,
     game_score_text,
+    given_text,
+    question_number_text,
     question_text,
     score_line,
     source_line,
@@ -38,7 +41,11 @@ BLUE = discord.Colour.blurple()
 GREEN = discord.Colour.green()
 RED = discord.Colour.red()
 GOLD = discord.Colour.gold()
-PERIOD_NAMES = {Period.ALL: "all time", Period.WEEK: "this week", Period.MONTH: "this month"}
+PERIOD_NAMES = {
+    Period.ALL: N_("all time"),
+    Period.WEEK: N_("this week"),
+    Period.MONTH: N_("this month"),
+}
 
 
 def question_embed(
@@ -50,12 +57,12 @@ def question_embed(
 ) -> discord.Embed:
     question = shown.question
     embed = discord.Embed(
-        title=clip(f"Question {number} of {total}", LIMITS.embed_title),
+        title=clip(question_number_text(number, total), LIMITS.embed_title),
         description=clip(question_text(shown), LIMITS.embed_description),
         colour=BLUE,
     )
     embed.set_author(name=clip(quiz_title, LIMITS.embed_title))
-    details = [f"{question.points} points"]
+    details = [_("{points} points").format(points=format_number(question.points))]
     if question.difficulty:
         details.append(question.difficulty)
     embed.set_footer(text=" · ".join(details))
@@ -65,7 +72,7 @@ def question_embed(
 def _quote_field(embed: discord.Embed, quotes: Sequence[str], source: Source | None) -> None:
     if quotes:
         embed.add_field(
-            name="From the source",
+            name=_("From the source"),
             value=clip(block_quote(quotes), LIMITS.field_value),
             inline=False,
         )
@@ -80,11 +87,16 @@ def game_question_embed(game: Game) -> discord.Embed:
     s = game.session
     title = game.loaded.quiz.title
     if s.mode == Mode.REVIEW:
-        title = f"Review: {title}"
+        title = _("Review: {title}").format(title=title)
     embed = question_embed(s.shown, quiz_title=title, number=s.number, total=s.total)
     deadline = None if s.live else s.deadline_for(s.plan.owner_id)
     if deadline is not None:  # timed homework: the player's own time, extra time included
-        embed.add_field(name="Time", value=f"⏱ Answer <t:{int(deadline)}:R>", inline=False)
+        embed.add_field(
+            name=_("Time"),
+            # Translators: <t:…:R> is shown by Discord as a relative time: "in 2 minutes".
+            value=_("⏱ Answer <t:{deadline}:R>").format(deadline=int(deadline)),
+            inline=False,
+        )
     return embed
 
 
@@ -122,9 +134,10 @@ def answer_embed(
         verdict_title(outcome.correct, outcome.points, outcome.bonus, outcome.spelled),
         LIMITS.embed_title,
     )
-    verdict = f"You answered: {given}"
+    verdict = _("You answered: {given}").format(given=given)
     if not outcome.correct:
-        verdict = f"The answer: **{correct_answer_text(shown)}**\n{verdict}"
+        answer = _("The answer: **{answer}**").format(answer=correct_answer_text(shown))
+        verdict = f"{answer}\n{verdict}"
     if score is not None:
         verdict += f"\n{score_line(score)}"
     embed = discord.Embed(
@@ -135,7 +148,7 @@ def answer_embed(
         ),
         colour=GREEN if outcome.correct else RED,
     )
-    embed.set_author(name=f"Question {number} of {total}")
+    embed.set_author(name=question_number_text(number, total))
     _quote_field(embed, question.quotes, source)
     return embed
 
@@ -153,12 +166,19 @@ def game_answer_embed(game: Game, outcome: Outcome) -> discord.Embed:
     )
 
 
-def locked_in_embed(outcome: Outcome, *, closes_at: float | None) -> discord.Embed:
+def locked_in_embed(
+    outcome: Outcome, *, closes_at: float | None, question: AnyQuestion | None = None
+) -> discord.Embed:
     """Live mode: the private acknowledgement of a click (the answer stays secret)."""
-    when = f" The answer is revealed <t:{int(closes_at)}:R>." if closes_at else ""
+    given = outcome.given if question is None else given_text(question, outcome.given)
+    given = clip(given, 300)
+    if closes_at:
+        # Translators: <t:…:R> is shown by Discord as a relative time: "in 2 minutes".
+        text = _("🔒 Locked in: **{given}**. The answer is revealed <t:{closes_at}:R>.")
+    else:
+        text = _("🔒 Locked in: **{given}**.")
     return discord.Embed(
-        description=f"🔒 Locked in: **{clip(outcome.given, 300)}**.{when}",
-        colour=BLUE,
+        description=text.format(given=given, closes_at=int(closes_at or 0)), colour=BLUE
     )
 
 
@@ -183,29 +203,40 @@ def reveal_embed(
         for position, (name, text) in enumerate(options):
             count = reveal.counts[position]
             mark = " ✅" if position in right else ""
-            lines.append(f"**{name}.** {text}{mark} — {count} ({count / answered:.0%})")
+            share = format_percent(count / answered)
+            lines.append(f"**{name}.** {text}{mark} — {format_number(count)} ({share})")
     else:
-        lines.append(f"The answer: **{correct_answer_text(shown)}**")
-        lines.append(f"{reveal.counts[0]} right, {reveal.counts[1]} wrong")
+        lines.append(_("The answer: **{answer}**").format(answer=correct_answer_text(shown)))
+        lines.append(
+            _("{right} right, {wrong} wrong").format(
+                right=format_number(reveal.counts[0]), wrong=format_number(reveal.counts[1])
+            )
+        )
     if question.explanation:
         lines += ["", question.explanation]
     embed = discord.Embed(
-        title=clip(f"Question {number} of {total}: the answer", LIMITS.embed_title),
+        title=clip(
+            _("Question {number} of {total}: the answer").format(number=number, total=total),
+            LIMITS.embed_title,
+        ),
         description=clip("\n".join(lines), LIMITS.embed_description),
         colour=GOLD,
     )
     embed.set_author(name=clip(quiz_title, LIMITS.embed_title))
     _quote_field(embed, question.quotes, source)
-    embed.add_field(name="Top five", value=standings_text(reveal.standings, names), inline=False)
+    embed.add_field(name=_("Top five"), value=standings_text(reveal.standings, names), inline=False)
     if teams:
-        embed.add_field(name="Teams", value=team_standings_text(teams), inline=False)
+        embed.add_field(name=_("Teams"), value=team_standings_text(teams), inline=False)
     return embed
 
 
 def team_standings_text(teams: Sequence[TeamStanding]) -> str:
     """Each team's mean points, best first (a team's size does not decide)."""
     rows = [
-        f"`{t.rank:>2}.` {t.name} — {t.mean:g} pts on average ({t.members} player(s))"
+        f"`{t.rank:>2}.` {_(t.name)} — "
+        + _("{mean} pts on average ({members} player(s))").format(
+            mean=f"{t.mean:g}".replace(".", decimal_separator()), members=t.members
+        )
         for t in teams
     ]
     return clip("\n".join(rows), LIMITS.field_value)
@@ -213,9 +244,10 @@ def team_standings_text(teams: Sequence[TeamStanding]) -> str:
 
 def standings_text(standings: Sequence[Standing], names: Mapping[int, str], limit: int = 5) -> str:
     if not standings:
-        return "Nobody has answered yet."
+        return _("Nobody has answered yet.")
     rows = [
-        f"`{rank:>2}.` {discord.utils.escape_markdown(names.get(user, str(user)))} — {points} pts"
+        f"`{rank:>2}.` {discord.utils.escape_markdown(names.get(user, str(user)))} — "
+        + _("{points} pts").format(points=format_number(points))
         for rank, user, points in standings[:limit]
     ]
     return clip("\n".join(rows), LIMITS.field_value)
@@ -229,20 +261,28 @@ def final_standings_embed(
     stopped: bool,
     teams: Sequence[TeamStanding] = (),
 ) -> discord.Embed:
+    title = _("Stopped: {title}") if stopped else _("Final standings: {title}")
     embed = discord.Embed(
-        title=clip(
-            f"{'Stopped' if stopped else 'Final standings'}: {quiz_title}", LIMITS.embed_title
-        ),
+        title=clip(title.format(title=quiz_title), LIMITS.embed_title),
         description=standings_text(standings, names, limit=10),
         colour=GOLD,
     )
     if teams:
-        best = [t.name for t in teams if t.rank == 1]
-        verdict = f"🏆 {best[0]} wins!" if len(best) == 1 else f"🏆 A tie: {' and '.join(best)}!"
+        best = [_(t.name) for t in teams if t.rank == 1]
+        if len(best) == 1:
+            verdict = _("🏆 {team} wins!").format(team=best[0])
+        else:
+            # Translators: {teams} are the tied teams, joined by the next message.
+            verdict = _("🏆 A tie: {teams}!").format(teams=_(" and ").join(best))
         embed.add_field(
-            name="Teams", value=clip(f"{verdict}\n{team_standings_text(teams)}", LIMITS.field_value)
+            name=_("Teams"),
+            value=clip(f"{verdict}\n{team_standings_text(teams)}", LIMITS.field_value),
         )
-    embed.set_footer(text=f"{len(standings)} student(s) answered. Scores are kept.")
+    embed.set_footer(
+        text=_("{count} student(s) answered. Scores are kept.").format(
+            count=format_number(len(standings))
+        )
+    )
     return embed
 
 
@@ -257,46 +297,62 @@ def solo_summary_embed(
     finished: bool = True,
 ) -> discord.Embed:
     """The end of a solo game: this game's figures, then the running total and rank."""
+    title = _("Quiz complete: {title}") if finished else _("Your score so far: {title}")
     embed = discord.Embed(
-        title=clip(
-            f"{'Quiz complete' if finished else 'Your score so far'}: {quiz_title}",
-            LIMITS.embed_title,
-        ),
+        title=clip(title.format(title=quiz_title), LIMITS.embed_title),
         description=game_score_text(points, correct, answered),
         colour=GOLD,
     )
     if rank is not None:
         embed.add_field(
-            name="Your total on this quiz (all your games)",
+            name=_("Your total on this quiz (all your games)"),
             value=total_rank_text(rank.points, rank.rank, players),
         )
-    embed.set_footer(text="/leaderboard shows the ranking; /quiz start plays again.")
+    embed.set_footer(text=_("/leaderboard shows the ranking; /quiz start plays again."))
     return embed
 
 
 def leaderboard_embed(page: LeaderboardPage, *, scope_title: str) -> discord.Embed:
     embed = discord.Embed(
-        title=clip(f"Leaderboard: {scope_title}, {PERIOD_NAMES[page.period]}", LIMITS.embed_title),
+        title=clip(
+            # Translators: {period} is "all time", "this week" or "this month".
+            _("Leaderboard: {scope}, {period}").format(
+                scope=scope_title, period=_(PERIOD_NAMES[page.period])
+            ),
+            LIMITS.embed_title,
+        ),
         colour=GOLD,
     )
     if not page.entries:
-        embed.description = "Nobody has scored yet. `/quiz start` to play!"
+        embed.description = _("Nobody has scored yet. `/quiz start` to play!")
     else:
         embed.description = "\n".join(_entry_line(e) for e in page.entries)
     caller = page.caller
     embed.add_field(
-        name="Your rank",
-        value=_entry_line(caller) if caller else "Not ranked yet: answer a question to join.",
+        name=_("Your rank"),
+        value=_entry_line(caller) if caller else _("Not ranked yet: answer a question to join."),
         inline=False,
     )
-    embed.set_footer(text=f"Page {page.page + 1} of {page.pages} · {page.total_players} player(s)")
+    embed.set_footer(
+        text=_("Page {page} of {pages} · {players} player(s)").format(
+            page=page.page + 1, pages=page.pages, players=format_number(page.total_players)
+        )
+    )
     return embed
 
 
 def _entry_line(e: RankedEntry) -> str:
-    accuracy = f", {e.correct / e.answered:.0%} right" if e.answered else ""
     name = discord.utils.escape_markdown(e.display_name)
-    return f"`{e.rank:>3}.` **{clip(name, 64)}** — {e.points} pts ({e.answered} answered{accuracy})"
+    if e.answered:
+        figures = _("{points} pts ({answered} answered, {accuracy} right)")
+    else:
+        figures = _("{points} pts ({answered} answered)")
+    figures = figures.format(
+        points=format_number(e.points),
+        answered=format_number(e.answered),
+        accuracy=format_percent(e.correct / e.answered) if e.answered else "",
+    )
+    return f"`{e.rank:>3}.` **{clip(name, 64)}** — {figures}"
 
 
 def stats_embed(
@@ -308,50 +364,82 @@ def stats_embed(
     public_only: bool,
 ) -> discord.Embed:
     """A student's stats; another student's show only what the leaderboard shows."""
-    embed = discord.Embed(title=clip(f"Stats: {name}", LIMITS.embed_title), colour=BLUE)
-    accuracy = f"{totals.accuracy:.0%}" if totals.answered else "-"
-    embed.add_field(name="Points", value=str(totals.points))
-    embed.add_field(name="Rank", value=f"#{totals.rank}" if totals.rank else "-")
-    embed.add_field(name="Answered", value=f"{totals.answered} ({accuracy} right)")
+    embed = discord.Embed(
+        title=clip(_("Stats: {name}").format(name=name), LIMITS.embed_title), colour=BLUE
+    )
+    accuracy = format_percent(totals.accuracy) if totals.answered else "-"
+    embed.add_field(name=_("Points"), value=format_number(totals.points))
+    embed.add_field(name=_("Rank"), value=f"#{totals.rank}" if totals.rank else "-")
+    embed.add_field(
+        name=_("Answered"),
+        value=_("{answered} ({accuracy} right)").format(
+            answered=format_number(totals.answered), accuracy=accuracy
+        ),
+    )
     if public_only:
-        embed.set_footer(text="Only what the leaderboard shows. Your own /stats show more.")
+        embed.set_footer(text=_("Only what the leaderboard shows. Your own /stats show more."))
         return embed
-    embed.add_field(name="Best streak", value=str(totals.best_streak))
-    embed.add_field(name="Current streak", value=str(totals.current_streak))
+    embed.add_field(name=_("Best streak"), value=format_number(totals.best_streak))
+    embed.add_field(name=_("Current streak"), value=format_number(totals.current_streak))
     if progress:
-        rows = [
-            f"**{clip(p.title, 80)}**: {p.seen}/{p.total} questions seen, "
-            f"{p.accuracy:.0%} right"
-            + (
-                f", best game {totals.best_session_points[p.quiz_id]} pts"
-                if p.quiz_id in totals.best_session_points
-                else ""
-            )
-            for p in progress
-        ]
+        rows = [_progress_line(p, totals.best_session_points.get(p.quiz_id)) for p in progress]
         embed.add_field(
-            name="Quizzes", value=clip("\n".join(rows), LIMITS.field_value), inline=False
+            name=_("Quizzes"), value=clip("\n".join(rows), LIMITS.field_value), inline=False
         )
     if weakest:
-        rows = [f"{w.tag}: {w.accuracy:.0%} of {w.answered}" for w in weakest]
+        rows = [
+            # Translators: a topic tag, the share of its answers that were right, of how many.
+            _("{tag}: {accuracy} of {answered}").format(
+                tag=w.tag, accuracy=format_percent(w.accuracy), answered=format_number(w.answered)
+            )
+            for w in weakest
+        ]
         embed.add_field(
-            name="Weakest tags", value=clip("\n".join(rows), LIMITS.field_value), inline=False
+            name=_("Weakest tags"), value=clip("\n".join(rows), LIMITS.field_value), inline=False
         )
     return embed
 
 
+def _progress_line(p: QuizProgress, best: int | None) -> str:
+    """A quiz's line in /stats: how much of it was seen, how well, the best game."""
+    if best is not None:
+        text = _(
+            "**{title}**: {seen}/{total} questions seen, {accuracy} right, best game {best} pts"
+        )
+    else:
+        text = _("**{title}**: {seen}/{total} questions seen, {accuracy} right")
+    return text.format(
+        title=clip(p.title, 80),
+        seen=p.seen,
+        total=p.total,
+        accuracy=format_percent(p.accuracy),
+        best=format_number(best or 0),
+    )
+
+
 def quiz_list_embed(rows: Sequence[tuple[str, str, int, str | None]]) -> discord.Embed:
     """(id, title, questions, source title) per quiz."""
-    embed = discord.Embed(title="Quizzes", colour=BLUE)
+    embed = discord.Embed(title=_("Quizzes"), colour=BLUE)
     if not rows:
-        embed.description = "No quiz is available yet."
+        embed.description = _("No quiz is available yet.")
         return embed
     lines = []
     for quiz_id, title, count, source in rows:
-        src = f" — source: {clip(source, 100)}" if source else ""
-        lines.append(f"**{clip(title, 120)}** (`{quiz_id}`): {count} questions{src}")
+        if source:
+            line = _("**{title}** (`{id}`): {count} questions — source: {source}")
+        else:
+            line = _("**{title}** (`{id}`): {count} questions")
+        lines.append(
+            line.format(
+                title=clip(title, 120),
+                id=quiz_id,
+                count=format_number(count),
+                source=clip(source or "", 100),
+            )
+        )
     embed.description = clip("\n".join(lines), LIMITS.embed_description)
-    embed.set_footer(text="/quiz start quiz:<id> to play")
+    # Translators: a command example: keep "/quiz start quiz:" as it is.
+    embed.set_footer(text=_("/quiz start quiz:<id> to play"))
     return embed
 
 
@@ -365,24 +453,32 @@ def review_summary_embed(
     *, right: int, answered: int, waiting: int, next_due: str | None
 ) -> discord.Embed:
     embed = discord.Embed(
-        title="Review done",
-        description=f"**{right} of {answered}** right. Right answers wait longer before they come back; "
-        "wrong ones come back soon.",
+        title=_("Review done"),
+        description=_(
+            "**{right} of {answered}** right. Right answers wait longer before they come back; "
+            "wrong ones come back soon."
+        ).format(right=format_number(right), answered=format_number(answered)),
         colour=GOLD,
     )
     if waiting:
         embed.add_field(
-            name="Still to review", value=f"{waiting} question(s); the next {next_due}."
+            name=_("Still to review"),
+            # Translators: {next_due} says when, e.g. "in 10 minutes" or "tomorrow".
+            value=_("{count} question(s); the next {next_due}.").format(
+                count=format_number(waiting), next_due=next_due
+            ),
         )
     else:
-        embed.add_field(name="Still to review", value="Nothing: well done!")
+        embed.add_field(name=_("Still to review"), value=_("Nothing: well done!"))
     return embed
 
 
 def ask_embed(question: str, answer: Answer) -> discord.Embed:
     """The passages that answer a question, quoted with where they stand."""
     if not answer.found:
-        text = "The text does not say. Try other words, or `/quiz list` to see which texts I know."
+        text = _(
+            "The text does not say. Try other words, or `/quiz list` to see which texts I know."
+        )
     else:
         text = render(answer)
     return discord.Embed(

@@ -4,14 +4,22 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot.i18n import N_, _
+from bot.quiz.presentation import true_false_labels
+
 if TYPE_CHECKING:  # only for type hints: the session module imports this one
     from bot.quiz.session import Outcome
 
 
 class QuizError(Exception):
-    """Base of every error a player or a teacher can cause; its `str()` is the message."""
+    """Base of every error a player or a teacher can cause; its `str()` is the message.
 
-    message = "something went wrong with this quiz"
+    Messages are written in English (logs and `str()` show them so) and translated by
+    `sentence()`, the form players read."""
+
+    # Translators: like every message of a quiz error, shown with its first letter
+    # capitalised and a full stop added.
+    message = N_("something went wrong with this quiz")
 
     def __init__(self, message: str | None = None) -> None:
         self.message = message or type(self).message
@@ -29,7 +37,7 @@ class QuizError(Exception):
         return text[:1].upper() + text[1:] + end
 
     def _text(self, markdown: bool) -> str:
-        return self.message
+        return _(self.message)
 
 
 class AlreadyAnswered(QuizError):
@@ -37,19 +45,24 @@ class AlreadyAnswered(QuizError):
 
     def __init__(self, outcome: Outcome) -> None:
         self.outcome = outcome
-        super().__init__(self._text(markdown=False))
+        super().__init__(f"your answer {outcome.given} is locked in")
 
     def _text(self, markdown: bool) -> str:
-        given = f"**{self.outcome.given}**" if markdown else self.outcome.given
-        return f"your answer {given} is locked in"
+        given = self.outcome.given
+        if self.outcome.picked and given in true_false_labels():  # stored in English
+            given = _(given)
+        if markdown:
+            given = f"**{given}**"
+        # Translators: shown with its first letter capitalised and a full stop added.
+        return _("your answer {given} is locked in").format(given=given)
 
 
 class SessionClosed(QuizError):
-    message = "this quiz is over: start a new one to keep playing"
+    message = N_("this quiz is over: start a new one to keep playing")
 
 
 class TimeUp(QuizError):
-    message = "time is up: answers to this question are closed"
+    message = N_("time is up: answers to this question are closed")
 
 
 class InvalidAnswer(QuizError):
@@ -64,21 +77,21 @@ class NotCurrentQuestion(QuizError):
 
     def __init__(self, question_id: str) -> None:
         self.question_id = question_id
-        super().__init__("that question is no longer open")
+        super().__init__(N_("that question is no longer open"))
 
 
 class NotYourSession(QuizError):
-    message = "only the student who started this quiz can answer it: start your own to play"
+    message = N_("only the student who started this quiz can answer it: start your own to play")
 
 
 class NothingToAnswer(QuizError):
-    message = "there is no open question right now: wait for the next one"
+    message = N_("there is no open question right now: wait for the next one")
 
 
 class QuestionStillOpen(QuizError):
     """`next` before the question was answered or revealed: it would skip it unseen."""
 
-    message = "this question is still open: answer it first"
+    message = N_("this question is still open: answer it first")
 
 
 class InvalidOption(QuizError, ValueError):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from bot.i18n import N_, _, decimal_separator, format_number
 from bot.quiz.models import (
     AnyQuestion,
     ChoiceQuestion,
@@ -49,15 +50,24 @@ def letter(position: int) -> str:
 
 
 def true_false_labels() -> tuple[str, str]:
-    return ("True", "False")
+    """The two options of a true_false question in English, as answers are stored and
+    analysed; `_()` of each is what a reader sees."""
+    return (N_("True"), N_("False"))
 
 
 def option_labels(question: AnyQuestion) -> list[str]:
     if isinstance(question, ChoiceQuestion):
         return [c.text for c in question.choices]
     if isinstance(question, TrueFalseQuestion):
-        return list(true_false_labels())
+        return [_(label) for label in true_false_labels()]
     return []
+
+
+def given_text(question: AnyQuestion, given: str) -> str:
+    """A stored answer as its reader says it: a true_false answer is stored in English."""
+    if isinstance(question, TrueFalseQuestion) and given in true_false_labels():
+        return _(given)
+    return given
 
 
 def clip(text: str, limit: int) -> str:
@@ -72,7 +82,12 @@ def select_option_label(name: str, text: str) -> str:
 
 
 def answer_modal_title(number: int, total: int) -> str:
-    return clip(f"Question {number} of {total}", LIMITS.modal_title)
+    return clip(question_number_text(number, total), LIMITS.modal_title)
+
+
+def question_number_text(number: int, total: int) -> str:
+    """ "Question 3 of 10"."""
+    return _("Question {number} of {total}").format(number=number, total=total)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,11 +152,11 @@ def question_text(shown: ShownQuestion) -> str:
         lines.append("")
         lines.extend(f"**{name}.** {text}" for name, text in options)
     if isinstance(question, ChoiceQuestion) and question.select_all:
-        lines += ["", "*Select all that apply.*"]
+        lines += ["", _("*Select all that apply.*")]
     elif isinstance(question, ShortAnswerQuestion):
-        lines += ["", "*Type your answer.*"]
+        lines += ["", _("*Type your answer.*")]
     elif isinstance(question, NumberQuestion):
-        lines += ["", "*Type a number.*"]
+        lines += ["", _("*Type a number.*")]
     return "\n".join(lines)
 
 
@@ -193,31 +208,48 @@ class RunningScore:
 def verdict_title(correct: bool, points: int, bonus: int = 0, spelled: str | None = None) -> str:
     """ "✅ Correct! +10 points", "✅ Correct! (spelled: The Hague) +10 points", "❌ Not quite"."""
     if not correct:
-        return "❌ Not quite"
-    spelling = f" (spelled: {spelled})" if spelled else ""
-    speed = f" (+{bonus} speed bonus)" if bonus else ""
-    return f"✅ Correct!{spelling} +{points} points{speed}"
+        return _("❌ Not quite")
+    # One whole sentence per case, so that a translator can order its parts.
+    if spelled and bonus:
+        text = _("✅ Correct! (spelled: {spelled}) +{points} points (+{bonus} speed bonus)")
+    elif spelled:
+        text = _("✅ Correct! (spelled: {spelled}) +{points} points")
+    elif bonus:
+        text = _("✅ Correct! +{points} points (+{bonus} speed bonus)")
+    else:
+        text = _("✅ Correct! +{points} points")
+    return text.format(spelled=spelled, points=format_number(points), bonus=format_number(bonus))
 
 
 def answered_text(shown: ShownQuestion, picked: Sequence[int], given: str) -> str:
     """What the student answered, named as on their screen ("A. text; C. text")."""
     if isinstance(shown.question, ChoiceQuestion) and picked:
         return "; ".join(shown.named(picked))
-    return given
+    return given_text(shown.question, given)
 
 
 def score_line(score: RunningScore) -> str:
-    return f"Your score so far: {score.points} points, {score.correct} of {score.answered} right."
+    return _("Your score so far: {points} points, {correct} of {answered} right.").format(
+        points=format_number(score.points),
+        correct=format_number(score.correct),
+        answered=format_number(score.answered),
+    )
 
 
 def game_score_text(points: int, correct: int, answered: int) -> str:
     """This game's figures, said to be this game's."""
-    return f"This game: **{points} points**, {correct} of {answered} right."
+    return _("This game: **{points} points**, {correct} of {answered} right.").format(
+        points=format_number(points),
+        correct=format_number(correct),
+        answered=format_number(answered),
+    )
 
 
 def total_rank_text(points: int, rank: int, players: int) -> str:
     """The running total over every game of a quiz, and the rank it gives."""
-    return f"**{points} points**, rank **#{rank}** of {players}"
+    return _("**{points} points**, rank **#{rank}** of {players}").format(
+        points=format_number(points), rank=rank, players=format_number(players)
+    )
 
 
 def correct_answer_text(shown: ShownQuestion) -> str:
@@ -226,11 +258,20 @@ def correct_answer_text(shown: ShownQuestion) -> str:
     if isinstance(question, ChoiceQuestion):
         return "; ".join(shown.named(question.correct_indexes))
     if isinstance(question, TrueFalseQuestion):
-        return "True" if question.answer else "False"
+        return _("True") if question.answer else _("False")
     if isinstance(question, ShortAnswerQuestion):
         return question.answers[0]
-    tolerance = f" (± {question.tolerance:g})" if question.tolerance else ""
-    return f"{question.answer:g}{tolerance}"
+    if question.tolerance:
+        # Translators: a number answer and how far from it an answer may be, e.g. 42 (± 0.5)
+        return _("{answer} (± {tolerance})").format(
+            answer=_number(question.answer), tolerance=_number(question.tolerance)
+        )
+    return _number(question.answer)
+
+
+def _number(value: float) -> str:
+    """A number as the reader writes it, as `:g` shortens it (6 significant digits)."""
+    return f"{value:g}".replace(".", decimal_separator())
 
 
 def render_problems(
