@@ -5,6 +5,7 @@ from __future__ import annotations
 import jinja2
 from aiohttp import web
 
+from bot import i18n
 from bot.web import access, preview, results
 from bot.web.server import CONTEXT, JINJA, STATIC, TEMPLATES, WebContext, security_headers
 
@@ -18,7 +19,14 @@ def make_app(ctx: WebContext) -> web.Application:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    # Read the request's language when a page is rendered (the security middleware sets
+    # it); newstyle: `_("... %(name)s", name=x)` escapes what it puts in.
+    env.install_gettext_callables(  # pyright: ignore[reportAttributeAccessIssue]
+        gettext=i18n.gettext, ngettext=i18n.ngettext, newstyle=True
+    )
+    env.globals["current_language"] = i18n.current_language
     app[JINJA] = env
     app.router.add_static("/static/", STATIC, name="static", append_version=True)
     preview.add_routes(app)

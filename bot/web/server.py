@@ -17,6 +17,9 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 from aiohttp import web
 
+from bot import i18n
+from bot.i18n import N_, _
+
 if TYPE_CHECKING:
     from bot.config import Settings
     from bot.library import QuizLibrary
@@ -51,6 +54,15 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "X-Frame-Options": "DENY",
     "Cross-Origin-Opener-Policy": "same-origin",
+}
+# The error page's heading, for the statuses the pages raise (others keep aiohttp's).
+REASONS = {
+    400: N_("Bad Request"),
+    403: N_("Forbidden"),
+    404: N_("Not Found"),
+    405: N_("Method Not Allowed"),
+    413: N_("Request Entity Too Large"),
+    503: N_("Service Unavailable"),
 }
 
 
@@ -150,9 +162,38 @@ async def check_csrf(request: web.Request) -> Mapping[str, str]:
     given = str(form.get(CSRF_FIELD, ""))
     if not cookie or not hmac.compare_digest(given, _csrf_sign(context_of(request), cookie)):
         raise web.HTTPForbidden(
-            text="This form has expired or did not come from this site. Go back, reload the page and try again.",
+            text=_(
+                "This form has expired or did not come from this site. "
+                "Go back, reload the page and try again."
+            ),
         )
     return {k: str(v) for k, v in form.items()}
+
+
+# -- the page's language -------------------------------------------------------------------
+
+
+def accepted_languages(header: str) -> list[str]:
+    """The tags of an Accept-Language header, the most wanted first (`*` and q=0 left out)."""
+    weighted: list[tuple[float, int, str]] = []
+    for index, part in enumerate(header.split(",")):
+        tag, *params = (p.strip() for p in part.split(";"))
+        quality = 1.0
+        for param in params:
+            name, _sep, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if tag and tag != "*" and quality > 0:
+            weighted.append((-quality, index, tag))
+    return [tag for _q, _i, tag in sorted(weighted)]
+
+
+def language_of(request: web.Request) -> str:
+    """The browser's language among the catalogs; English when it asks for none of them."""
+    return i18n.language_for(*accepted_languages(request.headers.get("Accept-Language", "")))
 
 
 # -- pages ---------------------------------------------------------------------------------
@@ -171,24 +212,27 @@ def render(request: web.Request, template: str, status: int = 200, **values: Any
 async def security_headers(
     request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
 ) -> web.StreamResponse:
-    try:
-        response = await handler(request)
-    except web.HTTPException as exc:
-        if exc.status < 400 or exc.content_type != "text/plain":
-            _finish(request, exc)
-            raise
-        # A refusal or a missing page, said in a sentence: shown as a page of the site.
-        # No form on it, so no CSRF cookie either: a refusal sets nothing.
-        response = render(
-            request,
-            "error.html",
-            status=exc.status,
-            reason=exc.reason,
-            message=exc.text or "",
-            csrf="",
-        )
+    # Every page, and its error page, in the browser's language.
+    with i18n.using(language_of(request)):
+        try:
+            response = await handler(request)
+        except web.HTTPException as exc:
+            if exc.status < 400 or exc.content_type != "text/plain":
+                _finish(request, exc)
+                raise
+            response = _error_page(request, exc)
     _finish(request, response)
     return response
+
+
+def _error_page(request: web.Request, exc: web.HTTPException) -> web.Response:
+    """A refusal or a missing page, said in a sentence: shown as a page of the site.
+    No form on it, so no CSRF cookie either: a refusal sets nothing."""
+    reason = _(REASONS[exc.status]) if exc.status in REASONS else exc.reason
+    message = exc.text or ""
+    if message == f"{exc.status}: {exc.reason}":  # aiohttp's own text, no sentence
+        message = f"{exc.status}: {reason}"
+    return render(request, "error.html", status=exc.status, reason=reason, message=message, csrf="")
 
 
 def _finish(request: web.Request, response: web.StreamResponse) -> None:
@@ -196,6 +240,10 @@ def _finish(request: web.Request, response: web.StreamResponse) -> None:
         return
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
+    # Pages are written in the browser's language: a cache must not mix them up.
+    if not isinstance(response, web.FileResponse):
+        vary = response.headers.get("Vary")
+        response.headers["Vary"] = f"{vary}, Accept-Language" if vary else "Accept-Language"
     if request.get(NEW_CSRF):
         response.set_cookie(
             CSRF_COOKIE,
