@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
+from bot.i18n import _, format_number, ngettext
 from bot.importers.emit import dump_quiz
 from bot.quiz.diagnostics import format_loc
 from bot.quiz.matching import normalize_answer
@@ -50,10 +51,19 @@ class Note:
     skipped: bool = False  # the whole question was left out
 
     def format(self) -> str:
-        where = f"line {self.line}: " if self.line is not None else ""
-        what = f"{self.subject}: " if self.subject else ""
-        verdict = "skipped: " if self.skipped else ""
-        return f"{where}{what}{verdict}{self.message}"
+        message = (
+            _("skipped: {reason}").format(reason=self.message) if self.skipped else self.message
+        )
+        if self.line is not None and self.subject:
+            return _("line {line}: {subject}: {message}").format(
+                line=self.line, subject=self.subject, message=message
+            )
+        if self.line is not None:
+            return _("line {line}: {message}").format(line=self.line, message=message)
+        if self.subject:
+            # Translators: a note about a question or key of the imported file.
+            return _("{subject}: {message}").format(subject=self.subject, message=message)
+        return message
 
 
 @dataclass(slots=True)
@@ -91,7 +101,9 @@ class Conversion:
             end = start + size + (1 if number <= extra else 0)
             suffix = f"-{number}"
             quiz_id = self.quiz_id[: MAX_ID - len(suffix)].rstrip("-") + suffix
-            title = clip(self.title, MAX_TITLE - 20) + f" (part {number} of {count})"
+            # Translators: the title of one of the quizzes a long import is split into.
+            part = _("{title} (part {number} of {count})")
+            title = part.format(title=clip(self.title, MAX_TITLE - 20), number=number, count=count)
             out.append(self._quiz(quiz_id, title, self.questions[start:end]))
             start = end
         return out
@@ -134,7 +146,7 @@ def title_from_name(name: str) -> str:
     """A file stem made readable: `world-capitals` -> `World capitals`."""
     words = [w for w in re.split(r"[-_\s]+", name) if w]
     text = " ".join(words)
-    return clip(text[:1].upper() + text[1:], MAX_TITLE) if text else "Imported quiz"
+    return clip(text[:1].upper() + text[1:], MAX_TITLE) if text else _("Imported quiz")
 
 
 def clip(text: str, limit: int) -> str:
@@ -186,13 +198,17 @@ class QuizBuilder:
         """
         prompt = body.get("prompt", "")
         if not prompt:
-            self.skip(line, subject, "the question has no text")
+            self.skip(line, subject, _("the question has no text"))
             return False
         if len(prompt) > MAX_PROMPT:
             self.skip(
                 line,
                 subject,
-                f"the question is {len(prompt):,} characters long; the limit is {MAX_PROMPT:,}",
+                ngettext(
+                    "the question is {length} character long; the limit is {limit}",
+                    "the question is {length} characters long; the limit is {limit}",
+                    len(prompt),
+                ).format(length=format_number(len(prompt)), limit=format_number(MAX_PROMPT)),
             )
             return False
         question = {"id": self._unique_id(id_source), **body}
@@ -234,27 +250,38 @@ def clean_answers(
         text = raw.strip()
         key = normalize_answer(text)
         if not text:
-            builder.note(line, subject, "dropped an empty answer")
+            builder.note(line, subject, _("dropped an empty answer"))
         elif not key:
             builder.note(
                 line,
                 subject,
-                f"dropped the answer `{text}`: it has no letters or digits, so it could "
-                "never match",
+                _(
+                    "dropped the answer `{answer}`: it has no letters or digits, so it could "
+                    "never match"
+                ).format(answer=text),
             )
         elif len(text) > MAX_ANSWER:
             builder.note(
                 line,
                 subject,
-                f"dropped an answer of {len(text):,} characters (the limit is {MAX_ANSWER}): "
-                f"{shorten(text)}",
+                ngettext(
+                    "dropped an answer of {length} character (the limit is {limit}): {answer}",
+                    "dropped an answer of {length} characters (the limit is {limit}): {answer}",
+                    len(text),
+                ).format(
+                    length=format_number(len(text)),
+                    limit=format_number(MAX_ANSWER),
+                    answer=shorten(text),
+                ),
             )
         elif key in seen:
             builder.note(
                 line,
                 subject,
-                f"dropped the answer `{text}`: the same as `{seen[key]}` once case, accents "
-                "and punctuation are ignored",
+                _(
+                    "dropped the answer `{answer}`: the same as `{earlier}` once case, accents "
+                    "and punctuation are ignored"
+                ).format(answer=text, earlier=seen[key]),
             )
         else:
             seen[key] = text
@@ -263,12 +290,15 @@ def clean_answers(
 
 
 def clip_noted(
-    text: str, limit: int, builder: QuizBuilder, line: int | None, subject: str, what: str
+    text: str, limit: int, builder: QuizBuilder, line: int | None, subject: str, message: str
 ) -> str:
-    """`text` cut to `limit` characters, with a note when it had to be cut."""
+    """`text` cut to `limit` characters, with a note when it had to be cut.
+
+    `message` is the note, translated, with the placeholders {length} and {limit}.
+    """
     if len(text) <= limit:
         return text
     builder.note(
-        line, subject, f"{what} is {len(text):,} characters long; cut to the limit of {limit:,}"
+        line, subject, message.format(length=format_number(len(text)), limit=format_number(limit))
     )
     return clip(text, limit)

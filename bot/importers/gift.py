@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from bot.i18n import _, format_number, ngettext
 from bot.importers.common import (
     MAX_EXPLANATION,
     MAX_FEEDBACK,
@@ -55,7 +56,7 @@ def convert_gift(data: bytes | str, name: str) -> Conversion:
     builder = QuizBuilder(name)
     tags: list[str] = []
     for block in _blocks(text):
-        _, first = block[0]
+        first = block[0][1]
         if first.lstrip().startswith("$CATEGORY:"):
             tags = category_tags(first.lstrip()[len("$CATEGORY:") :])
             block = block[1:]  # Moodle wants it alone; a question right under it still counts
@@ -82,7 +83,13 @@ def category_tags(path: str) -> list[str]:
 def _decode(data: bytes | str) -> str:
     if isinstance(data, bytes):
         if len(data) > MAX_INPUT_BYTES:
-            raise ImportFailure(f"the file is {len(data):,} bytes; the limit is 16 MiB")
+            raise ImportFailure(
+                ngettext(
+                    "the file is {size} byte; the limit is 16 MiB",
+                    "the file is {size} bytes; the limit is 16 MiB",
+                    len(data),
+                ).format(size=format_number(len(data)))
+            )
         try:
             data = decode(data)
         except YamlError as exc:
@@ -123,7 +130,7 @@ class _Question:
     def __init__(self, builder: QuizBuilder, block: Block, tags: list[str]) -> None:
         self.builder = builder
         self.line = block[0][0]
-        self.raw = protect("\n".join(line for _, line in block)).strip()
+        self.raw = protect("\n".join(line for _number, line in block)).strip()
         self.tags = tags
         self.fmt = "moodle"  # the question text's format: the default of its other parts
         self.subject = ""
@@ -136,19 +143,29 @@ class _Question:
         self.subject = shorten(title) if title else shorten(restore(head) or restore(text))
         if start < 0 and end < 0:
             self._skip(
-                "no answer braces: a description (text shown between questions in Moodle), "
-                "not a question"
+                _(
+                    "no answer braces: a description (text shown between questions in Moodle), "
+                    "not a question"
+                )
             )
             return
-        if start < 0 or end < 0:
-            missing = "closing `}`" if end < 0 else "opening `{`"
-            self._skip(f"the answer braces are unbalanced (no {missing}); escape a brace as \\{{")
+        if end < 0:
+            self._skip(
+                _("the answer braces are unbalanced (no closing `}`); escape a brace as \\{")
+            )
+            return
+        if start < 0:
+            self._skip(
+                _("the answer braces are unbalanced (no opening `{`); escape a brace as \\{")
+            )
             return
         before, answer, after = text[:start], text[start + 1 : end], text[end + 1 :]
         if "{" in after or "}" in after:
             self._skip(
-                "more than one `{...}`: questions must be separated by a blank line "
-                "(braces in text are written \\{ and \\})"
+                _(
+                    "more than one `{...}`: questions must be separated by a blank line "
+                    "(braces in text are written \\{ and \\})"
+                )
             )
             return
         prompt_raw = before + BLANK + after if after.strip() else before
@@ -158,7 +175,7 @@ class _Question:
         if not title and prompt:
             self.subject = shorten(prompt)
         if rendered.images:
-            self._note(f"dropped {rendered.images} image(s) from the HTML")
+            self._dropped_images(rendered.images)
         general = None
         separator = answer.rfind("####")
         if separator >= 0:
@@ -174,7 +191,11 @@ class _Question:
                 self.builder,
                 self.line,
                 self.subject,
-                "the explanation",
+                ngettext(
+                    "the explanation is {length} character long; cut to the limit of {limit}",
+                    "the explanation is {length} characters long; cut to the limit of {limit}",
+                    len(body["explanation"]),
+                ),
             )
         if self.tags:
             body["tags"] = list(self.tags)
@@ -192,14 +213,14 @@ class _Question:
     def _answers(self, answer: str, prompt: str, general: str | None) -> dict[str, Any] | None:
         # The order of these tests is Moodle's: `~` wins over `->`, `#` first wins over all.
         if not answer:
-            self._skip("an essay question (empty `{}`): Quizbot checks every answer itself")
+            self._skip(_("an essay question (empty `{}`): Quizbot checks every answer itself"))
             return None
         if answer.startswith("#"):
             return self._numerical(answer[1:], prompt, general)
         if "~" in answer:
             return self._choice(answer, prompt, general)
         if "=" in answer and "->" in answer:
-            self._skip("a matching question (`->`): Quizbot has no matching questions")
+            self._skip(_("a matching question (`->`): Quizbot has no matching questions"))
             return None
         head = answer.split("#", 1)[0].strip().upper()
         if head in _TRUE_FALSE:
@@ -215,29 +236,37 @@ class _Question:
                 continue
             marker = piece[0] if piece[0] in "~=" else ""
             text, weight = _weighted(piece[len(marker) :], 100.0 if marker == "=" else 0.0)
-            text, _, feedback = text.partition("#")
+            text, _hash, feedback = text.partition("#")
             choices.append(_Choice(self._part(text) or "", weight, self._feedback(feedback)))
         if not 2 <= len(choices) <= MAX_CHOICES:
             self._skip(
-                f"a multiple-choice question needs 2 to {MAX_CHOICES} answers; "
-                f"it has {len(choices)}"
+                _("a multiple-choice question needs 2 to {most} answers; it has {count}").format(
+                    most=MAX_CHOICES, count=len(choices)
+                )
             )
             return None
         right = [c.weight >= 100 if single else c.weight > 0 for c in choices]
         if not any(right):
-            self._skip("no answer is right (none has `=` or a positive weight `~%50%`)")
+            self._skip(_("no answer is right (none has `=` or a positive weight `~%50%`)"))
             return None
         if single and sum(right) > 1:
             self._skip(
-                f"{sum(right)} answers are marked right with `=`; in Quizbot several right "
-                "choices make a select-all question, which would change its meaning"
+                ngettext(
+                    "{count} answer is marked right with `=`; in Quizbot several right "
+                    "choices make a select-all question, which would change its meaning",
+                    "{count} answers are marked right with `=`; in Quizbot several right "
+                    "choices make a select-all question, which would change its meaning",
+                    sum(right),
+                ).format(count=sum(right))
             )
             return None
         for choice, ok in zip(choices, right, strict=True):
             if single and not ok and choice.weight > 0:
                 self._note(
-                    f"`{choice.text}` earns {choice.weight:g}% in Moodle; Quizbot has no "
-                    "partial credit, so it counts as wrong"
+                    _(
+                        "`{answer}` earns {weight}% in Moodle; Quizbot has no partial credit, "
+                        "so it counts as wrong"
+                    ).format(answer=choice.text, weight=f"{choice.weight:g}")
                 )
         out = []
         for choice, ok in zip(choices, right, strict=True):
@@ -267,28 +296,36 @@ class _Question:
             if not piece:
                 continue
             text, weight = _weighted(piece, 100.0)
-            text, _, comment = text.partition("#")
+            text, _hash, comment = text.partition("#")
             shown = self._part(text) or ""
             if weight >= 100:
                 full_feedback.append(self._part(comment))
             else:
-                other_feedback.append((f"the answer `{shown}`", self._part(comment)))
+                other_feedback.append((shown, self._part(comment)))
             if weight <= 0:
-                self._note(f"dropped the answer `{shown}`: it earns {weight:g}% in Moodle")
+                self._note(
+                    _("dropped the answer `{answer}`: it earns {weight}% in Moodle").format(
+                        answer=shown, weight=f"{weight:g}"
+                    )
+                )
                 continue
             if weight < 100:
                 self._note(
-                    f"accepted `{shown}` for full points (it earns {weight:g}% in Moodle; "
-                    "Quizbot has no partial credit)"
+                    _(
+                        "accepted `{answer}` for full points (it earns {weight}% in Moodle; "
+                        "Quizbot has no partial credit)"
+                    ).format(answer=shown, weight=f"{weight:g}")
                 )
             if "*" in shown:
                 self._note(
-                    f"`{shown}`: `*` is a wildcard in Moodle; here it is an ordinary character"
+                    _(
+                        "`{answer}`: `*` is a wildcard in Moodle; here it is an ordinary character"
+                    ).format(answer=shown)
                 )
             accepted.append(shown)
         answers = clean_answers(accepted, self.builder, self.line, self.subject)
         if not answers:
-            self._skip("no usable right answer is left")
+            self._skip(_("no usable right answer is left"))
             return None
         explanation = self._one_explanation(general, full_feedback, other_feedback)
         return _body("short_answer", prompt, {"answers": answers}, explanation)
@@ -306,27 +343,39 @@ class _Question:
             if not piece:
                 continue
             text, weight = _weighted(piece, 100.0)
-            text, _, comment = text.partition("#")
+            text, _hash, comment = text.partition("#")
             value = restore(text).strip()
             parsed = _number_and_tolerance(value)
             if parsed is None:
-                self._skip(f"`{value}` is not a number, a number:tolerance or a min..max range")
+                self._skip(
+                    _("`{answer}` is not a number, a number:tolerance or a min..max range").format(
+                        answer=value
+                    )
+                )
                 return None
             if weight < 100:
-                self._note(f"dropped the answer `{value}`: it earns {weight:g}% in Moodle")
-                other_feedback.append((f"the answer `{value}`", self._part(comment)))
+                self._note(
+                    _("dropped the answer `{answer}`: it earns {weight}% in Moodle").format(
+                        answer=value, weight=f"{weight:g}"
+                    )
+                )
+                other_feedback.append((value, self._part(comment)))
                 continue
             full.append((*parsed, self._part(comment), value))
         if not full:
-            self._skip("no answer earns full marks")
+            self._skip(_("no answer earns full marks"))
             return None
-        for *_, value in full[1:]:
-            self._note(f"dropped `{value}`: a number question has one right answer; kept the first")
-        number, tolerance, comment, _ = full[0]
+        for *_others, value in full[1:]:
+            self._note(
+                _(
+                    "dropped `{answer}`: a number question has one right answer; kept the first"
+                ).format(answer=value)
+            )
+        number, tolerance, comment, _first = full[0]
         fields: dict[str, Any] = {"answer": _yaml_number(number)}
         if tolerance:
             fields["tolerance"] = _yaml_number(tolerance)
-        other_feedback += [(f"the answer `{value}`", other) for _, _, other, value in full[1:]]
+        other_feedback += [(value, other) for _n, _t, other, value in full[1:]]
         explanation = self._one_explanation(general, [comment, wrong], other_feedback)
         return _body("number", prompt, fields, explanation)
 
@@ -339,26 +388,38 @@ class _Question:
         """Quizbot shows one explanation to everyone: the general feedback (`####`), else
         the right answer's feedback, else the feedback for wrong answers (it usually says
         what is right). Feedback that is not used, and feedback of other answers
-        (`others`: partial credit, a second right answer), is noted as dropped."""
+        (`others`: (answer, feedback) for partial credit, a second right answer), is noted
+        as dropped."""
         explanation = general
         for text in fallbacks:
             if text and explanation is None:
                 explanation = text
             elif text:
                 self._note(
-                    f"dropped the feedback {shorten(text)} (Quizbot keeps one explanation "
-                    "per question)"
+                    _(
+                        "dropped the feedback {feedback} (Quizbot keeps one explanation "
+                        "per question)"
+                    ).format(feedback=shorten(text))
                 )
-        for whose, text in others:
+        for answer, text in others:
             if text:
-                self._note(f"dropped the feedback for {whose}: {shorten(text)}")
+                self._note(
+                    _("dropped the feedback for the answer `{answer}`: {feedback}").format(
+                        answer=answer, feedback=shorten(text)
+                    )
+                )
         return explanation
 
     def _feedback(self, raw: str) -> str | None:
         text = self._part(raw)
         if text is None:
             return None
-        return clip_noted(text, MAX_FEEDBACK, self.builder, self.line, self.subject, "feedback")
+        message = ngettext(
+            "feedback is {length} character long; cut to the limit of {limit}",
+            "feedback is {length} characters long; cut to the limit of {limit}",
+            len(text),
+        )
+        return clip_noted(text, MAX_FEEDBACK, self.builder, self.line, self.subject, message)
 
     def _part(self, raw: str) -> str | None:
         """An answer or feedback: its own format marker, else the question's."""
@@ -368,8 +429,17 @@ class _Question:
     def _text(self, raw: str, fmt: str) -> str:
         rendered = render(raw, fmt)
         if rendered.images:
-            self._note(f"dropped {rendered.images} image(s) from the HTML")
+            self._dropped_images(rendered.images)
         return rendered.text
+
+    def _dropped_images(self, count: int) -> None:
+        # Translators: "image(s)" is the English for both forms; use your plural forms.
+        message = ngettext(
+            "dropped {count} image(s) from the HTML",
+            "dropped {count} image(s) from the HTML",
+            count,
+        )
+        self._note(message.format(count=count))
 
     def _note(self, message: str) -> None:
         self.builder.note(self.line, self.subject, message)
@@ -398,14 +468,14 @@ def _weighted(text: str, default: float) -> tuple[str, float]:
 def _number_and_tolerance(text: str) -> tuple[Decimal, Decimal] | None:
     """`3.14:0.01` -> (3.14, 0.01); `1..5` -> (3, 2), the midpoint and half the range."""
     if ".." in text[1:]:
-        low_text, _, high_text = text.partition("..")
+        low_text, _dots, high_text = text.partition("..")
         low, high = _decimal(low_text), _decimal(high_text)
         if low is None or high is None:
             return None
         low, high = min(low, high), max(low, high)
         return (low + high) / 2, (high - low) / 2
     if ":" in text[1:]:
-        value_text, _, tolerance_text = text.partition(":")
+        value_text, _colon, tolerance_text = text.partition(":")
         value, tolerance = _decimal(value_text), _decimal(tolerance_text)
         if value is None or tolerance is None or tolerance < 0:
             return None

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from bot.i18n import _, format_number, ngettext
 from bot.importers.common import (
     MAX_AUTHOR,
     MAX_DESCRIPTION,
@@ -44,7 +45,7 @@ def convert_red(data: bytes | str, name: str) -> Conversion:
     for key_node, value_node in root.value:
         line = _line(key_node)
         if not isinstance(key_node, ScalarNode):
-            builder.skip(line, "a question", "a question must be text, not a list or mapping")
+            builder.skip(line, _("a question"), _("a question must be text, not a list or mapping"))
             continue
         key = key_node.value
         if key in META_KEYS:
@@ -58,8 +59,10 @@ def convert_red(data: bytes | str, name: str) -> Conversion:
             builder.note(
                 line,
                 subject,
-                f"asked again (first at line {seen[key]}); kept the first, dropped this one "
-                f"with its answers {_answers_shown(value_node)}",
+                _(
+                    "asked again (first at line {first}); kept the first, dropped this one "
+                    "with its answers {answers}"
+                ).format(first=seen[key], answers=_answers_shown(value_node)),
             )
             continue
         seen[key] = line
@@ -72,7 +75,13 @@ def convert_red(data: bytes | str, name: str) -> Conversion:
 def _compose(data: bytes | str) -> MappingNode:
     if isinstance(data, bytes):
         if len(data) > MAX_INPUT_BYTES:
-            raise ImportFailure(f"the file is {len(data):,} bytes; the limit is 16 MiB")
+            raise ImportFailure(
+                ngettext(
+                    "the file is {size} byte; the limit is 16 MiB",
+                    "the file is {size} bytes; the limit is 16 MiB",
+                    len(data),
+                ).format(size=format_number(len(data)))
+            )
         try:
             data = decode(data)
         except YamlError as exc:
@@ -81,29 +90,44 @@ def _compose(data: bytes | str) -> MappingNode:
     try:
         root = yaml.compose(data, Loader=loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
-        if "expected a single document" in (exc.context or ""):
-            raise ImportFailure(
-                f"the file holds more than one YAML document{where}; a trivia list is one"
-            ) from None
-        raise ImportFailure(f"not valid YAML: {exc.problem}{where}") from None
+        raise ImportFailure(_yaml_problem(exc)) from None
     except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
-        raise ImportFailure(f"not valid YAML: {exc}") from None
+        raise ImportFailure(_("not valid YAML: {problem}").format(problem=exc)) from None
     if root is None:
-        raise ImportFailure("the file is empty")
+        raise ImportFailure(_("the file is empty"))
     if not isinstance(root, MappingNode):
         raise ImportFailure(
-            "a Red trivia list is a mapping of questions to lists of answers "
-            "(`Question?: [answer, ...]`); this file is not"
+            _(
+                "a Red trivia list is a mapping of questions to lists of answers "
+                "(`Question?: [answer, ...]`); this file is not"
+            )
         )
     return root
+
+
+def _yaml_problem(exc: yaml.MarkedYAMLError) -> str:
+    """What PyYAML found wrong (in its own English words), and where."""
+    mark = exc.problem_mark or exc.context_mark
+    several = "expected a single document" in (exc.context or "")
+    if mark is None:
+        if several:
+            return _("the file holds more than one YAML document; a trivia list is one")
+        return _("not valid YAML: {problem}").format(problem=exc.problem)
+    line, column = mark.line + 1, mark.column + 1
+    if several:
+        return _(
+            "the file holds more than one YAML document (line {line}, column {column}); "
+            "a trivia list is one"
+        ).format(line=line, column=column)
+    return _("not valid YAML: {problem} (line {line}, column {column})").format(
+        problem=exc.problem, line=line, column=column
+    )
 
 
 def _question(builder: QuizBuilder, key: str, value: Node, line: int, subject: str) -> None:
     if isinstance(value, ScalarNode) and value.tag != _NULL:
         # Red wants a list; one answer written without the dash is still plainly meant.
-        builder.note(line, subject, "the answer is not in a list; took it as the one answer")
+        builder.note(line, subject, _("the answer is not in a list; took it as the one answer"))
         written = [value.value]
     elif isinstance(value, SequenceNode):
         written = []
@@ -111,16 +135,16 @@ def _question(builder: QuizBuilder, key: str, value: Node, line: int, subject: s
             if isinstance(item, ScalarNode):
                 written.append(item.value)  # the text as written: `yes` stays yes
             else:
-                builder.note(line, subject, "dropped an answer that is a list or mapping")
+                builder.note(line, subject, _("dropped an answer that is a list or mapping"))
     elif isinstance(value, MappingNode):
-        builder.skip(line, subject, "the answers are a mapping; Red expects a list of answers")
+        builder.skip(line, subject, _("the answers are a mapping; Red expects a list of answers"))
         return
     else:
-        builder.skip(line, subject, "the question has no answers")
+        builder.skip(line, subject, _("the question has no answers"))
         return
     answers = clean_answers(written, builder, line, subject)
     if not answers:
-        builder.skip(line, subject, "no usable answer is left")
+        builder.skip(line, subject, _("no usable answer is left"))
         return
     body: dict[str, Any] = {"type": "short_answer", "prompt": key.strip(), "answers": answers}
     builder.add(line, subject, key, body)
@@ -133,7 +157,8 @@ def _metadata(builder: QuizBuilder, key: str, value: Node, line: int) -> None:
         _config(builder, value, line)
         return
     if not isinstance(value, ScalarNode) or value.tag == _NULL:
-        builder.note(line, key, "ignored: expected text")
+        # Translators: follows the key it is about (AUTHOR or DESCRIPTION) and a colon.
+        builder.note(line, key, _("ignored: expected text"))
         return
     text = value.value.strip()
     if not text:
@@ -142,9 +167,12 @@ def _metadata(builder: QuizBuilder, key: str, value: Node, line: int) -> None:
     if key == "AUTHOR":
         conversion.author = text  # its length is checked in _credit, after the description
     else:
-        conversion.description = clip_noted(
-            text, MAX_DESCRIPTION, builder, line, key, "the description"
+        message = ngettext(
+            "the description is {length} character long; cut to the limit of {limit}",
+            "the description is {length} characters long; cut to the limit of {limit}",
+            len(text),
         )
+        conversion.description = clip_noted(text, MAX_DESCRIPTION, builder, line, key, message)
 
 
 def _credit(builder: QuizBuilder, line: int | None) -> None:
@@ -155,18 +183,32 @@ def _credit(builder: QuizBuilder, line: int | None) -> None:
     if author is None or len(author) <= MAX_AUTHOR:
         return
     conversion.author = _short_author(author)
-    credit = f"Authors: {author}"
+    # Translators: the credit added to the description of the imported quiz.
+    credit = _("Authors: {authors}").format(authors=author)
     description = f"{conversion.description}\n\n{credit}" if conversion.description else credit
-    where = "; the whole list is in the description"
-    if len(description) <= MAX_DESCRIPTION:
+    fits = len(description) <= MAX_DESCRIPTION
+    if fits:
         conversion.description = description
+        # Translators: follows "AUTHOR: " (the key of the trivia list).
+        message = ngettext(
+            "is {length} character long; `author` holds {limit}: shortened to `{short}`; "
+            "the whole list is in the description",
+            "is {length} characters long; `author` holds {limit}: shortened to `{short}`; "
+            "the whole list is in the description",
+            len(author),
+        )
     else:
-        where = ""
+        # Translators: follows "AUTHOR: " (the key of the trivia list).
+        message = ngettext(
+            "is {length} character long; `author` holds {limit}: shortened to `{short}`",
+            "is {length} characters long; `author` holds {limit}: shortened to `{short}`",
+            len(author),
+        )
+    short = clip(conversion.author, 60)
     builder.note(
         line,
         "AUTHOR",
-        f"is {len(author):,} characters long; `author` holds {MAX_AUTHOR}: "
-        f"shortened to `{clip(conversion.author, 60)}`{where}",
+        message.format(length=format_number(len(author)), limit=MAX_AUTHOR, short=short),
     )
 
 
@@ -175,7 +217,10 @@ def _short_author(author: str) -> str:
     if len(names) < 2:
         return clip(author, MAX_AUTHOR)
     for count in range(len(names) - 1, 0, -1):
-        short = f"{', '.join(names[:count])} and {len(names) - count} more"
+        # Translators: an author list cut short in the imported quiz: "Ann, Bob and 12 more".
+        short = ngettext(
+            "{names} and {count} more", "{names} and {count} more", len(names) - count
+        ).format(names=", ".join(names[:count]), count=len(names) - count)
         if len(short) <= MAX_AUTHOR:
             return short
     return clip(author, MAX_AUTHOR)
@@ -184,7 +229,7 @@ def _short_author(author: str) -> str:
 def _config(builder: QuizBuilder, value: Node, line: int) -> None:
     """Red's session settings: `delay` (seconds to answer) is the quiz's time limit."""
     if not isinstance(value, MappingNode):
-        builder.note(line, "CONFIG", "ignored: expected a mapping of settings")
+        builder.note(line, "CONFIG", _("ignored: expected a mapping of settings"))
         return
     ignored = []
     for key_node, item in value.value:
@@ -197,8 +242,10 @@ def _config(builder: QuizBuilder, value: Node, line: int) -> None:
         builder.note(
             line,
             "CONFIG",
-            f"ignored {', '.join(ignored)}: Quizbot has no such setting "
-            "(`delay` becomes `settings.time_limit`)",
+            _(
+                "ignored {keys}: Quizbot has no such setting (`delay` becomes "
+                "`settings.time_limit`)"
+            ).format(keys=", ".join(ignored)),
         )
 
 
@@ -207,14 +254,20 @@ def _time_limit(builder: QuizBuilder, item: ScalarNode) -> None:
     try:
         seconds = float(item.value)
     except ValueError:
-        builder.note(line, "CONFIG", f"ignored `delay: {item.value}`: not a number of seconds")
+        builder.note(
+            line,
+            "CONFIG",
+            _("ignored `delay: {value}`: not a number of seconds").format(value=item.value),
+        )
         return
     limit = min(300, max(5, round(seconds)))
     if limit != seconds:
         builder.note(
             line,
             "CONFIG",
-            f"`delay: {item.value}` became `time_limit: {limit}` (whole seconds from 5 to 300)",
+            _("`delay: {value}` became `time_limit: {limit}` (whole seconds from 5 to 300)").format(
+                value=item.value, limit=limit
+            ),
         )
     builder.conversion.settings["time_limit"] = limit
 
@@ -223,7 +276,8 @@ def _answers_shown(value: Node) -> str:
     if isinstance(value, SequenceNode):
         texts = [item.value for item in value.value if isinstance(item, ScalarNode)]
         return "[" + ", ".join(texts) + "]"
-    return "(none)" if not isinstance(value, ScalarNode) else f"[{value.value}]"
+    # Translators: a question of the trivia list written without answers.
+    return _("(none)") if not isinstance(value, ScalarNode) else f"[{value.value}]"
 
 
 def _line(node: Node) -> int:
