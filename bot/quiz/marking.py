@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from text_to_num import alpha2digit
 
+from bot.i18n import N_, _
 from bot.quiz.errors import InvalidAnswer
 from bot.quiz.matching import normalize_answer, typo_similarity
 from bot.quiz.models import (
@@ -25,7 +26,7 @@ from bot.quiz.models import (
 from bot.quiz.presentation import LETTERS, ShownQuestion, true_false_labels
 
 FUZZY_THRESHOLD = 85
-NUMBER_HELP = "type a number, like 42 or 2.5"
+NUMBER_HELP = N_("type a number, like 42 or 2.5")
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +94,7 @@ def _parse_true_false(text: str) -> Picked:
         return Picked.of(0)
     if word in _FALSE_WORDS or word == "b":
         return Picked.of(1)
-    raise InvalidAnswer("answer true or false (or A for True, B for False)")
+    raise InvalidAnswer(_("answer true or false (or A for True, B for False)"))
 
 
 def _parse_choice(question: ChoiceQuestion, order: Sequence[int], text: str) -> Picked:
@@ -108,8 +109,10 @@ def _parse_choice(question: ChoiceQuestion, order: Sequence[int], text: str) -> 
             return Picked.of(position)
     last = LETTERS[count - 1]
     if question.select_all:
-        raise InvalidAnswer(f'answer with letters from A to {last}, like "A, C"')
-    raise InvalidAnswer(f"answer with a letter from A to {last}")
+        raise InvalidAnswer(
+            _('answer with letters from A to {last}, like "A, C"').format(last=last)
+        )
+    raise InvalidAnswer(_("answer with a letter from A to {last}").format(last=last))
 
 
 def _letters(text: str, count: int) -> frozenset[int] | None:
@@ -134,12 +137,12 @@ def check(question: AnyQuestion, order: Sequence[int], response: Response) -> Ve
     """Whether a response is right; InvalidAnswer when it is no answer to this question."""
     if isinstance(question, ChoiceQuestion | TrueFalseQuestion):
         if not isinstance(response, Picked):
-            raise InvalidAnswer("pick one of the lettered answers")
+            raise InvalidAnswer(_("pick one of the lettered answers"))
         if isinstance(question, ChoiceQuestion):
             return _check_choice(question, order, response)
         return _check_true_false(question, order, response)
     if not isinstance(response, Typed):
-        raise InvalidAnswer("type your answer")
+        raise InvalidAnswer(_("type your answer"))
     if isinstance(question, ShortAnswerQuestion):
         return _check_short_answer(question, response.text)
     return _check_number(question, response.text)
@@ -156,9 +159,9 @@ def _check_choice(question: ChoiceQuestion, order: Sequence[int], response: Pick
     positions = sorted(response.positions)
     last = LETTERS[count - 1]
     if not positions or positions[0] < 0 or positions[-1] >= count:
-        raise InvalidAnswer(f"answer with a letter from A to {last}")
+        raise InvalidAnswer(_("answer with a letter from A to {last}").format(last=last))
     if len(positions) > 1 and not question.select_all:
-        raise InvalidAnswer(f"pick only one answer, a letter from A to {last}")
+        raise InvalidAnswer(_("pick only one answer, a letter from A to {last}").format(last=last))
     picked = frozenset(order[p] for p in positions)
     # Named as on the student's screen, texts included: "A. text; C. text".
     given = "; ".join(ShownQuestion(question, tuple(order)).named(picked))
@@ -171,7 +174,7 @@ def _check_true_false(
 ) -> Verdict:
     _check_order(order, 2)
     if len(response.positions) != 1 or not response.positions <= {0, 1}:
-        raise InvalidAnswer("answer true or false (or A for True, B for False)")
+        raise InvalidAnswer(_("answer true or false (or A for True, B for False)"))
     [position] = response.positions
     index = order[position]  # 0 is True, 1 is False
     said_true = index == 0
@@ -181,7 +184,7 @@ def _check_true_false(
 def _check_short_answer(question: ShortAnswerQuestion, text: str) -> Verdict:
     typed = normalize_answer(text)
     if not typed:
-        raise InvalidAnswer("type an answer (letters or digits)")
+        raise InvalidAnswer(_("type an answer (letters or digits)"))
     # An exact match anywhere wins over a typo of another answer: no "spelled" then.
     if any(typed == normalize_answer(a) for a in question.answers):
         return Verdict(True, text.strip(), ())
@@ -246,16 +249,16 @@ def _read_number(text: str) -> tuple[float, str]:
     plain = text.replace("\u2212", "-")  # the typographic minus sign
     digits = _SIGN_WORD.sub("-", alpha2digit(plain, "en", threshold=_WORDS_THRESHOLD))
     if _VALUE_WORDS.search(digits):
-        raise InvalidAnswer(NUMBER_HELP)
+        raise InvalidAnswer(_(NUMBER_HELP))
     found = _NUMBER.findall(digits)
     if not found:
         # "one" or "zero" (the threshold kept it a word) is a number when it is the answer.
         alone = _SIGN_WORD.sub("-", alpha2digit(plain, "en", threshold=0)).strip(" .!?")
         if not _NUMBER.fullmatch(alone):
-            raise InvalidAnswer(NUMBER_HELP)
+            raise InvalidAnswer(_(NUMBER_HELP))
         return float(alone), alone
     if len(found) != 1:
-        raise InvalidAnswer(NUMBER_HELP)
+        raise InvalidAnswer(_(NUMBER_HELP))
     return float(re.sub(r"[,\u00a0\u202f ]", "", found[0])), found[0]
 
 
@@ -280,9 +283,13 @@ def _dot_thousands_help(digits: str) -> str:
     thousands, units = unsigned.split(".")
     whole = int(thousands + units)
     words = ("minus " if sign else "") + _english_words(whole)
-    return (
-        f'"{digits}" reads as {decimal}; for {words}, '
-        f"write {sign}{thousands},{units} or {sign}{whole}"
+    # Translators: {words} is the number in English words, which answers may use.
+    return _('"{typed}" reads as {decimal}; for {words}, write {grouped} or {plain}').format(
+        typed=digits,
+        decimal=decimal,
+        words=words,
+        grouped=f"{sign}{thousands},{units}",
+        plain=f"{sign}{whole}",
     )
 
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
 
+from bot.i18n import _
 from bot.quiz.diagnostics import Loc, Severity
 from bot.quiz.matching import normalize_answer
 from bot.quiz.models import (
@@ -59,8 +60,10 @@ def check_questions(
         if question.id in seen_ids:
             yield Finding(
                 (*loc, "id"),
-                f"duplicate question id `{question.id}` (also questions[{seen_ids[question.id]}]); "
-                "ids must be unique within a quiz",
+                _(
+                    "duplicate question id `{id}` (also questions[{index}]); "
+                    "ids must be unique within a quiz"
+                ).format(id=question.id, index=seen_ids[question.id]),
             )
         else:
             seen_ids[question.id] = index
@@ -84,22 +87,26 @@ def _check_settings(quiz: Quiz) -> Iterator[Finding]:
     if per_game is not None and per_game > len(quiz.questions):
         yield Finding(
             ("settings", "questions_per_game"),
-            f"asks for {per_game} questions per game but the quiz has {len(quiz.questions)}; "
-            "every game will use all of them",
+            _(
+                "asks for {asked} questions per game but the quiz has {count}; "
+                "every game will use all of them"
+            ).format(asked=per_game, count=len(quiz.questions)),
             severity="warning",
         )
 
 
 def _check_choices(question: ChoiceQuestion, loc: Loc) -> Iterator[Finding]:
     if not question.correct_indexes:
-        yield Finding((*loc, "choices"), "no choice is marked correct: true", at_key=True)
+        yield Finding((*loc, "choices"), _("no choice is marked correct: true"), at_key=True)
     seen: dict[str, int] = {}
     for i, choice in enumerate(question.choices):
         key = " ".join(choice.text.casefold().split())
         if key in seen:
             yield Finding(
                 (*loc, "choices", i, "text"),
-                f"the same choice as choices[{seen[key]}]; choices must differ",
+                _("the same choice as choices[{index}]; choices must differ").format(
+                    index=seen[key]
+                ),
             )
         else:
             seen[key] = i
@@ -110,8 +117,10 @@ def _check_short_answers(question: ShortAnswerQuestion, loc: Loc) -> Iterator[Fi
         if not normalize_answer(answer):
             yield Finding(
                 (*loc, "answers", i),
-                f"`{answer}` has no letters or digits; answers are compared without "
-                "punctuation, so it could never match",
+                _(
+                    "`{answer}` has no letters or digits; answers are compared without "
+                    "punctuation, so it could never match"
+                ).format(answer=answer),
             )
 
 
@@ -125,11 +134,15 @@ def _check_numbers(question: NumberQuestion, loc: Loc) -> Iterator[Finding]:
             finite = False
         if finite:
             continue
+        # Translators: {key} is the key as written in the file: answer or tolerance.
         if value != value:  # `.nan`
-            what = "is not a number (`.nan`)"
+            message = _("is not a number (`.nan`); the {key} must be a finite number")
         else:
-            what = "is infinite or too large (beyond about 1.8e308, numbers count as infinite)"
-        yield Finding((*loc, name), f"{what}; the {name} must be a finite number")
+            message = _(
+                "is infinite or too large (beyond about 1.8e308, numbers count as infinite); "
+                "the {key} must be a finite number"
+            )
+        yield Finding((*loc, name), message.format(key=name))
 
 
 def _check_grounding(
@@ -144,16 +157,16 @@ def _check_grounding(
         if quotes:
             yield Finding(
                 (*loc, "quote"),
-                "the quiz has no `source`, so this quote cannot be checked",
+                _("the quiz has no `source`, so this quote cannot be checked"),
                 severity="warning",
                 at_key=True,
             )
         return
     if not quotes:
-        yield Finding(loc, "missing `quote`: in a quiz with a source, every question quotes it")
+        yield Finding(loc, _("missing `quote`: in a quiz with a source, every question quotes it"))
     if question.explanation is None:
         yield Finding(
-            loc, "no `explanation`: students see why an answer is right", severity="warning"
+            loc, _("no `explanation`: students see why an answer is right"), severity="warning"
         )
     if source is not None:  # else the source itself is broken, and reported where declared
         yield from check_quotes(question.quote, loc, source, suggestions)
@@ -171,12 +184,19 @@ def check_quotes(
         if source.pieces_found_apart(text):
             yield Finding(
                 where,
-                "each part of this quote stands in the source, but not in this order within "
-                "one paragraph; `...` may only skip words inside a paragraph",
+                _(
+                    "each part of this quote stands in the source, but not in this order within "
+                    "one paragraph; `...` may only skip words inside a paragraph"
+                ),
             )
             continue
-        hint = ""
+        closest = None
         if suggestions is None or suggestions.take(partial(source.suggestion_cost, text), where):
             closest = source.closest(text)
-            hint = f'; did you mean: "{closest}"' if closest else ""
-        yield Finding(where, f"quote not found in the source{hint}")
+        if closest:
+            message = _('quote not found in the source; did you mean: "{passage}"').format(
+                passage=closest
+            )
+        else:
+            message = _("quote not found in the source")
+        yield Finding(where, message)

@@ -32,6 +32,7 @@ from yaml.tokens import (
     ValueToken,
 )
 
+from bot.i18n import N_, _
 from bot.quiz.models import QUESTION_TYPES, Choice, Quiz, Settings, Source
 
 
@@ -91,18 +92,18 @@ def spacing_hint(written: str, wanted: Literal["list", "mapping"]) -> str | None
     """
     if wanted == "list" and _NO_SPACE_AFTER_DASH.fullmatch(written):
         wrong = _shorten(written.split(" -")[0])  # folded lines: `-Egypt -Cairo`
-        return (
-            f"put a space after the `-` of each list item: write `- {wrong[1:]}`, "
-            f"not `{wrong}`; without the space YAML reads `{wrong}` as text, not as a list item"
-        )
+        return _(
+            "put a space after the `-` of each list item: write `- {fixed}`, "
+            "not `{wrong}`; without the space YAML reads `{wrong}` as text, not as a list item"
+        ).format(fixed=wrong[1:], wrong=wrong)
     found = _NO_SPACE_AFTER_COLON.fullmatch(written)
     if found and found[1] in _all_keys():  # `Paris:France` is a text, `text:Paris` is not
         wrong = _shorten(written)
-        return (
-            f"put a space after the colon: write `{found[1]}: {wrong[len(found[1]) + 1 :]}`, "
-            f"not `{wrong}`; without the space YAML reads `{wrong}` as one piece of text, "
+        return _(
+            "put a space after the colon: write `{key}: {value}`, "
+            "not `{wrong}`; without the space YAML reads `{wrong}` as one piece of text, "
             "not as a key and its value"
-        )
+        ).format(key=found[1], value=wrong[len(found[1]) + 1 :], wrong=wrong)
     return None
 
 
@@ -114,11 +115,11 @@ def dash_key_hint(key: str, value: str | None) -> str | None:
     if not is_dash_item(key):
         return None
     shown = _shorten(value) if value is not None else "…"
-    return (
-        f"put a space after the `-` of each list item: write `- {key[1:]}: {shown}`, "
-        f"not `{key}: {shown}`; without the space YAML reads `{key}` as a key, "
+    return _(
+        "put a space after the `-` of each list item: write `- {fixed}: {value}`, "
+        "not `{key}: {value}`; without the space YAML reads `{key}` as a key, "
         "not as the start of a list item"
-    )
+    ).format(fixed=key[1:], key=key, value=shown)
 
 
 def colon_key_hint(key: str, value: str | None) -> str | None:
@@ -133,11 +134,11 @@ def colon_key_hint(key: str, value: str | None) -> str | None:
     # The text holds `: `, which ends a key in YAML: with the space, it needs quotes too.
     text = _shorten(f"{found[2]}: {value or ''}".rstrip())
     quoted = f'"{text}"' if '"' not in text else "'" + text.replace("'", "''") + "'"
-    return (
-        f"put a space after the colon, and quotes around the text since it holds `: `: "
-        f"write `{found[1]}: {quoted}`, not `{key}: {shown}`; without the space "
-        f"YAML reads `{key}` as a key"
-    )
+    return _(
+        "put a space after the colon, and quotes around the text since it holds `: `: "
+        "write `{name}: {quoted}`, not `{key}: {value}`; without the space "
+        "YAML reads `{key}` as a key"
+    ).format(name=found[1], quoted=quoted, key=key, value=shown)
 
 
 def is_dash_item(written: str) -> bool:
@@ -180,29 +181,47 @@ def _quote_hint(text: str, lines: list[str], mark: Mark, scanner: Scanner) -> Hi
     between = lines[opening.line + 1 : end.line + 1]
     if any(other.strip() and _indentation(other) <= indent for other in between):
         return None  # it ran over the keys below: a quote never closed, not one inside
+    # Translators: where a quoted text starts; it ends "...that starts with `'` at {where}".
     begun = (
-        f"column {opening.column + 1}"
+        _("column {column}").format(column=opening.column + 1)
         if opening.line == end.line
-        else f"line {opening.line + 1}, column {opening.column + 1}"
+        else _("line {line}, column {column}").format(
+            line=opening.line + 1, column=opening.column + 1
+        )
     )
     flow = _in_flow(before[:index])
     word = _word_around(
         line, closing, opening.column if opening.line == end.line else -1, quote, flow
     )
-    block = "" if flow else _block_advice(before, index)
+    lead = None if flow else _block_lead(before, index)
     if quote == "'":
         fixed = re.sub(r"(?<!')'(?!')", "''", word)
-        message = (
-            f"the apostrophe in `{word}` ends the quoted text that starts with `'` at {begun}; "
-            f"write it twice (`{fixed}`) or put the text in double quotes{block}"
-        )
+        if lead is None:
+            message = _(
+                "YAML syntax error: the apostrophe in `{word}` ends the quoted text that starts "
+                "with `'` at {where}; write it twice (`{fixed}`) or put the text in double quotes"
+            )
+        else:
+            message = _(
+                "YAML syntax error: the apostrophe in `{word}` ends the quoted text that starts "
+                "with `'` at {where}; write it twice (`{fixed}`) or put the text in double "
+                "quotes, or better, write `{lead}` and the text on the next lines, indented"
+            )
     else:
         fixed = re.sub(r'(?<!\\)"', r'\\"', word)
-        message = (
-            f'the `"` in `{word}` ends the quoted text that starts with `"` at {begun}; '
-            f'escape it as `\\"` (`{fixed}`) or put the text in single quotes{block}'
-        )
-    return Hint(f"YAML syntax error: {message}", mark.line + 1, closing + 1)
+        if lead is None:
+            message = _(
+                'YAML syntax error: the `"` in `{word}` ends the quoted text that starts with `"` '
+                'at {where}; escape it as `\\"` (`{fixed}`) or put the text in single quotes'
+            )
+        else:
+            message = _(
+                'YAML syntax error: the `"` in `{word}` ends the quoted text that starts with `"` '
+                'at {where}; escape it as `\\"` (`{fixed}`) or put the text in single quotes, '
+                "or better, write `{lead}` and the text on the next lines, indented"
+            )
+    message = message.format(word=word, where=begun, fixed=fixed, lead=lead)
+    return Hint(message, mark.line + 1, closing + 1)
 
 
 def _word_around(line: str, at: int, opening: int, quote: str, flow: bool) -> str:
@@ -232,8 +251,9 @@ def _in_flow(tokens: list[Token]) -> bool:
     return depth > 0
 
 
-def _block_advice(tokens: list[Token], index: int) -> str:
-    """`>-` is the way out of quoting: no quote needs escaping in a block text."""
+def _block_lead(tokens: list[Token], index: int) -> str | None:
+    """How the text could start as a `>-` block instead, the way out of quoting: no quote
+    needs escaping in a block text. None where it cannot."""
     previous = tokens[index - 1] if index >= 1 else None
     if isinstance(previous, BlockEntryToken):
         lead = "- >-"
@@ -245,8 +265,8 @@ def _block_advice(tokens: list[Token], index: int) -> str:
     ):
         lead = f"{key.value}: >-"
     else:
-        return ""
-    return f", or better, write `{lead}` and the text on the next lines, indented"
+        return None
+    return lead
 
 
 # --- missing spaces -----------------------------------------------------------------------
@@ -270,8 +290,10 @@ def _dash_hint(lines: list[str], suspects: list[int]) -> Hint | None:
         if _NO_SPACE_AFTER_DASH.fullmatch(written):
             wrong = _shorten(written)
             return Hint(
-                "YAML syntax error: put a space after the `-` of each list item: "
-                f"write `- {wrong[1:]}`, not `{wrong}`",
+                _(
+                    "YAML syntax error: put a space after the `-` of each list item: "
+                    "write `- {fixed}`, not `{wrong}`"
+                ).format(fixed=wrong[1:], wrong=wrong),
                 number + 1,
                 _indentation(line) + 1,
             )
@@ -293,9 +315,11 @@ def _colon_hint(lines: list[str], mark: Mark, context: Mark | None) -> Hint | No
         if found:
             wrong = _shorten(written)
             return Hint(
-                f"YAML syntax error: put a space after the colon: write "
-                f"`{found[1]}: {wrong[len(found[1]) + 1 :]}`, not `{wrong}`; without the "
-                f"space YAML reads `{wrong}` as one piece of text, not as a key and its value",
+                _(
+                    "YAML syntax error: put a space after the colon: write "
+                    "`{key}: {value}`, not `{wrong}`; without the "
+                    "space YAML reads `{wrong}` as one piece of text, not as a key and its value"
+                ).format(key=found[1], value=wrong[len(found[1]) + 1 :], wrong=wrong),
                 number + 1,
                 column + 1,
             )
@@ -353,13 +377,21 @@ def _indent_hint(
     pool = knowing or mappings
     if not pool:
         return None
-    _, home = min(pool, key=lambda dm: (abs(dm[1].column - start), -dm[0]))
+    _depth, home = min(pool, key=lambda dm: (abs(dm[1].column - start), -dm[0]))
     if home.column == start:
         return None
-    message = (
-        f"YAML syntax error: the key `{key}` must line up with {_siblings(home)}, which start "
-        f"at column {home.column + 1} (like `{home.key}` on line {home.key_line + 1}); "
-        f"here it starts at column {start + 1}"
+    # Translators: {siblings} is e.g. "the other keys of this question".
+    message = _(
+        "YAML syntax error: the key `{key}` must line up with {siblings}, which start "
+        "at column {column} (like `{sibling}` on line {line}); "
+        "here it starts at column {here}"
+    ).format(
+        key=key,
+        siblings=_siblings(home),
+        column=home.column + 1,
+        sibling=home.key,
+        line=home.key_line + 1,
+        here=start + 1,
     )
     # Where a list's `-` stand, a key like the one its items begin with (`id`) is more
     # likely a new item without its dash.
@@ -372,7 +404,7 @@ def _indent_hint(
             and item.item
             and item.first == key
         ):
-            message += f"; if it starts a new {_item_name(block.kind)}, write `- ` before it"
+            message += _(_NEW_ITEM.get(block.kind, _NEW_LIST_ITEM))
     return Hint(message, mark.line + 1, start + 1)
 
 
@@ -418,18 +450,24 @@ def _item_kind(under: str) -> str:
     return {"questions": "question", "choices": "choice"}.get(under, under)
 
 
-def _item_name(under: str) -> str:
-    return {"questions": "question", "choices": "choice"}.get(under, "list item")
+# Said after a key that lines up with a list's `-`, by the key the list stands under.
+_NEW_ITEM = {
+    "questions": N_("; if it starts a new question, write `- ` before it"),
+    "choices": N_("; if it starts a new choice, write `- ` before it"),
+}
+_NEW_LIST_ITEM = N_("; if it starts a new list item, write `- ` before it")
 
 
 def _siblings(mapping: _Mapping) -> str:
     if mapping.kind == "quiz":
-        return "the other top-level keys"
-    if mapping.kind in ("question", "choice"):
-        return f"the other keys of this {mapping.kind}"
+        return _("the other top-level keys")
+    if mapping.kind == "question":
+        return _("the other keys of this question")
+    if mapping.kind == "choice":
+        return _("the other keys of this choice")
     if mapping.item:
-        return f"the other keys of this item of `{mapping.kind}`"
-    return f"the other keys under `{mapping.kind}`"
+        return _("the other keys of this item of `{key}`").format(key=mapping.kind)
+    return _("the other keys under `{key}`").format(key=mapping.kind)
 
 
 @functools.cache
