@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot import i18n
 from bot.assignments import (
     REMIND_BEFORE,
     StudentResult,
@@ -25,6 +26,7 @@ from bot.assignments import (
 from bot.exts import rendering
 from bot.exts.common import DynamicView, in_time, reply
 from bot.exts.quiz.components import answer_view
+from bot.i18n import _, ngettext
 from bot.quiz.errors import InvalidOption
 from bot.quiz.session import Mode
 from bot.reports.gradebook import gradebook_csv
@@ -50,7 +52,7 @@ class StartAssignment(
     def __init__(self, assignment_id: int, *, closed: bool = False) -> None:
         super().__init__(
             discord.ui.Button(
-                label="Closed" if closed else "Start",
+                label=_("Closed") if closed else _("Start"),
                 style=discord.ButtonStyle.secondary if closed else discord.ButtonStyle.success,
                 custom_id=f"hw:start:{assignment_id}",
                 disabled=closed,
@@ -72,27 +74,51 @@ class StartAssignment(
         await bot.quiz_cog.homework.start(interaction, self.assignment_id)
 
 
+def server_language(interaction: discord.Interaction[Any]) -> str:
+    """The server's language: what the whole channel reads is written in it."""
+    locale = interaction.guild_locale
+    return i18n.language_for(locale.value if locale is not None else None)
+
+
 def card(
     info: AssignmentInfo, title: str, questions: int, class_name: str | None
 ) -> dict[str, Any]:
     closed = info.closed_at is not None
-    embed = discord.Embed(
-        title=("Homework (closed): " if closed else "Homework: ") + title,
-        description=(
+    if closed:
+        description = _(
             "Closed: the grades are in. You can still practise this quiz with `/quiz start`."
-            if closed
-            else "Press **Start** to take it privately. Your first completed attempt is graded"
-            + (f" (the best of your first {info.attempts})" if info.attempts > 1 else "")
-            + "; after it, or after the due date, you can practise without changing your grade."
+        )
+    elif info.attempts > 1:
+        description = ngettext(
+            "Press **Start** to take it privately. Your first completed attempt is graded "
+            "(the best of your first {attempts}); after it, or after the due date, you can "
+            "practise without changing your grade.",
+            "Press **Start** to take it privately. Your first completed attempt is graded "
+            "(the best of your first {attempts}); after it, or after the due date, you can "
+            "practise without changing your grade.",
+            info.attempts,
+        ).format(attempts=i18n.format_number(info.attempts))
+    else:
+        description = _(
+            "Press **Start** to take it privately. Your first completed attempt is graded; "
+            "after it, or after the due date, you can practise without changing your grade."
+        )
+    embed = discord.Embed(
+        title=(_("Homework (closed): {title}") if closed else _("Homework: {title}")).format(
+            title=title
         ),
+        description=description,
         colour=rendering.BLUE,
     )
-    embed.add_field(name="Questions", value=str(questions))
+    embed.add_field(name=_("Questions"), value=i18n.format_number(questions))
     if info.time_limit is not None:
-        embed.add_field(name="Time", value=f"{info.time_limit} s a question")
-    embed.add_field(name="Due", value=f"{stamp(info.due_at)} ({stamp(info.due_at, 'R')})")
+        embed.add_field(
+            name=_("Time"),
+            value=_("{seconds} s a question").format(seconds=i18n.format_number(info.time_limit)),
+        )
+    embed.add_field(name=_("Due"), value=f"{stamp(info.due_at)} ({stamp(info.due_at, 'R')})")
     if class_name:
-        embed.add_field(name="Class", value=class_name)
+        embed.add_field(name=_("Class"), value=class_name)
     view = DynamicView()
     view.add_item(StartAssignment(info.id, closed=closed))
     return {"embed": embed, "view": view}
@@ -108,31 +134,52 @@ def status_embed(
     started = [r for r in results if r.state == "started"]
     waiting = [r for r in results if r.state == "not started"]
     lines = [
-        f"**{len(done)} done**, {len(started)} started, {len(waiting)} not started.",
+        _("**{done} done**, {started} started, {waiting} not started.").format(
+            done=i18n.format_number(len(done)),
+            started=i18n.format_number(len(started)),
+            waiting=i18n.format_number(len(waiting)),
+        ),
     ]
     stats = mean_and_median(results)
     if stats is not None:
-        lines.append(f"Mean grade {stats[0]:.0%}, median {stats[1]:.0%}.")
+        lines.append(
+            _("Mean grade {mean}, median {median}.").format(
+                mean=i18n.format_percent(stats[0]), median=i18n.format_percent(stats[1])
+            )
+        )
     lines.append("")
     for r in done:
-        took = _duration(r.time_taken)
-        late = " · late" if r.late else ""
-        lines.append(f"✅ {r.name}: **{r.grade:.0%}** ({r.points}/{r.maximum}), {took}{late}")
+        assert r.grade is not None  # a completed attempt has its grade
+        line = (
+            # Translators: a student's grade: their points out of the maximum, and time taken.
+            _("✅ {name}: **{grade}** ({points}/{maximum}), {time} · late")
+            if r.late
+            else _("✅ {name}: **{grade}** ({points}/{maximum}), {time}")
+        )
+        lines.append(
+            line.format(
+                name=r.name,
+                grade=i18n.format_percent(r.grade),
+                points=i18n.format_number(r.points),
+                maximum=i18n.format_number(r.maximum),
+                time=_duration(r.time_taken),
+            )
+        )
     for r in started:
-        lines.append(f"⏳ {r.name}: started")
+        lines.append(_("⏳ {name}: started").format(name=r.name))
     for r in waiting:
-        lines.append(f"▫️ {r.name}: not started")
+        lines.append(_("▫️ {name}: not started").format(name=r.name))
     if missed:
         lines.append("")
-        lines.append("**Most missed:**")
+        lines.append(_("**Most missed:**"))
         lines += [f"{n}× {rendering.clip(prompt, 120)}" for prompt, n in missed]
     embed = discord.Embed(
-        title=rendering.clip(f"Homework #{info.id}: {title}", 256),
+        title=rendering.clip(_("Homework #{id}: {title}").format(id=info.id, title=title), 256),
         description=rendering.clip("\n".join(lines), rendering.LIMITS.embed_description),
         colour=rendering.BLUE,
     )
-    embed.add_field(name="Due", value=stamp(info.due_at))
-    embed.set_footer(text="Grades leave out speed bonuses. Private to you.")
+    embed.add_field(name=_("Due"), value=stamp(info.due_at))
+    embed.set_footer(text=_("Grades leave out speed bonuses. Private to you."))
     return embed
 
 
@@ -140,7 +187,11 @@ def _duration(taken: timedelta | None) -> str:
     if taken is None:
         return "-"
     minutes, seconds = divmod(int(taken.total_seconds()), 60)
-    return f"{minutes} min {seconds:02d} s" if minutes else f"{seconds} s"
+    if minutes:
+        return _("{minutes} min {seconds} s").format(
+            minutes=i18n.format_number(minutes), seconds=f"{seconds:02d}"
+        )
+    return _("{seconds} s").format(seconds=seconds)
 
 
 class Homework:
@@ -169,7 +220,9 @@ class Homework:
         guild_id = interaction.guild_id
         loaded = self.bot.library.get(guild_id, quiz)
         if loaded is None:
-            await self.cog._tell(interaction, f"There is no quiz `{quiz}` here.")
+            await self.cog._tell(
+                interaction, _("There is no quiz `{quiz}` here.").format(quiz=quiz)
+            )
             return
         target = await self._class(interaction, class_name)
         if isinstance(target, str):
@@ -181,13 +234,20 @@ class Homework:
         if due_at is None:
             await self.cog._tell(
                 interaction,
-                f"I cannot read `{due}` as a date. Try `friday 17:00`, `2026-12-11 08:00` or "
-                f"`in 3 days` (read in {timezone or 'UTC'}; `/class timezone` changes it).",
+                # Translators: the examples in backticks are what a teacher may type; keep
+                # them in English, which is what the date reader understands.
+                _(
+                    "I cannot read `{due}` as a date. Try `friday 17:00`, `2026-12-11 08:00` or "
+                    "`in 3 days` (read in {timezone}; `/class timezone` changes it)."
+                ).format(due=due, timezone=timezone or "UTC"),
             )
             return
         if due_at <= now:
             await self.cog._tell(
-                interaction, f"`{due}` is {stamp(due_at)}, which has passed. Give a later date."
+                interaction,
+                _("`{due}` is {date}, which has passed. Give a later date.").format(
+                    due=due, date=stamp(due_at)
+                ),
             )
             return
         total = len(loaded.quiz.questions)
@@ -207,22 +267,34 @@ class Homework:
             time_limit=time_limit,
         )
         channel = self.bot.get_partial_messageable(channel_id, guild_id=guild_id)
+        with i18n.using(server_language(interaction)):  # the whole channel reads the card
+            posted_card = card(info, loaded.quiz.title, questions, target.name if target else None)
         try:
-            posted = await channel.send(
-                **card(info, loaded.quiz.title, questions, target.name if target else None)
-            )
+            posted = await channel.send(**posted_card)
         except discord.HTTPException:
             await self.cog._tell(
                 interaction,
-                f"Homework #{info.id} is set, but its card could not be posted in <#{channel_id}>.",
+                _("Homework #{id} is set, but its card could not be posted in {channel}.").format(
+                    id=info.id, channel=f"<#{channel_id}>"
+                ),
             )
             return
         await self.bot.repo.assignments.set_card(info.id, posted.id)
         await self.cog._tell(
             interaction,
-            f"Homework #{info.id} set: **{loaded.quiz.title}**, {questions} question(s), due "
-            f"{stamp(due_at)}, posted in <#{channel_id}>. `/quiz assignment status` shows who "
-            "has done it.",
+            ngettext(
+                "Homework #{id} set: **{title}**, {count} question(s), due {date}, posted in "
+                "{channel}. `/quiz assignment status` shows who has done it.",
+                "Homework #{id} set: **{title}**, {count} question(s), due {date}, posted in "
+                "{channel}. `/quiz assignment status` shows who has done it.",
+                questions,
+            ).format(
+                id=info.id,
+                title=loaded.quiz.title,
+                count=i18n.format_number(questions),
+                date=stamp(due_at),
+                channel=f"<#{channel_id}>",
+            ),
         )
 
     async def _class(
@@ -233,7 +305,9 @@ class Homework:
         assert interaction.guild_id is not None
         if name is not None:
             found = await self.bot.repo.classes.named(interaction.guild_id, name)
-            return found or f"There is no class **{name}** here. `/class create` makes one."
+            return found or _(
+                "There is no class **{name}** here. `/class create` makes one."
+            ).format(name=name)
         classes = await self.bot.repo.classes.of_guild(interaction.guild_id)
         here = [c for c in classes if c.channel_id == interaction.channel_id]
         return here[0] if len(here) == 1 else None
@@ -245,13 +319,15 @@ class Homework:
         info = await self._assignment(interaction.guild_id, assignment_id)
         if info is None:
             await self.cog._tell(
-                interaction, "There is no such homework here. `/quiz assign` sets one."
+                interaction, _("There is no such homework here. `/quiz assign` sets one.")
             )
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         loaded = self.bot.library.get(info.guild_id, info.quiz_id)
         if loaded is None:
-            await self.cog._tell(interaction, f"The quiz `{info.quiz_id}` is no longer here.")
+            await self.cog._tell(
+                interaction, _("The quiz `{quiz}` is no longer here.").format(quiz=info.quiz_id)
+            )
             return
         results, missed = await gather_results(self.bot.repo, loaded.quiz, info)
         embed = status_embed(info, loaded.quiz.title, results, missed)
@@ -263,15 +339,24 @@ class Homework:
         info = await self._assignment(interaction.guild_id, assignment_id)
         loaded = self.bot.library.get(info.guild_id, info.quiz_id) if info else None
         if info is None or loaded is None:
-            await self.cog._tell(interaction, f"There is no homework #{assignment_id} here.")
+            await self.cog._tell(
+                interaction, _("There is no homework #{id} here.").format(id=assignment_id)
+            )
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
-        results, _ = await gather_results(self.bot.repo, loaded.quiz, info)
+        results, _missed = await gather_results(self.bot.repo, loaded.quiz, info)
         data = await asyncio.to_thread(gradebook_csv, results)
         await interaction.followup.send(
             embed=rendering.notice(
-                f"Gradebook of homework #{info.id} ({loaded.quiz.title}): {len(results)} "
-                "student(s). It opens in any spreadsheet (UTF-8; dates in ISO format, UTC)."
+                ngettext(
+                    "Gradebook of homework #{id} ({title}): {count} student(s). It opens in any "
+                    "spreadsheet (UTF-8; dates in ISO format, UTC).",
+                    "Gradebook of homework #{id} ({title}): {count} student(s). It opens in any "
+                    "spreadsheet (UTF-8; dates in ISO format, UTC).",
+                    len(results),
+                ).format(
+                    id=info.id, title=loaded.quiz.title, count=i18n.format_number(len(results))
+                )
             ),
             file=discord.File(io.BytesIO(data), filename=f"quizbot-gradebook-{info.id}.csv"),
             ephemeral=True,
@@ -289,18 +374,22 @@ class Homework:
     async def start(self, interaction: discord.Interaction[Any], assignment_id: int) -> None:
         info = await self.bot.repo.assignments.get(assignment_id)
         if info is None or info.guild_id != interaction.guild_id:
-            await self.cog._tell(interaction, "This homework no longer exists.")
+            await self.cog._tell(interaction, _("This homework no longer exists."))
             return
         loaded = self.bot.library.get(info.guild_id, info.quiz_id)
         if loaded is None:
-            await self.cog._tell(interaction, f"The quiz `{info.quiz_id}` is no longer here.")
+            await self.cog._tell(
+                interaction, _("The quiz `{quiz}` is no longer here.").format(quiz=info.quiz_id)
+            )
             return
         now = self.now()
         if now >= info.due_at:
             await self.cog._tell(
                 interaction,
-                f"This homework closed {stamp(info.due_at)}: it can no longer be handed in. "
-                f"You can still practise it: `/quiz start quiz: {info.quiz_id}`.",
+                _(
+                    "This homework closed {date}: it can no longer be handed in. "
+                    "You can still practise it: `/quiz start quiz: {quiz}`."
+                ).format(date=stamp(info.due_at), quiz=info.quiz_id),
             )
             return
         user = interaction.user
@@ -329,11 +418,19 @@ class Homework:
             info.id, user.id, game.id, not practice, started_at=now
         )
         if practice:
-            note = "Practice: your grade is already set, and this game does not change it."
+            note = _("Practice: your grade is already set, and this game does not change it.")
         else:
             left = info.attempts - len(graded) - 1
-            note = f"Graded attempt. Due {stamp(info.due_at, 'R')}." + (
-                f" {left} more graded attempt(s) after this one." if left > 0 else ""
+            due = stamp(info.due_at, "R")
+            note = (
+                ngettext(
+                    "Graded attempt. Due {when}. {count} more graded attempt(s) after this one.",
+                    "Graded attempt. Due {when}. {count} more graded attempt(s) after this one.",
+                    left,
+                ).format(when=due, count=i18n.format_number(left))
+                if left > 0
+                # Translators: {when} is a date shown as "in 3 days".
+                else _("Graded attempt. Due {when}.").format(when=due)
             )
         await reply(
             interaction,
@@ -379,13 +476,16 @@ class Homework:
         loaded = self.bot.library.get(info.guild_id, info.quiz_id)
         title = loaded.quiz.title if loaded else info.quiz_id
         channel = self.bot.get_partial_messageable(info.channel_id, guild_id=info.guild_id)
-        with contextlib.suppress(discord.HTTPException):
-            await channel.send(
-                embed=rendering.notice(
-                    f"⏰ Reminder: homework **{title}** is due {stamp(info.due_at, 'R')} "
-                    f"({stamp(info.due_at)}). Press **Start** on its card to take it."
-                )
+        # No interaction here: reminders are in English until the server's language is stored.
+        with i18n.using(i18n.DEFAULT_LANGUAGE):
+            embed = rendering.notice(
+                _(
+                    "⏰ Reminder: homework **{title}** is due {relative} ({date}). "
+                    "Press **Start** on its card to take it."
+                ).format(title=title, relative=stamp(info.due_at, "R"), date=stamp(info.due_at))
             )
+        with contextlib.suppress(discord.HTTPException):
+            await channel.send(embed=embed)
 
     async def _close_card(self, info: AssignmentInfo) -> None:
         if info.card_message_id is None:
@@ -394,7 +494,9 @@ class Homework:
         title = loaded.quiz.title if loaded else info.quiz_id
         klass = await self.bot.repo.classes.get(info.class_id) if info.class_id else None
         channel = self.bot.get_partial_messageable(info.channel_id, guild_id=info.guild_id)
+        # No interaction here: the closed card is in English until the server's language is
+        # stored.
+        with i18n.using(i18n.DEFAULT_LANGUAGE):
+            closed = card(info, title, info.count or 0, klass.name if klass else None)
         with contextlib.suppress(discord.HTTPException):
-            await channel.get_partial_message(info.card_message_id).edit(
-                **card(info, title, info.count or 0, klass.name if klass else None)
-            )
+            await channel.get_partial_message(info.card_message_id).edit(**closed)
