@@ -15,6 +15,7 @@ from discord import app_commands
 from bot.exts import rendering
 from bot.exts.reviewing import review_summary
 from bot.games import Game
+from bot.i18n import N_, _
 from bot.quiz.session import Mode
 
 if TYPE_CHECKING:
@@ -33,7 +34,9 @@ ACK_BUDGET = 1.5
 MIN_ACK_BUDGET = 0.25
 # Past this, a slow save is said to be slow (its outcome follows when it is known).
 SLOW_NOTICE_AFTER = 8.0
-SORRY = "Something went wrong on our side, and nothing was saved for this click. Please try again."
+SORRY = N_(
+    "Something went wrong on our side, and nothing was saved for this click. Please try again."
+)
 
 
 # Discord's code for an interaction whose 3 s (or 15 min) are up: nothing can answer it.
@@ -52,7 +55,7 @@ async def apologise(interaction: discord.Interaction[Any], error: BaseException)
         )
         return
     log.error("unexpected error in %s", interaction.data, exc_info=error)
-    embed = rendering.notice(SORRY, error=True)
+    embed = rendering.notice(_(SORRY), error=True)
     try:
         if interaction.response.is_done():
             await interaction.followup.send(embed=embed, ephemeral=True)
@@ -76,7 +79,7 @@ async def in_time(
     SLOW_NOTICE_AFTER is said to be slow. Nothing is given up half-way: `work` runs to its end.
     """
     task = asyncio.ensure_future(work)
-    done, _ = await asyncio.wait({task}, timeout=ack_budget(interaction))
+    done, _pending = await asyncio.wait({task}, timeout=ack_budget(interaction))
     if done:
         return task.result()
     if not interaction.response.is_done():
@@ -86,7 +89,7 @@ async def in_time(
             # A solo screen is then edited in place; a private reply comes as a follow-up.
             await interaction.response.defer()
     if slow_notice is not None:
-        done, _ = await asyncio.wait({task}, timeout=SLOW_NOTICE_AFTER)
+        done, _pending = await asyncio.wait({task}, timeout=SLOW_NOTICE_AFTER)
         if not done:
             with contextlib.suppress(discord.HTTPException):
                 await interaction.followup.send(embed=rendering.notice(slow_notice), ephemeral=True)

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import discord
 from discord import app_commands
 
+from bot.i18n import _
+
 if TYPE_CHECKING:
     from bot.app import QuizBot
     from bot.storage.repository import Repository
@@ -32,7 +34,7 @@ MANAGE_SERVER_ONLY = "manage_server_only"
 
 
 class NotPermitted(app_commands.CheckFailure):
-    """A command refused to this user; the message is what they are told."""
+    """A command refused to this user; the message is what they are told (translated)."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -55,26 +57,28 @@ def can_manage_server(interaction: discord.Interaction[Any]) -> bool:
 
 def teachers_only(refusal: str, *, outside_server: str | None = None) -> Callable[[T], T]:
     """Only a teacher of the server may use the command; others are told `refusal` (and,
-    outside a server, `outside_server` when given)."""
+    outside a server, `outside_server` when given). Both are English, marked with `N_`
+    where the command is declared, and translated when said."""
 
     async def predicate(interaction: discord.Interaction[Any]) -> bool:
         if interaction.guild_id is None and outside_server is not None:
-            raise NotPermitted(outside_server)
+            raise NotPermitted(_(outside_server))
         bot: QuizBot = interaction.client
         if await is_teacher(interaction, bot.repo):
             return True
-        raise NotPermitted(refusal)
+        raise NotPermitted(_(refusal))
 
     return _guard(predicate, TEACHERS_ONLY)
 
 
 def manage_server_only(refusal: str) -> Callable[[T], T]:
-    """Only a member with the Manage Server permission may use the command."""
+    """Only a member with the Manage Server permission may use the command (`refusal`:
+    as for `teachers_only`)."""
 
     async def predicate(interaction: discord.Interaction[Any]) -> bool:
         if can_manage_server(interaction):
             return True
-        raise NotPermitted(refusal)
+        raise NotPermitted(_(refusal))
 
     return _guard(predicate, MANAGE_SERVER_ONLY)
 

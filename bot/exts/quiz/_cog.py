@@ -25,7 +25,7 @@ from bot.exts.common import (
 from bot.exts.permissions import is_teacher, manage_server_only, teachers_only
 from bot.exts.quiz._dashboard import dashboard_reply, web_leaderboard_reply
 from bot.exts.quiz._homework import Homework
-from bot.exts.quiz._live import LiveRounds
+from bot.exts.quiz._live import TEACHER_CLOSED, LiveRounds
 from bot.exts.quiz._reports import export_files, report_message
 from bot.exts.quiz._teacher_tools import (
     diagnostics_reply,
@@ -34,6 +34,7 @@ from bot.exts.quiz._teacher_tools import (
 )
 from bot.exts.quiz.components import MODAL_ID, answer_view, modal_for, next_view, typed_answer
 from bot.games import Game
+from bot.i18n import N_, _, format_number
 from bot.library import watch_quiz_files
 from bot.quiz.errors import (
     AlreadyAnswered,
@@ -43,6 +44,7 @@ from bot.quiz.errors import (
     QuizError,
 )
 from bot.quiz.marking import Picked, Typed
+from bot.quiz.presentation import given_text
 from bot.quiz.session import Mode, Phase
 from bot.storage.writer import AnswerNotStored
 
@@ -60,12 +62,13 @@ def from_where_played(interaction: discord.Interaction[Any], game: Game) -> bool
 
 
 log = logging.getLogger(__name__)
-GAME_GONE = "This quiz is over (or no longer exists). Start a new one with `/quiz start`."
-ELSEWHERE = "This button belongs to a game in another place; it does nothing here."
-SLOW_SAVE = (
+GAME_GONE = N_("This quiz is over (or no longer exists). Start a new one with `/quiz start`.")
+ELSEWHERE = N_("This button belongs to a game in another place; it does nothing here.")
+SLOW_SAVE = N_(
     "⏳ The database is slow right now. Your answer is being saved; the result will "
     "show here as soon as it is."
 )
+NO_SUCH_QUIZ = N_("There is no quiz `{quiz}` here. `/quiz list` shows them.")
 
 
 class QuizCog(commands.Cog, name="Quiz"):
@@ -146,15 +149,13 @@ class QuizCog(commands.Cog, name="Quiz"):
     ) -> None:
         loaded = self.bot.library.get(interaction.guild_id, quiz)
         if loaded is None:
-            await self._tell(
-                interaction, f"There is no quiz `{quiz}` here. `/quiz list` shows them."
-            )
+            await self._tell(interaction, _(NO_SUCH_QUIZ).format(quiz=quiz))
             return
         if mode == "live":
             await self._start_live(interaction, loaded, count, time_limit, teams)
             return
         if teams is not None:
-            await self._tell(interaction, "Teams are for live rounds (`mode: live`).")
+            await self._tell(interaction, _("Teams are for live rounds (`mode: live`)."))
             return
         try:
             game = await self._within_budget(
@@ -173,7 +174,7 @@ class QuizCog(commands.Cog, name="Quiz"):
             return
         await reply(
             interaction,
-            content="A time limit is for live rounds: on your own, take your time."
+            content=_("A time limit is for live rounds: on your own, take your time.")
             if time_limit is not None
             else None,
             embed=self._question_embed(game),
@@ -190,18 +191,18 @@ class QuizCog(commands.Cog, name="Quiz"):
         teams: int | None = None,
     ) -> None:
         if interaction.guild_id is None or interaction.channel_id is None:
-            await self._tell(interaction, "Live rounds are played in a server channel.")
+            await self._tell(interaction, _("Live rounds are played in a server channel."))
             return
         if not await is_teacher(interaction, self.bot.repo):
             await self._tell(
                 interaction,
-                "Only teachers can start a live round. You can play alone: `mode: solo`.",
+                _("Only teachers can start a live round. You can play alone: `mode: solo`."),
             )
             return
         if self.live.in_channel(interaction.channel_id) is not None:
             await self._tell(
                 interaction,
-                "A live round is already running in this channel; `/quiz stop` ends it.",
+                _("A live round is already running in this channel; `/quiz stop` ends it."),
             )
             return
         try:
@@ -217,6 +218,8 @@ class QuizCog(commands.Cog, name="Quiz"):
         except InvalidOption as exc:
             await self._tell(interaction, str(exc))
             return
+        # The round's public messages speak the server's language, whoever started it.
+        self.live.speak(game, interaction.guild_locale)
         await self.live.post_question(game, interaction)
         if teams is not None:
             await self.live.start_teams(game, teams)
@@ -231,18 +234,18 @@ class QuizCog(commands.Cog, name="Quiz"):
     async def stop(self, interaction: discord.Interaction[Any]) -> None:
         game = self.live.in_channel(interaction.channel_id or 0)
         if game is None or not from_where_played(interaction, game):
-            await self._tell(interaction, "No live round is running in this channel.")
+            await self._tell(interaction, _("No live round is running in this channel."))
             return
         if interaction.user.id != game.session.plan.owner_id and not await is_teacher(
             interaction, self.bot.repo
         ):
             await self._tell(
                 interaction,
-                "Only the teacher who started this round, or another teacher, can stop it.",
+                _("Only the teacher who started this round, or another teacher, can stop it."),
             )
             return
         await interaction.response.send_message(
-            embed=rendering.notice("Stopping the round…"), ephemeral=True
+            embed=rendering.notice(_("Stopping the round…")), ephemeral=True
         )
         await self.live.stop(game)
 
@@ -252,34 +255,41 @@ class QuizCog(commands.Cog, name="Quiz"):
     @app_commands.describe(
         role="Members with this role can run live rounds and see reports (leave out: no role)"
     )
-    @manage_server_only("Only members with the Manage Server permission can set the teacher role.")
+    @manage_server_only(
+        N_("Only members with the Manage Server permission can set the teacher role.")
+    )
     async def teacher_role(
         self, interaction: discord.Interaction[Any], role: discord.Role | None = None
     ) -> None:
         await self.bot.repo.set_teacher_role(interaction.guild_id or 0, role.id if role else None)
         text = (
-            f"Members with {role.mention} now count as teachers."
+            _("Members with {role} now count as teachers.").format(role=role.mention)
             if role
-            else "No role counts as teacher any more: only members with Manage Server do."
+            else _("No role counts as teacher any more: only members with Manage Server do.")
         )
         await interaction.response.send_message(embed=rendering.notice(text), ephemeral=True)
 
     @quiz.command(name="remove", description="Remove a quiz this server uploaded (teachers)")
     @app_commands.describe(quiz="The uploaded quiz to remove; games already running keep it")
-    @teachers_only("Only teachers can remove quizzes, in their server.")
+    @teachers_only(N_("Only teachers can remove quizzes, in their server."))
     async def remove(self, interaction: discord.Interaction[Any], quiz: str) -> None:
         assert interaction.guild_id is not None  # a teacher is a teacher of a server
         if not self.bot.library.is_upload(interaction.guild_id, quiz):
             await self._tell(
                 interaction,
-                f"`{quiz}` is not a quiz this server uploaded; quizzes from the shared folder "
-                "are removed by deleting their file.",
+                _(
+                    "`{quiz}` is not a quiz this server uploaded; quizzes from the shared folder "
+                    "are removed by deleting their file."
+                ).format(quiz=quiz),
             )
             return
         await self.bot.library.remove_upload(interaction.guild_id, quiz)
         await interaction.response.send_message(
             embed=rendering.notice(
-                f"Removed `{quiz}`. Its answers and scores are kept; games already running finish with it."
+                _(
+                    "Removed `{quiz}`. Its answers and scores are kept; games already running "
+                    "finish with it."
+                ).format(quiz=quiz)
             ),
             ephemeral=True,
         )
@@ -300,8 +310,8 @@ class QuizCog(commands.Cog, name="Quiz"):
         source="The source text, when the quiz names it in `source.file` (else use `source.text`)",
     )
     @teachers_only(
-        "Only teachers can upload quizzes.",
-        outside_server="Quizzes are uploaded to a server; use this command in one.",
+        N_("Only teachers can upload quizzes."),
+        outside_server=N_("Quizzes are uploaded to a server; use this command in one."),
     )
     async def upload(
         self,
@@ -311,8 +321,8 @@ class QuizCog(commands.Cog, name="Quiz"):
     ) -> None:
         assert interaction.guild_id is not None  # a teacher is a teacher of a server
         await interaction.response.defer(ephemeral=True, thinking=True)
-        data = await read_attachment(file, "quiz file")
-        source_data = await read_attachment(source, "source") if source is not None else None
+        data = await read_attachment(file, source=False)
+        source_data = await read_attachment(source, source=True) if source is not None else None
         for problem in (data, source_data):
             if isinstance(problem, str):
                 await interaction.followup.send(
@@ -334,20 +344,26 @@ class QuizCog(commands.Cog, name="Quiz"):
     @quiz.command(
         name="reload", description="Re-read the quiz files and report every problem (teachers)"
     )
-    @teachers_only("Only teachers can reload the quizzes.")
+    @teachers_only(N_("Only teachers can reload the quizzes."))
     async def reload(self, interaction: discord.Interaction[Any]) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         report, problems = await self.bot.library.reload()
         diagnostics = [*self.bot.catalog.diagnostics, *problems]
         served = len(self.bot.library.available(interaction.guild_id))
-        changed = f"{len(report.loaded)} quiz(zes) changed" if report.loaded else "nothing changed"
-        title = f"Reloaded: {changed}; {served} quiz(zes) available here."
+        if report.loaded:
+            title = _("Reloaded: {changed} quiz(zes) changed; {served} quiz(zes) available here.")
+        else:
+            title = _("Reloaded: nothing changed; {served} quiz(zes) available here.")
+        title = title.format(changed=len(report.loaded), served=served)
         stale = self.bot.catalog.stale  # whether this reload or the watcher re-read them
         if stale:
-            kept = ", ".join(f"`{q}`" for q, _ in stale)
-            title += f" Broken edits keep their last good version: {kept}."
+            kept = ", ".join(f"`{q}`" for q, _version in stale)
+            title += " " + _("Broken edits keep their last good version: {quizzes}.").format(
+                quizzes=kept
+            )
         if diagnostics:
-            title += f" {sum(d.severity == 'error' for d in diagnostics)} error(s) in the files:"
+            errors = sum(d.severity == "error" for d in diagnostics)
+            title += " " + _("{count} error(s) in the files:").format(count=errors)
         await interaction.followup.send(
             **diagnostics_reply(
                 title, diagnostics, error=any(d.severity == "error" for d in diagnostics)
@@ -360,23 +376,23 @@ class QuizCog(commands.Cog, name="Quiz"):
     )
     @app_commands.describe(quiz="The quiz to analyse")
     @teachers_only(
-        "Only teachers can see reports.",
-        outside_server="Reports are about a server's class: use this command in the server.",
+        N_("Only teachers can see reports."),
+        outside_server=N_("Reports are about a server's class: use this command in the server."),
     )
     async def report(self, interaction: discord.Interaction[Any], quiz: str) -> None:
         assert interaction.guild_id is not None  # a teacher is a teacher of a server
         loaded = self.bot.library.get(interaction.guild_id, quiz)
         if loaded is None:
-            await self._tell(
-                interaction, f"There is no quiz `{quiz}` here. `/quiz list` shows them."
-            )
+            await self._tell(interaction, _(NO_SUCH_QUIZ).format(quiz=quiz))
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         answers = await self.bot.repo.answers_of(interaction.guild_id, loaded.id)
         if not any(a.scored for a in answers):
             await interaction.followup.send(
                 embed=rendering.notice(
-                    f"Nobody in this server has answered **{loaded.quiz.title}** yet."
+                    _("Nobody in this server has answered **{title}** yet.").format(
+                        title=loaded.quiz.title
+                    )
                 ),
                 ephemeral=True,
             )
@@ -396,8 +412,8 @@ class QuizCog(commands.Cog, name="Quiz"):
         name="export", description="This server's answers and scores as CSV files (teachers)"
     )
     @teachers_only(
-        "Only teachers can export the scores.",
-        outside_server="Exports are of a server's answers: use this command in the server.",
+        N_("Only teachers can export the scores."),
+        outside_server=N_("Exports are of a server's answers: use this command in the server."),
     )
     @app_commands.describe(assignment="A homework's number: its gradebook instead")
     async def export(
@@ -413,8 +429,10 @@ class QuizCog(commands.Cog, name="Quiz"):
         students = len({a.user_id for a in answers})
         await interaction.followup.send(
             embed=rendering.notice(
-                f"{len(answers)} answer(s) by {students} student(s). The files open in any spreadsheet "
-                "(UTF-8; dates in ISO format, UTC)."
+                _(
+                    "{answers} answer(s) by {students} student(s). The files open in any "
+                    "spreadsheet (UTF-8; dates in ISO format, UTC)."
+                ).format(answers=format_number(len(answers)), students=format_number(students))
             ),
             files=files,
             ephemeral=True,
@@ -427,8 +445,10 @@ class QuizCog(commands.Cog, name="Quiz"):
         description="A private link to this server's results on the web (teachers)",
     )
     @teachers_only(
-        "Only teachers can open the dashboard.",
-        outside_server="The dashboard shows a server's results: use this command in the server.",
+        N_("Only teachers can open the dashboard."),
+        outside_server=N_(
+            "The dashboard shows a server's results: use this command in the server."
+        ),
     )
     async def dashboard(self, interaction: discord.Interaction[Any]) -> None:
         assert interaction.guild_id is not None  # a teacher is a teacher of a server
@@ -444,7 +464,7 @@ class QuizCog(commands.Cog, name="Quiz"):
     @app_commands.describe(state="on: anyone with the address sees display names and ranks")
     # Publishing students' names (many are minors) is the server's decision, not a class's.
     @manage_server_only(
-        "Only members with the Manage Server permission can publish the leaderboard."
+        N_("Only members with the Manage Server permission can publish the leaderboard.")
     )
     async def web_leaderboard(
         self, interaction: discord.Interaction[Any], state: Literal["on", "off"]
@@ -471,8 +491,8 @@ class QuizCog(commands.Cog, name="Quiz"):
     )
     @app_commands.rename(class_name="class")
     @teachers_only(
-        "Only teachers can set homework.",
-        outside_server="Homework is set in a server: use this command in one.",
+        N_("Only teachers can set homework."),
+        outside_server=N_("Homework is set in a server: use this command in one."),
     )
     async def assign(
         self,
@@ -497,8 +517,8 @@ class QuizCog(commands.Cog, name="Quiz"):
     )
     @app_commands.describe(number="The homework's number (default: the latest set)")
     @teachers_only(
-        "Only teachers can see how homework went.",
-        outside_server="Homework belongs to a server: use this command in one.",
+        N_("Only teachers can see how homework went."),
+        outside_server=N_("Homework belongs to a server: use this command in one."),
     )
     async def assignment_status(
         self, interaction: discord.Interaction[Any], number: int | None = None
@@ -525,7 +545,10 @@ class QuizCog(commands.Cog, name="Quiz"):
             if self._lost_feedback(game, interaction.user.id):
                 await self._resync(interaction, game)
                 return
-            await self._tell(interaction, f"Your answer **{locked.given}** is locked in.")
+            given = given_text(game.session.question, locked.given)
+            await self._tell(
+                interaction, _("Your answer **{given}** is locked in.").format(given=given)
+            )
             return
         await interaction.response.send_modal(modal_for(game))
 
@@ -560,7 +583,7 @@ class QuizCog(commands.Cog, name="Quiz"):
         """
         game = await self._within_budget(interaction, self.bot.games.get(game_id))
         if game is None:
-            await self._tell(interaction, GAME_GONE)
+            await self._tell(interaction, _(GAME_GONE))
             return None
         if not from_where_played(interaction, game):
             log.warning(
@@ -571,7 +594,7 @@ class QuizCog(commands.Cog, name="Quiz"):
                 game.guild_id,
                 game.channel_id,
             )
-            await self._tell(interaction, ELSEWHERE)
+            await self._tell(interaction, _(ELSEWHERE))
             return None
         mine = not game.session.live and interaction.user.id == game.session.plan.owner_id
         if game.session.phase == Phase.FINISHED:
@@ -580,13 +603,13 @@ class QuizCog(commands.Cog, name="Quiz"):
                     interaction, await game_summary(self.bot, game, interaction.user.id)
                 )
                 return None
-            await self._tell(interaction, GAME_GONE)
+            await self._tell(interaction, _(GAME_GONE))
             return None
         if position != game.session.index:
             if mine and position < game.session.index:  # an old screen: show where we are
                 await self._resync(interaction, game)
                 return None
-            await self._tell(interaction, "That question is closed; the game has moved on.")
+            await self._tell(interaction, _("That question is closed; the game has moved on."))
             return None
         return game
 
@@ -610,20 +633,26 @@ class QuizCog(commands.Cog, name="Quiz"):
             await self._tell(interaction, exc.sentence(markdown=True))
             return
         except InvalidAnswer as exc:
-            await self._tell(interaction, f"{exc.sentence()} Try again.")
+            await self._tell(
+                interaction,
+                # Translators: {problem} is a sentence saying why the answer was not read.
+                _("{problem} Try again.").format(problem=exc.sentence()),
+            )
             return
         except QuizError as exc:  # time up, closed, someone else's: errors.py says which
             await self._tell(interaction, exc.sentence())
             return
         except AnswerNotStored:
             await self._tell(
-                interaction, "Your answer could not be saved just now; please click again."
+                interaction, _("Your answer could not be saved just now; please click again.")
             )
             return
         if session.live:
             self.live.noted(game, user.id, display_name(user))
             team_note = await self.live.ensure_team(game, user.id)
-            embed = rendering.locked_in_embed(outcome, closes_at=session.deadline)
+            embed = rendering.locked_in_embed(
+                outcome, closes_at=session.deadline, question=session.question
+            )
             await reply(interaction, content=team_note, embed=embed, ephemeral=True)
             await self.live.after_answer(game)
             return
@@ -637,10 +666,10 @@ class QuizCog(commands.Cog, name="Quiz"):
             return
         owner = game.session.plan.owner_id
         if interaction.user.id != owner and not await is_teacher(interaction, self.bot.repo):
-            await self._tell(interaction, "Only the teacher can reveal the answer early.")
+            await self._tell(interaction, _("Only the teacher can reveal the answer early."))
             return
         await interaction.response.defer()
-        await self.live.reveal(game, "⏭️ The teacher closed the question. Here is the answer.")
+        await self.live.reveal(game, TEACHER_CLOSED)
 
     async def on_next(
         self, interaction: discord.Interaction[Any], game_id: str, position: int
@@ -652,7 +681,7 @@ class QuizCog(commands.Cog, name="Quiz"):
             if interaction.user.id != game.session.plan.owner_id and not await is_teacher(
                 interaction, self.bot.repo
             ):
-                await self._tell(interaction, "The teacher moves the round on.")
+                await self._tell(interaction, _("The teacher moves the round on."))
                 return
             await interaction.response.defer()
             await self.live.advance(game)
@@ -682,7 +711,7 @@ class QuizCog(commands.Cog, name="Quiz"):
         *,
         saving: bool = False,
     ) -> T:
-        return await in_time(interaction, work, slow_notice=SLOW_SAVE if saving else None)
+        return await in_time(interaction, work, slow_notice=_(SLOW_SAVE) if saving else None)
 
     def _lost_feedback(self, game: Game, user_id: int) -> bool:
         """A solo player clicks the question they already answered: their feedback screen
@@ -708,7 +737,7 @@ class QuizCog(commands.Cog, name="Quiz"):
     async def _show_feedback(
         self, interaction: discord.Interaction[Any], game: Game, outcome: Any
     ) -> None:
-        label = "Next" if not game.session.is_last else "See my score"
+        label = _("Next") if not game.session.is_last else _("See my score")
         await self._show(
             interaction,
             rendering.game_answer_embed(game, outcome),

@@ -24,10 +24,12 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot import i18n
 from bot.exts import rendering
 from bot.exts.common import tell
 from bot.exts.quiz.components import GAME, POSITION, answer_view, next_view, team_view
 from bot.games import Game, GameService
+from bot.i18n import N_, _
 from bot.quiz.session import Mode, Phase
 from bot.quiz.teams import TEAM_NAMES, TeamStanding, smallest_team, team_standings
 
@@ -48,12 +50,19 @@ _UPDATES = (
     discord.InteractionResponseType.deferred_message_update,
     discord.InteractionResponseType.message_update,
 )
+# Why the answer is shown (the reveal's message content), translated when shown.
+TIME_UP = N_("⏰ Time is up! Here is the answer.")
+EVERYONE_ANSWERED = N_("✅ Everyone has answered! Here is the answer.")
+TEACHER_CLOSED = N_("⏭️ The teacher closed the question. Here is the answer.")
 
 
 def countdown(deadline: float | None) -> str:
     if deadline is None:
         return ""
-    return f"⏱ Closes <t:{int(deadline)}:R>. Click your answer: only you see what you picked."
+    # Translators: <t:…:R> is shown by Discord as a relative time: "in 30 seconds".
+    return _("⏱ Closes <t:{deadline}:R>. Click your answer: only you see what you picked.").format(
+        deadline=int(deadline)
+    )
 
 
 def _fresh(interaction: discord.Interaction[Any]) -> bool:
@@ -97,6 +106,9 @@ class LiveRounds:
         # Team rounds: how many teams, and each player's team (0-based).
         self.team_counts: dict[str, int] = {}
         self.teams: dict[str, dict[int, int]] = {}
+        # game -> the language of its public messages: the server's, not a clicker's
+        # (a reveal may come from a student's click, or from the clock).
+        self.languages: dict[str, str] = {}
         bot.add_listener(self._note_click, "on_interaction")
 
     async def _note_click(self, interaction: discord.Interaction[Any]) -> None:
@@ -115,6 +127,15 @@ class LiveRounds:
         clicks = self._clicks.pop(f"quiz:n:{game.id}:{game.session.index}", [])
         usable = (c for c in clicks if c.response.type in _UPDATES and _fresh(c))
         return next(usable, None)
+
+    def speak(self, game: Game, guild_locale: discord.Locale | None) -> None:
+        """The round's public messages are in the server's language (Discord's guild
+        locale, e.g. of the interaction that started it)."""
+        self.languages[game.id] = i18n.language_for(str(guild_locale) if guild_locale else None)
+
+    def _public(self, game: Game) -> contextlib.AbstractContextManager[str]:
+        """Translate into the round's public language within the block."""
+        return i18n.using(self.languages.get(game.id, i18n.DEFAULT_LANGUAGE))
 
     def in_channel(self, channel_id: int) -> Game | None:
         return next(
@@ -172,17 +193,18 @@ class LiveRounds:
         of the acknowledged click ``via``, or a channel message) and arm the countdown."""
         self._running.add(game.id)
         session = game.session
-        embed = rendering.question_embed(
-            session.shown,
-            quiz_title=game.loaded.quiz.title,
-            number=session.number,
-            total=session.total,
-        )
-        fields: dict[str, Any] = {
-            "content": countdown(session.deadline),
-            "embed": embed,
-            "view": answer_view(game),
-        }
+        with self._public(game):
+            embed = rendering.question_embed(
+                session.shown,
+                quiz_title=game.loaded.quiz.title,
+                number=session.number,
+                total=session.total,
+            )
+            fields: dict[str, Any] = {
+                "content": countdown(session.deadline),
+                "embed": embed,
+                "view": answer_view(game),
+            }
         if interaction is not None:
             sent = await interaction.response.send_message(**fields)
             # The callback's answer names the message: no GET of @original needed.
@@ -218,12 +240,14 @@ class LiveRounds:
         await self.games.repo.teams.start(game.id, count)
         self.team_counts[game.id] = count
         self.teams[game.id] = {}
-        names = ", ".join(TEAM_NAMES[:count])
-        await self._channel(game).send(
-            content=f"👥 This round is played in teams ({names}): pick yours. Answer without "
-            "picking and you join the smallest team. A team scores its members' mean points.",
-            view=team_view(game.id, count),
-        )
+        with self._public(game):
+            names = ", ".join(_(name) for name in TEAM_NAMES[:count])
+            content = _(
+                "👥 This round is played in teams ({teams}): pick yours. Answer without "
+                "picking and you join the smallest team. A team scores its members' mean points."
+            ).format(teams=names)
+            view = team_view(game.id, count)
+        await self._channel(game).send(content=content, view=view)
 
     async def join_team(
         self, interaction: discord.Interaction[Any], game_id: str, team: int
@@ -238,16 +262,16 @@ class LiveRounds:
             or interaction.guild_id != game.guild_id
             or interaction.channel_id != game.channel_id
         ):
-            await tell(interaction, "This round's teams are closed.")
+            await tell(interaction, _("This round's teams are closed."))
             return
         joined = await self.games.repo.teams.join(game_id, interaction.user.id, team)
         self.teams.setdefault(game_id, {})[interaction.user.id] = joined
         text = (
-            f"You are in **{TEAM_NAMES[joined]}** for this round."
+            _("You are in **{team}** for this round.")
             if joined == team
-            else f"You are already in **{TEAM_NAMES[joined]}** for this round."
+            else _("You are already in **{team}** for this round.")
         )
-        await tell(interaction, text)
+        await tell(interaction, text.format(team=_(TEAM_NAMES[joined])))
 
     async def ensure_team(self, game: Game, user_id: int) -> str | None:
         """In a team round, a player who answers without a team joins the smallest one;
@@ -258,13 +282,14 @@ class LiveRounds:
             return None
         team = await self.games.repo.teams.join(game.id, user_id, smallest_team(members, count))
         members[user_id] = team
-        return f"You joined **{TEAM_NAMES[team]}** for this round."
+        # Said privately to the student who answered: in their language.
+        return _("You joined **{team}** for this round.").format(team=_(TEAM_NAMES[team]))
 
     def team_standings(self, game: Game) -> list[TeamStanding]:
         count = self.team_counts.get(game.id)
         if count is None:
             return []
-        totals = {user: points for _, user, points in game.session.standings()}
+        totals = {user: points for _rank, user, points in game.session.standings()}
         return team_standings(self.teams.get(game.id, {}), totals, count)
 
     def noted(self, game: Game, user_id: int, name: str) -> None:
@@ -274,34 +299,33 @@ class LiveRounds:
         """Everyone who has been taking part answered: no need to wait for the clock."""
         session = game.session
         if session.phase == Phase.ASKING and session.everyone_answered():
-            await self.reveal(game, "✅ Everyone has answered! Here is the answer.")
+            await self.reveal(game, EVERYONE_ANSWERED)
         elif session.phase == Phase.ASKING and session.extra_time:
             # A student with extra time answered: the round need not wait for them any more.
             self._arm(game, session.reveal_at() or self.games.clock.now(), "reveal")
 
-    async def reveal(self, game: Game, why: str = "⏰ Time is up! Here is the answer.") -> None:
+    async def reveal(self, game: Game, why: str = TIME_UP) -> None:
+        """Show the answer; `why` is an English message (N_), said in the round's language."""
         async with self._lock(game):
             session = game.session
             if session.phase != Phase.ASKING:
                 return  # the timer and the last click may race; the first one reveals
             self._cancel(game)
             reveal = await self.games.reveal(game)
-            embed = rendering.reveal_embed(
-                reveal,
-                quiz_title=game.loaded.quiz.title,
-                source=game.loaded.quiz.source,
-                number=session.number,
-                total=session.total,
-                names=self.names.get(game.id, {}),
-                teams=self.team_standings(game),
-            )
-            label = "Next question" if not session.is_last else "Final standings"
-            await self._edit_current(
-                game,
-                content=why,
-                embed=embed,
-                view=next_view(game, label=label),
-            )
+            with self._public(game):
+                embed = rendering.reveal_embed(
+                    reveal,
+                    quiz_title=game.loaded.quiz.title,
+                    source=game.loaded.quiz.source,
+                    number=session.number,
+                    total=session.total,
+                    names=self.names.get(game.id, {}),
+                    teams=self.team_standings(game),
+                )
+                label = _("Next question") if not session.is_last else _("Final standings")
+                content = _(why)
+                view = next_view(game, label=label)
+            await self._edit_current(game, content=content, embed=embed, view=view)
             self._arm(game, self.games.clock.now() + REVEAL_PAUSE, "advance")
 
     async def advance(self, game: Game) -> None:
@@ -328,15 +352,17 @@ class LiveRounds:
     async def _finish(
         self, game: Game, *, stopped: bool, via: discord.Interaction[Any] | None = None
     ) -> None:
-        embed = rendering.final_standings_embed(
-            game.session.standings(),
-            quiz_title=game.loaded.quiz.title,
-            names=self.names.get(game.id, {}),
-            stopped=stopped,
-            teams=self.team_standings(game),
-        )
+        with self._public(game):
+            embed = rendering.final_standings_embed(
+                game.session.standings(),
+                quiz_title=game.loaded.quiz.title,
+                names=self.names.get(game.id, {}),
+                stopped=stopped,
+                teams=self.team_standings(game),
+            )
         await self._send(game, via, embed=embed)
         self.names.pop(game.id, None)
+        self.languages.pop(game.id, None)
         self._locks.pop(game.id, None)
         self._hooks.pop(game.id, None)
         self._running.discard(game.id)
@@ -386,6 +412,10 @@ class LiveRounds:
         count = 0
         for game in await self.games.resume_open(guild_ids, mode=Mode.LIVE):
             count += 1
+            # The language is not stored with the game: the server's preferred locale
+            # when this process sees the server, else English.
+            guild = self.bot.get_guild(game.guild_id)
+            self.speak(game, guild.preferred_locale if guild is not None else None)
             names = self.names.setdefault(game.id, {})
             for answer in await self.games.repo.session_answers(game.id):
                 names.setdefault(answer.user_id, answer.display_name)

@@ -5,16 +5,14 @@ from __future__ import annotations
 import io
 import logging
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 
 from bot.exts import rendering
+from bot.i18n import _, format_number, ngettext
 from bot.library import MAX_UPLOAD_BYTES, UploadResult
 from bot.quiz.diagnostics import Diagnostic
-
-if TYPE_CHECKING:
-    pass
 
 log = logging.getLogger(__name__)
 # What fits in a message before the full list goes into an attached file.
@@ -32,51 +30,93 @@ def diagnostics_reply(
         reply["embed"] = rendering.notice(text, error=error)
     else:
         shown = lines[:INLINE_DIAGNOSTICS].rsplit("\n", 1)[0]
-        reply["embed"] = rendering.notice(
-            f"{title}\n```\n{shown}\n```\n…the full list ({len(diagnostics)} lines) is attached.",
-            error=error,
+        attached = _("…the full list ({count} lines) is attached.").format(
+            count=format_number(len(diagnostics))
         )
+        reply["embed"] = rendering.notice(f"{title}\n```\n{shown}\n```\n{attached}", error=error)
         reply["file"] = discord.File(io.BytesIO(lines.encode()), filename="quiz-problems.txt")
     return reply
 
 
-async def read_attachment(attachment: discord.Attachment, what: str) -> bytes | str:
-    """The attachment's bytes, or a message saying why not."""
+async def read_attachment(attachment: discord.Attachment, *, source: bool) -> bytes | str:
+    """The attachment (the quiz file, or with `source` its source text)'s bytes, or a
+    message saying why not."""
+    # One sentence per kind of file: a translator may need to agree words with it.
     if attachment.size > MAX_UPLOAD_BYTES:
-        return f"The {what} `{attachment.filename}` is {attachment.size:,} bytes; uploads may be at most 256 KiB."
+        text = (
+            _("The source `{file}` is {size} bytes; uploads may be at most 256 KiB.")
+            if source
+            else _("The quiz file `{file}` is {size} bytes; uploads may be at most 256 KiB.")
+        )
+        return text.format(file=attachment.filename, size=format_number(attachment.size))
     try:
         data = await attachment.read()
     except discord.HTTPException as exc:
-        return f"The {what} could not be downloaded from Discord ({exc.status}); please try again."
+        text = (
+            _("The source could not be downloaded from Discord ({status}); please try again.")
+            if source
+            else _(
+                "The quiz file could not be downloaded from Discord ({status}); please try again."
+            )
+        )
+        return text.format(status=exc.status)
     if len(data) > MAX_UPLOAD_BYTES:
-        return f"The {what} `{attachment.filename}` is larger than 256 KiB."
+        text = (
+            _("The source `{file}` is larger than 256 KiB.")
+            if source
+            else _("The quiz file `{file}` is larger than 256 KiB.")
+        )
+        return text.format(file=attachment.filename)
     return data
 
 
 def upload_reply(result: UploadResult, filename: str) -> dict[str, Any]:
     if result.refusal is not None:  # a limit, or a check that took too long
-        return {
-            "embed": rendering.notice(
-                f"❌ `{filename}` was not added: {result.refusal}.", error=True
-            )
-        }
+        # Translators: {reason} comes from the library's checks (in English).
+        text = _("❌ `{file}` was not added: {reason}.").format(
+            file=filename, reason=result.refusal
+        )
+        return {"embed": rendering.notice(text, error=True)}
     if not result.ok:
         errors = [d for d in result.diagnostics if d.severity == "error"]
-        title = f"❌ `{filename}` was not added: {len(errors)} problem(s). Fix them and upload it again."
+        title = _(
+            "❌ `{file}` was not added: {count} problem(s). Fix them and upload it again."
+        ).format(file=filename, count=len(errors))
         return diagnostics_reply(title, result.diagnostics, error=True)
     loaded = result.loaded
     assert loaded is not None
-    verb = "Replaced with a new version" if result.replaced else "Added"
-    grounded = (
-        "grounded in its source" if loaded.quiz.source else "no source: answers are not quoted"
+    count = len(loaded.quiz.questions)
+    questions = ngettext("{count} question", "{count} questions", count).format(
+        count=format_number(count)
     )
-    title = (
-        f"✅ {verb}: **{loaded.quiz.title}** (`{loaded.id}`, version `{loaded.version}`), "
-        f"{len(loaded.quiz.questions)} question{'s' if len(loaded.quiz.questions) != 1 else ''}, {grounded}. "
-        "Only this server sees it; "
-        f"play it with `/quiz start quiz:{loaded.id}`."
+    # One sentence per case (added or replaced, with a source or without one).
+    if result.replaced and loaded.quiz.source:
+        title = _(
+            "✅ Replaced with a new version: **{title}** (`{id}`, version `{version}`), "
+            "{questions}, grounded in its source. Only this server sees it; "
+            "play it with `/quiz start quiz:{id}`."
+        )
+    elif result.replaced:
+        title = _(
+            "✅ Replaced with a new version: **{title}** (`{id}`, version `{version}`), "
+            "{questions}, no source: answers are not quoted. Only this server sees it; "
+            "play it with `/quiz start quiz:{id}`."
+        )
+    elif loaded.quiz.source:
+        title = _(
+            "✅ Added: **{title}** (`{id}`, version `{version}`), {questions}, grounded in its "
+            "source. Only this server sees it; play it with `/quiz start quiz:{id}`."
+        )
+    else:
+        title = _(
+            "✅ Added: **{title}** (`{id}`, version `{version}`), {questions}, no source: "
+            "answers are not quoted. Only this server sees it; play it with "
+            "`/quiz start quiz:{id}`."
+        )
+    title = title.format(
+        title=loaded.quiz.title, id=loaded.id, version=loaded.version, questions=questions
     )
     if result.replaced:
-        title += " Games already running keep the version they started with."
+        title += " " + _("Games already running keep the version they started with.")
     warnings = [d for d in result.diagnostics if d.severity == "warning"]
     return diagnostics_reply(title, warnings, error=False)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.exts.common import DynamicView, apologise
+from bot.i18n import _
 from bot.quiz.models import ChoiceQuestion, NumberQuestion
 from bot.quiz.presentation import answer_modal_title, letter, select_option_label
 from bot.quiz.teams import TEAM_NAMES
@@ -98,7 +99,7 @@ class AnswerSelect(
         options = options or []
         select: discord.ui.Select[Any] = discord.ui.Select(
             custom_id=f"quiz:s:{game_id}:{position}",
-            placeholder="Select all that apply, then click away",
+            placeholder=_("Select all that apply, then click away"),
             min_values=1,
             max_values=max(1, len(options)),
             options=[
@@ -136,7 +137,9 @@ class TypeAnswerButton(
 
     def __init__(self, game_id: str, position: int) -> None:
         custom_id = f"quiz:t:{game_id}:{position}"
-        super().__init__(_button("Type your answer", custom_id, discord.ButtonStyle.primary, "✏️"))
+        super().__init__(
+            _button(_("Type your answer"), custom_id, discord.ButtonStyle.primary, "✏️")
+        )
         self.game_id, self.position = game_id, position
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
@@ -150,9 +153,9 @@ class NextButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=rf"quiz:n:{GAME}:{POSITION}$",
 ):
-    def __init__(self, game_id: str, position: int, label: str = "Next") -> None:
+    def __init__(self, game_id: str, position: int, label: str | None = None) -> None:
         super().__init__(
-            _button(label, f"quiz:n:{game_id}:{position}", discord.ButtonStyle.success)
+            _button(label or _("Next"), f"quiz:n:{game_id}:{position}", discord.ButtonStyle.success)
         )
         self.game_id, self.position = game_id, position
 
@@ -171,7 +174,7 @@ class RevealButton(
 
     def __init__(self, game_id: str, position: int) -> None:
         custom_id = f"quiz:r:{game_id}:{position}"
-        super().__init__(_button("Reveal now", custom_id, discord.ButtonStyle.primary, "⏭️"))
+        super().__init__(_button(_("Reveal now"), custom_id, discord.ButtonStyle.primary, "⏭️"))
         self.game_id, self.position = game_id, position
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
@@ -188,7 +191,7 @@ class TeamButton(
     def __init__(self, game_id: str, team: int) -> None:
         super().__init__(
             discord.ui.Button(
-                label=TEAM_NAMES[team],
+                label=_(TEAM_NAMES[team]),
                 style=discord.ButtonStyle.secondary,
                 custom_id=f"quiz:team:{game_id}:{team}",
             )
@@ -237,9 +240,9 @@ class AnswerModal(discord.ui.Modal):
         )
         self.add_item(
             discord.ui.TextInput(
-                label="Your number" if numeric else "Your answer",
+                label=_("Your number") if numeric else _("Your answer"),
                 custom_id="answer",
-                placeholder="e.g. 42" if numeric else None,
+                placeholder=_("e.g. 42") if numeric else None,
                 max_length=200,
             )
         )
@@ -263,7 +266,8 @@ def answer_view(game: Game) -> discord.ui.View:
     return view
 
 
-def next_view(game: Game, *, label: str = "Next") -> discord.ui.View:
+def next_view(game: Game, *, label: str | None = None) -> discord.ui.View:
+    """The Next button of the open question (`label`: already translated; default Next)."""
     view = DynamicView()
     view.add_item(NextButton(game.id, game.session.index, label))
     return view
