@@ -1,20 +1,35 @@
-"""How free-text answers are compared: case, whitespace, punctuation and accents ignored."""
+"""How free-text answers are compared: case, whitespace, punctuation and accents ignored.
+
+Accents are the marks on Latin, Greek and Cyrillic letters (é, ά, й are e, α, и). In other
+scripts a combining mark is part of the spelling (a Devanagari virama joins letters, a
+Hebrew or Arabic vowel point is a vowel) and is kept.
+"""
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
 from rapidfuzz.distance import OSA, Indel, Levenshtein
 
-_NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
+_ACCENTED_SCRIPTS = ("LATIN", "GREEK", "CYRILLIC")
 
 
 def normalize_answer(text: str) -> str:
     """ "  Fatou  Bénsouda! " -> "fatou bensouda"."""
     decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _NOT_WORD.sub(" ", stripped.casefold()).strip()
+    kept: list[str] = []
+    base_is_accented = False
+    for ch in decomposed:
+        if unicodedata.combining(ch):
+            if not base_is_accented:
+                kept.append(ch)
+            continue
+        base_is_accented = unicodedata.name(ch, "").startswith(_ACCENTED_SCRIPTS)
+        kept.append(ch)
+    folded = unicodedata.normalize("NFC", "".join(kept).casefold())
+    # Letters, digits and marks make words (a Devanagari vowel sign is a mark, not \W).
+    spaced = "".join(ch if unicodedata.category(ch)[0] in "LNM" else " " for ch in folded)
+    return " ".join(spaced.split())
 
 
 def typo_similarity(typed: str, accepted: str) -> float:

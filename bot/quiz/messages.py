@@ -13,7 +13,7 @@ from rapidfuzz import process
 
 from bot.i18n import _, current_language, ngettext
 from bot.quiz.diagnostics import Loc
-from bot.quiz.models import QUESTION_TYPES, Choice, Quiz, Settings, Source
+from bot.quiz.models import LANGUAGE_PATTERN, QUESTION_TYPES, Choice, Quiz, Settings, Source
 
 _BOOL_WORDS = frozenset({"yes", "no", "on", "off", "y", "n", "true", "false"})
 
@@ -280,6 +280,13 @@ def _field_error(path: Loc, err: ErrorDetails, data: object, scalar_text: Any) -
         bound = ctx.get("le", ctx.get("lt"))
         return FieldError(
             path, _("must be at most {bound}; got {value}").format(bound=bound, value=_shown(value))
+        )
+    if kind == "string_pattern_mismatch" and ctx.get("pattern") == LANGUAGE_PATTERN:
+        return FieldError(
+            path,
+            _(
+                "`{value}` is not a language tag: use a BCP 47 tag such as en, fr, es-MX or hi"
+            ).format(value=_shown(value)),
         )
     if kind == "string_pattern_mismatch":
         return FieldError(

@@ -32,6 +32,15 @@ Identifier = Annotated[
 # Booleans are never numbers here (`answer: true` on a number question is a mistake).
 Number = Annotated[int, Field(strict=True)] | Annotated[float, Field(strict=True)]
 Quote = Annotated[str, Field(min_length=1, max_length=1000)]
+# A BCP 47 language tag: a language, then optional script, region or variant subtags.
+LANGUAGE_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
+LanguageTag = Annotated[
+    str,
+    Field(
+        pattern=LANGUAGE_PATTERN,
+        description="The quiz's language, a BCP 47 tag such as en, fr, es-MX or hi.",
+    ),
+]
 
 
 class _Strict(BaseModel):
@@ -172,6 +181,8 @@ class Quiz(_Strict):
     title: Annotated[str, Field(min_length=1, max_length=256)]
     description: Annotated[str, Field(max_length=1000)] | None = None
     author: Annotated[str, Field(min_length=1, max_length=256)] | None = None
+    # The language its questions are written in (the bot's own words follow each student).
+    language: LanguageTag = "en"
     source: Source | None = None
     settings: Settings = Field(default_factory=Settings)
     questions: Annotated[list[Question], Field(min_length=1, max_length=500)]
