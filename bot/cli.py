@@ -7,19 +7,22 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
+from bot import i18n
 from bot.config import Settings
 from bot.database_cli import require_database, upgrade_database
+from bot.i18n import N_, _
 
 if TYPE_CHECKING:
     from bot.storage.records import LeaderboardPage
     from bot.storage.repository import Repository
 
-NO_TOKEN_MESSAGE = """\
+NO_TOKEN_MESSAGE = N_("""\
 No Discord token is set, so the bot cannot log in.
 
 To get one:
@@ -31,18 +34,36 @@ The README explains how to invite the bot to a server.
 
 To try a quiz right now without Discord:  quizbot play
 To see and play it in a browser:          quizbot web
-"""
+""")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True)
 @click.version_option(package_name="quizbot", prog_name="quizbot", message="%(prog)s %(version)s")
+@click.option(
+    "--lang",
+    metavar="LANGUAGE",
+    default=None,
+    help="Language of the messages (en, fr, es, de); default: from LANG.",
+)
 @click.pass_context
-def main(ctx: click.Context) -> None:
+def main(ctx: click.Context, lang: str | None) -> None:
     """Quizbot: quizzes grounded in a source text, for Discord and the terminal."""
+    ctx.with_resource(i18n.using(cli_language(lang, os.environ)))
     if ctx.invoked_subcommand is None:  # bare `quizbot`: the help, not a usage error
         click.echo(ctx.get_help())
         ctx.exit(0)
     ctx.obj = _load_settings()
+
+
+def cli_language(option: str | None, environ: Mapping[str, str]) -> str:
+    """The language of the messages: `--lang`, else the locale of the environment as
+    POSIX orders it (LC_ALL, then LC_MESSAGES, then LANG); English when none has a catalog."""
+    if option:
+        return i18n.language_for(option)
+    locale = next(
+        (environ[name] for name in ("LC_ALL", "LC_MESSAGES", "LANG") if environ.get(name)), None
+    )
+    return i18n.language_for(locale)
 
 
 def _load_settings() -> Settings:
@@ -57,7 +78,8 @@ def _load_settings() -> Settings:
         for problem in settings_problems(exc):
             click.echo(f"quizbot: {problem}", err=True)
     except UnicodeDecodeError as exc:
-        click.echo(f"quizbot: cannot read .env: it is not UTF-8 text ({exc.reason}).", err=True)
+        message = _("cannot read .env: it is not UTF-8 text ({reason}).").format(reason=exc.reason)
+        click.echo(f"quizbot: {message}", err=True)
     sys.exit(2)
 
 
@@ -71,7 +93,7 @@ def run(settings: Settings) -> None:
     finished and every answer is written and counted first.
     """
     if settings.discord_token is None:
-        click.echo(NO_TOKEN_MESSAGE, err=True, nl=False)
+        click.echo(_(NO_TOKEN_MESSAGE), err=True, nl=False)
         sys.exit(1)
     import logging
 
@@ -102,12 +124,14 @@ def run(settings: Settings) -> None:
             run_bot(settings, retry_delays=CONNECT_RETRY_DELAYS if delays is None else delays)
         )
     except discord.LoginFailure:
-        where = (
-            f"the Discord-compatible API at {settings.discord_api_base}"
-            if settings.discord_api_base
-            else "Discord"
-        )
-        click.echo(f"quizbot: {where} refused the token; check DISCORD_TOKEN in .env.", err=True)
+        if settings.discord_api_base:
+            message = _(
+                "the Discord-compatible API at {address} refused the token; "
+                "check DISCORD_TOKEN in .env."
+            ).format(address=settings.discord_api_base)
+        else:
+            message = _("Discord refused the token; check DISCORD_TOKEN in .env.")
+        click.echo(f"quizbot: {message}", err=True)
         sys.exit(1)
     except NotADiscordApi as exc:
         click.echo(f"quizbot: {exc}.", err=True)
@@ -116,11 +140,13 @@ def run(settings: Settings) -> None:
         click.echo(f"quizbot: {start_refused(exc, settings)}", err=True)
         sys.exit(1)
     except DiscordUnreachable as exc:
-        click.echo(
-            f"quizbot: cannot reach Discord at {exc.where}: {exc.reason}; check the network "
-            f"or a firewall (gave up after {exc.attempts} attempts over {exc.waited:g} s).",
-            err=True,
+        message = _(
+            "cannot reach Discord at {where}: {reason}; check the network "
+            "or a firewall (gave up after {attempts} attempts over {seconds} s)."
+        ).format(
+            where=exc.where, reason=exc.reason, attempts=exc.attempts, seconds=f"{exc.waited:g}"
         )
+        click.echo(f"quizbot: {message}", err=True)
         sys.exit(1)
     except KeyboardInterrupt:
         pass
@@ -147,8 +173,10 @@ def validate(settings: Settings, paths: tuple[Path, ...], output: str) -> None:
     if not paths:
         if not settings.quiz_dir.is_dir():
             raise click.UsageError(
-                f"the quiz directory {settings.quiz_dir} does not exist; "
-                "name files or folders to check, or set QUIZ_DIR"
+                _(
+                    "the quiz directory {directory} does not exist; "
+                    "name files or folders to check, or set QUIZ_DIR"
+                ).format(directory=settings.quiz_dir)
             )
         paths = (settings.quiz_dir,)
     results = validate_paths(paths, settings.quiz_dir)
@@ -176,8 +204,10 @@ def validate(settings: Settings, paths: tuple[Path, ...], output: str) -> None:
                 click.secho(d.format(), fg=color)
         ok = sum(r.quiz is not None for r in results)
         click.echo(
-            f"{len(results)} file(s) checked, {ok} quiz(zes) valid: "
-            f"{errors} error(s), {warnings} warning(s)"
+            _(
+                "{files} file(s) checked, {valid} quiz(zes) valid: "
+                "{errors} error(s), {warnings} warning(s)"
+            ).format(files=len(results), valid=ok, errors=errors, warnings=warnings)
         )
     sys.exit(1 if errors else 0)
 
@@ -226,8 +256,10 @@ def play(
     catalog.reload()
     if catalog.errors:
         click.echo(
-            f"{len(catalog.errors)} error(s) in the quiz files; those quizzes are left out "
-            "(see: quizbot validate)",
+            _(
+                "{count} error(s) in the quiz files; those quizzes are left out "
+                "(see: quizbot validate)"
+            ).format(count=len(catalog.errors)),
             err=True,
         )
     upgrade_database(settings.database_url)  # creates the database on the first game
@@ -260,12 +292,12 @@ def play(
     try:
         asyncio.run(go())
     except PlayStopped:
-        click.echo("Stopped.")
+        click.echo(_("Stopped."))
     except PlayAborted as exc:
         click.echo(f"quizbot play: {exc}", err=True)
         sys.exit(1)
     except KeyboardInterrupt:
-        click.echo("\nStopped. Your answers so far are recorded.", err=True)
+        click.echo("\n" + _("Stopped. Your answers so far are recorded."), err=True)
         sys.exit(130)
 
 
@@ -361,13 +393,29 @@ def db_upgrade(settings: Settings) -> None:
         else make_url(settings.database_url).render_as_string(hide_password=True)
     )
     if created:
-        click.echo(f"created the database at {shown} (revision {after})")
+        click.echo(
+            _("created the database at {database} (revision {revision})").format(
+                database=shown, revision=after
+            )
+        )
     elif before is None:
-        click.echo(f"created the tables in {shown} (revision {after})")
+        click.echo(
+            _("created the tables in {database} (revision {revision})").format(
+                database=shown, revision=after
+            )
+        )
     elif before != after:
-        click.echo(f"migrated {shown} from {before} to {after}")
+        click.echo(
+            _("migrated {database} from {before} to {after}").format(
+                database=shown, before=before, after=after
+            )
+        )
     else:
-        click.echo(f"{shown} is up to date (revision {after})")
+        click.echo(
+            _("{database} is up to date (revision {revision})").format(
+                database=shown, revision=after
+            )
+        )
 
 
 async def _open_repository(settings: Settings) -> Repository:
@@ -382,7 +430,9 @@ def _chart_path(_ctx: click.Context, _param: click.Parameter, value: Path | None
     if value is not None and value.suffix.lower() not in CHART_FORMATS:
         known = ", ".join(CHART_FORMATS)
         raise click.BadParameter(
-            f"{value}: a chart can be written as {known}; end the file name with one of them"
+            _(
+                "{file}: a chart can be written as {formats}; end the file name with one of them"
+            ).format(file=value, formats=known)
         )
     return value
 
@@ -493,13 +543,16 @@ def web(settings: Settings, host: str | None, port: int | None) -> None:
     host = host or settings.web_host
     port = port or settings.web_port or DEFAULT_WEB_PORT
     shown = f"[{host}]" if ":" in host else host
-    click.echo(f"Quizbot's web pages: http://{shown}:{port}/ (Ctrl-C stops)")
+    click.echo(
+        _("Quizbot's web pages: {address} (Ctrl-C stops)").format(address=f"http://{shown}:{port}/")
+    )
     try:
         asyncio.run(serve_web(settings, host, port))
     except OSError as exc:
-        click.echo(
-            f"quizbot web: cannot listen on {shown}:{port}: {exc.strerror or exc}.", err=True
+        message = _("cannot listen on {address}: {reason}.").format(
+            address=f"{shown}:{port}", reason=exc.strerror or exc
         )
+        click.echo(f"quizbot web: {message}", err=True)
         sys.exit(1)
     except KeyboardInterrupt:
         pass

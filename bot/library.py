@@ -28,6 +28,8 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
+from bot import i18n
+from bot.i18n import _, ngettext
 from bot.quiz.diagnostics import Diagnostic
 from bot.quiz.loader import LoadedQuiz, LoadResult, SourceUnavailable, load_quiz, load_stored
 
@@ -143,8 +145,13 @@ class UploadChecker:
         self, filename: str, data: bytes, source: tuple[str, bytes] | None, budget: float
     ) -> LoadResult | None:
         """The file's load result, or None when checking it took longer than `budget`
-        seconds (the process is then stopped). Raises CheckFailed."""
-        request = pickle.dumps((filename, data, source), protocol=pickle.HIGHEST_PROTOCOL)
+        seconds (the process is then stopped). Raises CheckFailed.
+
+        The process writes its messages in the language of the caller's context: the
+        diagnostics are formatted there, with the values they name."""
+        request = pickle.dumps(
+            (filename, data, source, i18n.current_language()), protocol=pickle.HIGHEST_PROTOCOL
+        )
         async with self._lock:
             if self._retire is not None:
                 self._retire.cancel()
@@ -262,14 +269,21 @@ def _check_main() -> None:
         head = requests.read(_LENGTH)
         if len(head) < _LENGTH:
             return  # the bot closed the pipe: done
-        filename, data, source = pickle.loads(requests.read(int.from_bytes(head, "big")))
-        try:
-            result = _validate(filename, data, source)
-        except Exception as exc:  # the loader should never raise; if it does, say so
-            result = LoadResult(filename)
-            result.diagnostics.append(
-                _problem(filename, f"internal error while checking the file ({type(exc).__name__})")
-            )
+        request = pickle.loads(requests.read(int.from_bytes(head, "big")))
+        filename, data, source, language = request
+        with i18n.using(language):
+            try:
+                result = _validate(filename, data, source)
+            except Exception as exc:  # the loader should never raise; if it does, say so
+                result = LoadResult(filename)
+                result.diagnostics.append(
+                    _problem(
+                        filename,
+                        _("internal error while checking the file ({error})").format(
+                            error=type(exc).__name__
+                        ),
+                    )
+                )
         answer = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
         answers.write(len(answer).to_bytes(_LENGTH, "big") + answer)
         answers.flush()
@@ -332,7 +346,7 @@ class QuizLibrary:
             return quizzes[:limit]
         keys = {i: f"{q.id} {q.quiz.title}" for i, q in enumerate(quizzes)}
         found = process.extract(text, keys, scorer=fuzz.WRatio, limit=limit, score_cutoff=40)
-        return [quizzes[i] for _, _, i in found]
+        return [quizzes[i] for _match, _score, i in found]
 
     # -- versions --------------------------------------------------------------------------
 
@@ -456,13 +470,21 @@ class QuizLibrary:
         if len(data) > MAX_UPLOAD_BYTES:
             result.diagnostics.append(
                 _problem(
-                    filename, f"the file is {len(data):,} bytes; uploads may be at most 256 KiB"
+                    filename,
+                    _("the file is {size} bytes; uploads may be at most 256 KiB").format(
+                        size=f"{len(data):,}"
+                    ),
                 )
             )
             return result
         if source is not None and len(source[1]) > MAX_UPLOAD_BYTES:
             result.diagnostics.append(
-                _problem(source[0], f"the source is {len(source[1]):,} bytes; at most 256 KiB")
+                _problem(
+                    source[0],
+                    _("the source is {size} bytes; at most 256 KiB").format(
+                        size=f"{len(source[1]):,}"
+                    ),
+                )
             )
             return result
         async with self._quota:  # counted and recorded as one step
@@ -481,19 +503,19 @@ class QuizLibrary:
             loaded = await self.checker.check(filename, data, source, budget)
         except CheckFailed:
             log.exception("checking the upload %s of server %s failed", filename, guild_id)
-            result.refusal = (
+            result.refusal = _(
                 "the file could not be checked just now (the bot's log says why); "
                 "please upload it again in a minute"
             )
             return result
         if loaded is None:
             result.timed_out = True
-            result.refusal = (
-                f"the file took too long to check (more than {budget:g} seconds), so it was "
+            result.refusal = _(
+                "the file took too long to check (more than {seconds} seconds), so it was "
                 "stopped. That happens with many long quotes that are not in the source: "
                 "copy each quote exactly from the source, or check the file with "
                 "`quizbot validate` (no time limit there), then upload it again"
-            )
+            ).format(seconds=f"{budget:g}")
             return result
         result.diagnostics = loaded.diagnostics
         quiz = loaded.quiz
@@ -510,7 +532,9 @@ class QuizLibrary:
                     column,
                     "error",
                     "id",
-                    f"`{quiz.id}` is the id of a quiz every server has; give yours another id",
+                    _("`{id}` is the id of a quiz every server has; give yours another id").format(
+                        id=quiz.id
+                    ),
                 )
             )
             return result
@@ -524,8 +548,10 @@ class QuizLibrary:
                     column,
                     "error",
                     "id",
-                    f"this server already has {len(mine)} uploaded quizzes, the most it may keep; "
-                    "re-upload one of them (same id) to replace it",
+                    _(
+                        "this server already has {count} uploaded quizzes, the most it may keep; "
+                        "re-upload one of them (same id) to replace it"
+                    ).format(count=len(mine)),
                 )
             )
             return result
@@ -544,12 +570,16 @@ class QuizLibrary:
             )
         except StorageFull as full:
             result.replaced = False
-            result.refusal = (
-                f"this server's uploaded quizzes would then take {_megabytes(full.used)}, more "
-                f"than the {_megabytes(full.limit)} a server may keep (each quiz's current "
-                f"version, up to {self.limits.versions_kept} earlier ones, and every version "
+            result.refusal = _(
+                "this server's uploaded quizzes would then take {used}, more "
+                "than the {limit} a server may keep (each quiz's current "
+                "version, up to {versions} earlier ones, and every version "
                 "a game was played with). Remove quizzes this server no longer plays with "
                 "`/quiz remove`, then upload it again"
+            ).format(
+                used=_megabytes(full.used),
+                limit=_megabytes(full.limit),
+                versions=self.limits.versions_kept,
             )
             return result
         await self.repo.announce_upload(guild_id)  # other processes reload this server's uploads
@@ -569,19 +599,23 @@ def _source_to_store(loaded: LoadedQuiz) -> bytes | None:
 def _rate_refusal(turn: UploadTurn) -> str:
     """The sentence for an upload refused by a rate limit."""
     minutes = max(1, math.ceil((turn.retry_at - turn.now).total_seconds() / 60))
-    when = (
-        f"You can upload again in {minutes} minute{'s' if minutes != 1 else ''}, "
-        f"at <t:{int(turn.retry_at.timestamp())}:t>"
-    )
+    # Translators: {time} is a Discord timestamp, shown as the clock time in each reader's app.
+    when = ngettext(
+        "You can upload again in {minutes} minute, at {time}",
+        "You can upload again in {minutes} minutes, at {time}",
+        minutes,
+    ).format(minutes=minutes, time=f"<t:{int(turn.retry_at.timestamp())}:t>")
     if turn.limit == "teacher":
-        return (
-            f"you have uploaded {turn.count} files in the last hour, the most one teacher "
-            f"may (files that were refused count too). {when}"
+        said = _(
+            "you have uploaded {count} files in the last hour, the most one teacher "
+            "may (files that were refused count too)."
         )
-    return (
-        f"this server's teachers have uploaded {turn.count} files in the last hour, the most "
-        f"one server may. {when}"
-    )
+    else:
+        said = _(
+            "this server's teachers have uploaded {count} files in the last hour, the most "
+            "one server may."
+        )
+    return f"{said.format(count=turn.count)} {when}"
 
 
 def _megabytes(size: int) -> str:
@@ -595,8 +629,10 @@ def _validate(filename: str, data: bytes, source: tuple[str, bytes] | None) -> L
     def read_source(name: str) -> bytes:
         if source is None:
             raise SourceUnavailable(
-                f"`{name}` is a file: attach it as the `source` of /quiz upload, "
-                "or put the text itself in `source.text`"
+                _(
+                    "`{name}` is a file: attach it as the `source` of /quiz upload, "
+                    "or put the text itself in `source.text`"
+                ).format(name=name)
             )
         return source[1]
 
@@ -610,8 +646,10 @@ def _validate(filename: str, data: bytes, source: tuple[str, bytes] | None) -> L
         result.diagnostics.append(
             _problem(
                 filename,
-                f"a source file ({source[0]}) was attached, but the quiz does not name one "
-                "in `source.file`; use one or the other",
+                _(
+                    "a source file ({name}) was attached, but the quiz does not name one "
+                    "in `source.file`; use one or the other"
+                ).format(name=source[0]),
             )
         )
         result.quiz = None

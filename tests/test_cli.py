@@ -18,7 +18,8 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from bot.cli import main
+from bot.cli import cli_language, main
+from bot.i18n import current_language
 from bot.quiz.catalog import Catalog
 from bot.quiz.models import ChoiceQuestion, NumberQuestion, Quiz, TrueFalseQuestion
 from bot.quiz.presentation import letter
@@ -75,6 +76,52 @@ def test_validate_usage_errors_exit_2(tmp_path: Path) -> None:
     assert CliRunner().invoke(main, ["validate", "--format", "xml"]).exit_code == 2
     no_dir = _run("validate", cwd=tmp_path, env={"QUIZ_DIR": "nowhere"})
     assert no_dir.returncode == 2 and "nowhere does not exist" in no_dir.stderr
+
+
+@pytest.mark.parametrize(
+    ("option", "environ", "expected"),
+    [
+        (None, {"LANG": "fr_FR.UTF-8"}, "fr"),
+        (None, {"LANG": "fr_FR.UTF-8", "LC_MESSAGES": "de_DE.UTF-8"}, "de"),
+        (None, {"LANG": "fr_FR.UTF-8", "LC_ALL": "C.UTF-8"}, "en"),  # LC_ALL rules
+        (None, {"LANG": "es_ES"}, "es"),
+        (None, {"LANG": "ja_JP.UTF-8"}, "en"),  # no catalog: English
+        (None, {}, "en"),
+        ("fr", {"LANG": "de_DE.UTF-8"}, "fr"),  # --lang wins over the environment
+        ("es-419", {}, "es"),
+        ("xx", {"LANG": "fr_FR.UTF-8"}, "en"),
+    ],
+)
+def test_cli_language_from_option_or_environment(
+    option: str | None, environ: dict[str, str], expected: str
+) -> None:
+    assert cli_language(option, environ) == expected
+
+
+def test_lang_applies_to_the_whole_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.quiz import catalog
+
+    seen: list[str] = []
+    real = catalog.validate_paths
+
+    def spy(*args: object, **kwargs: object) -> object:
+        seen.append(current_language())
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(catalog, "validate_paths", spy)
+    (tmp_path / "good.yaml").write_text(BASE)
+    for args, env, language in (
+        (["--lang", "fr"], {}, "fr"),
+        ([], {"LANG": "fr_FR.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""}, "fr"),
+        (["--lang", "xx"], {"LANG": "fr_FR.UTF-8"}, "en"),
+    ):
+        result = CliRunner().invoke(main, [*args, "validate", str(tmp_path / "good.yaml")], env=env)
+        assert result.exit_code == 0, result.output
+        assert seen.pop() == language
+    # An unknown language falls back to English, the words the tests read.
+    result = CliRunner().invoke(main, ["--lang", "xx", "validate", str(tmp_path / "good.yaml")])
+    assert "1 file(s) checked, 1 quiz(zes) valid: 0 error(s), 0 warning(s)" in result.output
+    assert current_language() == "en"  # the command's language ends with it
 
 
 def test_validate_defaults_to_the_quiz_directory(tmp_path: Path) -> None:
