@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.i18n import _, decimal_separator, format_number, format_percent, ngettext
 from bot.quiz.presentation import LIMITS, DiscordLimits
 from bot.reports.analysis import ItemReport, QuizReport, attention_order
 
@@ -46,56 +47,86 @@ def shorten(text: str, limit: int) -> str:
 
 
 def percent(value: float | None) -> str:
-    return "–" if value is None else f"{value:.0f}%"
+    """A percentage (0 to 100) as the reader writes it."""
+    return "–" if value is None else format_percent(round(value) / 100)
+
+
+def _decimal(text: str) -> str:
+    return text.replace(".", decimal_separator())
 
 
 def signed(value: float | None) -> str:
-    return "–" if value is None else f"{value:+.2f}"
+    return "–" if value is None else _decimal(f"{value:+.2f}")
 
 
 def seconds(value: float | None) -> str:
     if value is None:
         return "–"
-    return f"{value:.1f} s" if value < 10 else f"{value:.0f} s"
-
-
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+    figure = _decimal(f"{value:.1f}") if value < 10 else f"{value:.0f}"
+    return _("{seconds} s").format(seconds=figure)
 
 
 def summary_lines(report: QuizReport) -> list[str]:
     """The quiz-level numbers, one sentence each (plain text)."""
-    answers = plural(report.answers, "answer")
+    answers = ngettext("{count} answer", "{count} answers", report.answers).format(
+        count=format_number(report.answers)
+    )
     if report.attempts > report.answers:  # repeats are left out of the statistics
-        answers += f" (first attempts; {report.attempts} with repeats)"
-    lines = [f"{plural(report.students, 'student')}, {answers}."]
+        answers = _("{answers} (first attempts; {attempts} with repeats)").format(
+            answers=answers, attempts=format_number(report.attempts)
+        )
+    students = ngettext("{count} student", "{count} students", report.students).format(
+        count=format_number(report.students)
+    )
+    # Translators: e.g. "12 students, 96 answers."
+    lines = [_("{students}, {answers}.").format(students=students, answers=answers)]
     if report.mean_score is not None:
         lines.append(
-            f"Score per student: mean {percent(report.mean_score)}, "
-            f"median {percent(report.median_score)} correct."
+            _("Score per student: mean {mean}, median {median} correct.").format(
+                mean=percent(report.mean_score), median=percent(report.median_score)
+            )
         )
     rel = report.reliability
     if rel.kr20 is not None:
         lines.append(
-            f"Reliability (KR-20): {rel.kr20:.2f}, on {rel.items} questions "
-            f"that the same {rel.students} students answered."
+            _(
+                "Reliability (KR-20): {kr20}, on {items} questions "
+                "that the same {students} students answered."
+            ).format(
+                kr20=_decimal(f"{rel.kr20:.2f}"),
+                items=format_number(rel.items),
+                students=format_number(rel.students),
+            )
         )
     else:
-        lines.append(f"Reliability (KR-20): not available, {rel.reason}.")
+        # Translators: {reason} comes from the analysis (in English).
+        lines.append(_("Reliability (KR-20): not available, {reason}.").format(reason=rel.reason))
     left_out = []
     if report.review_answers:
-        left_out.append(plural(report.review_answers, "review answer"))
+        left_out.append(
+            ngettext(
+                "{count} review answer", "{count} review answers", report.review_answers
+            ).format(count=format_number(report.review_answers))
+        )
     if report.unknown_answers:
-        gone = plural(report.unknown_answers, "answer")
-        left_out.append(f"{gone} to questions no longer in the quiz")
+        left_out.append(
+            ngettext(
+                "{count} answer to questions no longer in the quiz",
+                "{count} answers to questions no longer in the quiz",
+                report.unknown_answers,
+            ).format(count=format_number(report.unknown_answers))
+        )
     if left_out:
-        lines.append("Left out: " + ", ".join(left_out) + ".")
+        lines.append(_("Left out: {what}.").format(what=", ".join(left_out)))
     if report.flagged:
         numbers = ", ".join(f"Q{i.number}" for i in report.flagged)
         count = len(report.flagged)
-        verb = "looks" if count == 1 else "look"
         lines.append(
-            f"{WARNING} {plural(count, 'question')} {verb} broken: {shorten(numbers, 300)}."
+            ngettext(
+                "{warning} {count} question looks broken: {numbers}.",
+                "{warning} {count} questions look broken: {numbers}.",
+                count,
+            ).format(warning=WARNING, count=format_number(count), numbers=shorten(numbers, 300))
         )
     return lines
 
@@ -106,12 +137,14 @@ def wrong_answer_text(item: ItemReport, *, compact: bool = False) -> str:
     if wrong is None:
         return "–"
     if wrong.detail:  # select-all: the choices' numbers in the file, then what they say
-        label = f"choices {wrong.label} ({shorten(wrong.detail, ANSWER_CHARS)})"
+        label = _("choices {numbers} ({text})").format(
+            numbers=wrong.label, text=shorten(wrong.detail, ANSWER_CHARS)
+        )
     else:
-        label = f"“{shorten(wrong.label, ANSWER_CHARS)}”"
+        label = _("“{answer}”").format(answer=shorten(wrong.label, ANSWER_CHARS))
     if compact:
         return f"{percent(wrong.share)} {label}"
-    return f"{label}, {percent(wrong.share)} of answers"
+    return _("{answer}, {share} of answers").format(answer=label, share=percent(wrong.share))
 
 
 _MARKDOWN = re.compile(r"([\\*_~`|>\[\]])")
@@ -131,7 +164,7 @@ def report_embed(
     quiz is long); the fields detail the questions to look at first (flagged, then the
     hardest), as many as the 25 fields and the 6000 characters of an embed allow.
     """
-    title = shorten(f"Report: {report.title}", limits.embed_title)
+    title = shorten(_("Report: {title}").format(title=report.title), limits.embed_title)
     head = [escape(line) for line in summary_lines(report)]
     if where:
         head.insert(0, escape(where))
@@ -148,7 +181,11 @@ def report_embed(
         fields.append((name, value))
         used += len(name) + len(value)
     if fields:
-        description += f"\n\nBelow: the {plural(len(fields), 'question')} to look at first."
+        description += "\n\n" + ngettext(
+            "Below: the {count} question to look at first.",
+            "Below: the {count} questions to look at first.",
+            len(fields),
+        ).format(count=len(fields))
     return EmbedText(title, description, tuple(fields))
 
 
@@ -157,18 +194,21 @@ def _description(report: QuizReport, head: list[str], budget: int) -> str:
     answered = [i for i in report.items if i.answered]
     if not answered:
         return text
-    text += "\n\n**% correct · D · answers**"
+    # Translators: the heading of the columns below: D is the discrimination index.
+    text += "\n\n" + _("**% correct · D · answers**")
     lines = [_line(i) for i in answered]
     unanswered = [f"Q{i.number}" for i in report.items if not i.answered]
     for shown, line in enumerate(lines):
         rest = len(lines) - shown
-        more = f"\n… and {rest} more: see the chart."
+        more = "\n" + _("… and {count} more: see the chart.").format(count=rest)
         if len(text) + 1 + len(line) + len(more) > budget:
             return text + more
         text += "\n" + line
     room = budget - len(text) - 1
     if unanswered and room > 40:
-        text += "\n" + shorten("Not answered yet: " + ", ".join(unanswered), room)
+        text += "\n" + shorten(
+            _("Not answered yet: {questions}").format(questions=", ".join(unanswered)), room
+        )
     return text
 
 
@@ -181,15 +221,21 @@ def _line(item: ItemReport) -> str:
 
 
 def _field(item: ItemReport, limits: DiscordLimits) -> tuple[str, str]:
-    name = f"Q{item.number} · {percent(item.facility)} correct"
+    name = _("Q{number} · {share} correct").format(number=item.number, share=percent(item.facility))
     if item.broken:
-        name += f" · {WARNING} looks broken"
+        name += " · " + _("{warning} looks broken").format(warning=WARNING)
     lines = [f"*{escape(shorten(item.prompt, PROMPT_CHARS))}*"]
     if item.top_wrong is not None:
-        lines.append(f"Most chosen wrong answer: {escape(wrong_answer_text(item))}")
+        lines.append(
+            _("Most chosen wrong answer: {answer}").format(answer=escape(wrong_answer_text(item)))
+        )
     lines.append(
-        f"D {signed(item.discrimination)} · median {seconds(item.median_seconds)} · "
-        f"{item.answered} answered"
+        # Translators: D is the discrimination index; the median time to answer.
+        _("D {discrimination} · median {seconds} · {answered} answered").format(
+            discrimination=signed(item.discrimination),
+            seconds=seconds(item.median_seconds),
+            answered=format_number(item.answered),
+        )
     )
     lines.extend(f"{WARNING} {escape(flag.reason)}" for flag in item.flags)
     value = "\n".join(lines)
