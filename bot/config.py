@@ -10,40 +10,47 @@ from typing import Annotated
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.i18n import N_, _, current_language
+
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///quizbot.db"
 # The async drivers the storage layer is written and tested for.
 SUPPORTED_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
-DATABASE_URL_FORMS = (
+# Translators: two database URLs; only "or" (and the words of the path) are to translate.
+DATABASE_URL_FORMS = N_(
     "sqlite+aiosqlite:///path/to/quizbot.db or postgresql+asyncpg://user:password@host/database"
 )
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
-# What each setting accepts, for the message about a value that does not fit.
+# What each setting accepts, for the message about a value that does not fit (translated
+# where shown: see `expected`). They follow "expected" in the message.
 EXPECTED = {
-    "discord_token": "the bot's token from the Discord developer portal",
+    "discord_token": N_("the bot's token from the Discord developer portal"),
     "database_url": DATABASE_URL_FORMS,
-    "database_pool_size": "a whole number from 1 to 100, or nothing",
-    "quiz_dir": "the path of a folder",
-    "discord_guild_id": "a server id, a number such as 123456789012345678, or nothing",
-    "discord_api_base": "a URL such as http://127.0.0.1:8080/api/v10, or nothing",
-    "discord_gateway_url": "a URL such as ws://127.0.0.1:8080/gateway, or nothing",
-    "shard_count": "a whole number of 1 or more, or nothing",
-    "shard_ids": "shard numbers separated by commas, such as 0,1, or nothing",
-    "log_level": "one of " + ", ".join(LOG_LEVELS) + " (any case)",
-    "watch_quizzes": "true or false",
-    "connect_retry_delays": (
+    "database_pool_size": N_("a whole number from 1 to 100, or nothing"),
+    "quiz_dir": N_("the path of a folder"),
+    "discord_guild_id": N_("a server id, a number such as 123456789012345678, or nothing"),
+    "discord_api_base": N_("a URL such as http://127.0.0.1:8080/api/v10, or nothing"),
+    "discord_gateway_url": N_("a URL such as ws://127.0.0.1:8080/gateway, or nothing"),
+    "shard_count": N_("a whole number of 1 or more, or nothing"),
+    "shard_ids": N_("shard numbers separated by commas, such as 0,1, or nothing"),
+    # Translators: {levels} is DEBUG, INFO, WARNING, ERROR, CRITICAL (setting values).
+    "log_level": N_("one of {levels} (any case)"),
+    # Translators: the values a yes/no setting takes: true and false stay as written.
+    "watch_quizzes": N_("true or false"),
+    "connect_retry_delays": N_(
         "seconds to wait before each new attempt, separated by commas, such as 4,8,16,32"
     ),
-    "upload_check_seconds": "seconds, more than 0 and at most 600, such as 20",
-    "uploads_per_teacher_per_hour": "a whole number of 1 or more, such as 10",
-    "uploads_per_server_per_hour": "a whole number of 1 or more, such as 30",
-    "upload_storage_mb": "megabytes, more than 0, such as 10",
-    "upload_versions_kept": "a whole number from 0 to 100, such as 3",
-    "web_host": "an address to listen on, such as 127.0.0.1 or 0.0.0.0",
-    "web_port": "a port number from 1 to 65535, or nothing",
-    "web_base_url": "the web pages' public address, such as https://quiz.example.org",
-    "web_secret": "a long random text, such as the output of: openssl rand -hex 32",
-    "web_preview_public": "true or false",
+    "upload_check_seconds": N_("seconds, more than 0 and at most 600, such as 20"),
+    "uploads_per_teacher_per_hour": N_("a whole number of 1 or more, such as 10"),
+    "uploads_per_server_per_hour": N_("a whole number of 1 or more, such as 30"),
+    "upload_storage_mb": N_("megabytes, more than 0, such as 10"),
+    "upload_versions_kept": N_("a whole number from 0 to 100, such as 3"),
+    "web_host": N_("an address to listen on, such as 127.0.0.1 or 0.0.0.0"),
+    "web_port": N_("a port number from 1 to 65535, or nothing"),
+    "web_base_url": N_("the web pages' public address, such as https://quiz.example.org"),
+    "web_secret": N_("a long random text, such as the output of: openssl rand -hex 32"),
+    # Translators: the values a yes/no setting takes: true and false stay as written.
+    "web_preview_public": N_("true or false"),
 }
 # Never repeated in a message: a secret.
 SECRET_FIELDS = frozenset({"discord_token", "web_secret"})
@@ -101,7 +108,7 @@ class Settings(BaseSettings):
                 return None
             parts = [v.strip() for v in value.strip("[]").split(",") if v.strip()]
             if not all(re.fullmatch(r"\d+", part) for part in parts):
-                raise ValueError(f"expected {EXPECTED['shard_ids']}")
+                raise ValueError(_expected_message("shard_ids"))
             return [int(part) for part in parts]
         return value
 
@@ -117,7 +124,7 @@ class Settings(BaseSettings):
             except ValueError:
                 delays = (-1.0,)
             if any(not 0 <= d < 3600 for d in delays):
-                raise ValueError(f"expected {EXPECTED['connect_retry_delays']}")
+                raise ValueError(_expected_message("connect_retry_delays"))
             return delays
         return value
 
@@ -166,7 +173,9 @@ class Settings(BaseSettings):
     def _long_enough(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and len(value.get_secret_value().strip()) < MIN_WEB_SECRET:
             raise ValueError(
-                f"it is too short to sign links safely; expected {EXPECTED['web_secret']}"
+                _("it is too short to sign links safely; expected {expected}").format(
+                    expected=expected("web_secret")
+                )
             )
         return value
 
@@ -177,7 +186,7 @@ class Settings(BaseSettings):
             return None
         value = value.strip().rstrip("/")
         if not re.fullmatch(r"https?://[^\s/]+(/\S*)?", value):
-            raise ValueError(f"expected {EXPECTED['web_base_url']}")
+            raise ValueError(_expected_message("web_base_url"))
         return value
 
     @field_validator("log_level")
@@ -185,7 +194,7 @@ class Settings(BaseSettings):
     def _known_level(cls, value: str) -> str:
         level = value.strip().upper()
         if level not in LOG_LEVELS:
-            raise ValueError(f"expected {EXPECTED['log_level']}")
+            raise ValueError(_expected_message("log_level"))
         return level
 
     @field_validator("database_url")
@@ -200,18 +209,40 @@ class Settings(BaseSettings):
         try:
             url = make_url(value)
         except ArgumentError:
-            raise ValueError(f"that is not a database URL; expected {DATABASE_URL_FORMS}") from None
+            raise ValueError(
+                _("that is not a database URL; expected {expected}").format(
+                    expected=_(DATABASE_URL_FORMS)
+                )
+            ) from None
         if url.drivername not in SUPPORTED_DRIVERS:
             backend = url.get_backend_name()
             driver = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}.get(
                 "postgresql" if backend == "postgres" else backend
             )
-            fix = f"start it with {driver}://" if driver else f"expected {DATABASE_URL_FORMS}"
+            from babel.lists import format_list
+
+            drivers = format_list(list(SUPPORTED_DRIVERS), locale=current_language())
+            if driver:
+                message = _(
+                    "Quizbot supports the drivers {drivers}, not {given}; start it with {fix}://"
+                )
+                raise ValueError(message.format(drivers=drivers, given=url.drivername, fix=driver))
+            message = _("Quizbot supports the drivers {drivers}, not {given}; expected {expected}")
             raise ValueError(
-                f"Quizbot supports the drivers {' and '.join(SUPPORTED_DRIVERS)}, "
-                f"not {url.drivername}; {fix}"
+                message.format(
+                    drivers=drivers, given=url.drivername, expected=_(DATABASE_URL_FORMS)
+                )
             )
         return value
+
+
+def expected(field: str) -> str:
+    """What the setting `field` accepts, in the reader's language."""
+    return _(EXPECTED[field]).format(levels=", ".join(LOG_LEVELS))
+
+
+def _expected_message(field: str) -> str:
+    return _("expected {expected}").format(expected=expected(field))
 
 
 def settings_problems(error: ValidationError) -> list[str]:
@@ -221,23 +252,30 @@ def settings_problems(error: ValidationError) -> list[str]:
         field = str(detail["loc"][0]) if detail["loc"] else ""
         name = field.upper()
         given = detail.get("input")
-        if field in SECRET_FIELDS:
-            shown = "set"  # never echo a secret
-        else:
-            shown = f"`{_hide_password(str(given))}`" if isinstance(given, str) else repr(given)
         if detail["type"] == "value_error":
             # Our validators say what is wrong and what is expected.
             reason = str(detail["ctx"]["error"]) if "ctx" in detail else detail["msg"]
-        else:
-            reason = f"expected {EXPECTED.get(field, detail['msg'])}"
-        problems.append(f"the setting {name} (from {_source(name)}) is {shown}: {reason}.")
+        elif field in EXPECTED:
+            reason = _expected_message(field)
+        else:  # pydantic's own words
+            reason = _("expected {expected}").format(expected=detail["msg"])
+        if field in SECRET_FIELDS:  # never echo a secret
+            # Translators: {source} is "the environment" or .env; the value is a secret.
+            message = _("the setting {name} (from {source}) is set: {reason}.")
+            problems.append(message.format(name=name, source=_source(name), reason=reason))
+            continue
+        shown = f"`{_hide_password(str(given))}`" if isinstance(given, str) else repr(given)
+        # Translators: {source} is "the environment" or .env; {value} is the value given.
+        message = _("the setting {name} (from {source}) is {value}: {reason}.")
+        problems.append(message.format(name=name, source=_source(name), value=shown, reason=reason))
     return problems
 
 
 def _source(name: str) -> str:
     # pydantic-settings reads the environment before .env, and ignores the case of names.
     if any(key.upper() == name for key in os.environ):
-        return "the environment"
+        # Translators: where a setting came from: "(from the environment)".
+        return _("the environment")
     return ".env"
 
 
