@@ -18,10 +18,12 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord.ext import commands
 
+from bot import i18n
 from bot.exts import rendering
 from bot.exts.common import SORRY, display_name, game_summary
 from bot.exts.reviewing import start_review
 from bot.games import Game
+from bot.i18n import N_, _, ngettext
 from bot.quiz.errors import QuizError
 from bot.quiz.marking import parse_response
 from bot.quiz.models import ChoiceQuestion, NumberQuestion, ShortAnswerQuestion, TrueFalseQuestion
@@ -34,7 +36,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 CHAT = "chat"
-HELP = (
+HELP = N_(
     "I ask questions about a text and explain every answer with a quote from it.\n"
     "• **quiz me**: start a quiz (or **start <quiz id>**; **list** shows them)\n"
     "• answer with a letter (**B**), several letters (**A, C**), words or a number\n"
@@ -58,16 +60,18 @@ def answer_hint(game: Game) -> str:
     if isinstance(q, ChoiceQuestion):
         last = letter(len(q.choices) - 1)
         return (
-            f"Answer with letters from A to {last}, e.g. **A, C**."
+            _("Answer with letters from A to {last}, e.g. **A, C**.")
             if q.select_all
-            else f"Answer with a letter from A to {last}."
-        )
+            else _("Answer with a letter from A to {last}.")
+        ).format(last=last)
     if isinstance(q, TrueFalseQuestion):
-        return "Answer **true** or **false**."
+        # Translators: the words a player types are English "true" and "false", which is
+        # what the chat understands.
+        return _("Answer **true** or **false**.")
     if isinstance(q, NumberQuestion):
-        return "Answer with a number."
+        return _("Answer with a number.")
     assert isinstance(q, ShortAnswerQuestion)
-    return "Type your answer."
+    return _("Type your answer.")
 
 
 class ChatCog(commands.Cog, name="Chat"):
@@ -88,11 +92,13 @@ class ChatCog(commands.Cog, name="Chat"):
         if text is None:
             return
         reply: dict[str, Any]
-        try:
-            reply = await self.respond(message, text)
-        except Exception:
-            log.exception("chat message %s failed", message.id)
-            reply = {"content": SORRY}
+        # A message has no locale (only interactions do): the chat speaks English.
+        with i18n.using(i18n.DEFAULT_LANGUAGE):
+            try:
+                reply = await self.respond(message, text)
+            except Exception:
+                log.exception("chat message %s failed", message.id)
+                reply = {"content": _(SORRY)}
         await message.channel.send(**reply)
 
     async def respond(self, message: discord.Message, text: str) -> dict[str, Any]:
@@ -100,7 +106,7 @@ class ChatCog(commands.Cog, name="Chat"):
         game = await self.bot.games.open_game_of(message.channel.id, message.author.id, CHAT)
         guild_id = message.guild.id if message.guild else None
         if word in ("", "help", "hi", "hello"):
-            return {"content": HELP}
+            return {"content": _(HELP)}
         asked = _ASK.match(text.strip())
         if asked and (game is None or game.session.phase != Phase.ASKING):
             index = await self.bot.library.source_index(guild_id)
@@ -128,14 +134,22 @@ class ChatCog(commands.Cog, name="Chat"):
             )
             if isinstance(started, str):
                 return {"content": started}
+            total = started.session.total
             return self._question(
-                started, intro=f"Review time: {started.session.total} question(s) to look at again."
+                started,
+                intro=ngettext(
+                    "Review time: {count} question(s) to look at again.",
+                    "Review time: {count} question(s) to look at again.",
+                    total,
+                ).format(count=i18n.format_number(total)),
             )
         start = _START.match(text.strip())
         if word in ("quiz me", "quiz", "start") or start:
             return await self._start(message, start["quiz"].casefold() if start else None, guild_id)
         if game is None:
-            return {"content": "We are not in a quiz. Say **quiz me** to start one, or **help**."}
+            return {
+                "content": _("We are not in a quiz. Say **quiz me** to start one, or **help**.")
+            }
         if word in ("why", "where does it say", "explain"):
             return self._why(game, message.author.id)
         if word in ("score", "my score"):
@@ -143,7 +157,7 @@ class ChatCog(commands.Cog, name="Chat"):
         if word in ("stop", "quit", "end"):
             await self.bot.games.stop(game)
             return await self._score(
-                game, message.author.id, prefix="Stopped. Your answers are kept.\n"
+                game, message.author.id, prefix=_("Stopped. Your answers are kept.")
             )
         if word in ("next", "skip", "continue"):
             return await self._next(game, message.author.id)
@@ -155,13 +169,21 @@ class ChatCog(commands.Cog, name="Chat"):
         available = self.bot.library.available(guild_id)
         if quiz_id is None:
             if len(available) != 1:
-                ids = ", ".join(f"**{q.id}**" for q in available) or "none yet"
-                return {"content": f"Which quiz? Say **start <id>**. Quizzes: {ids}."}
+                if not available:
+                    return {"content": _("Which quiz? Say **start <id>**. Quizzes: none yet.")}
+                ids = ", ".join(f"**{q.id}**" for q in available)
+                return {
+                    "content": _("Which quiz? Say **start <id>**. Quizzes: {ids}.").format(ids=ids)
+                }
             loaded = available[0]
         else:
             loaded = self.bot.library.get(guild_id, quiz_id)
             if loaded is None:
-                return {"content": f"There is no quiz `{quiz_id}`. Say **list** to see them."}
+                return {
+                    "content": _("There is no quiz `{quiz}`. Say **list** to see them.").format(
+                        quiz=quiz_id
+                    )
+                }
         previous = await self.bot.games.open_game_of(message.channel.id, message.author.id, CHAT)
         if previous is not None:
             await self.bot.games.stop(previous)
@@ -173,8 +195,14 @@ class ChatCog(commands.Cog, name="Chat"):
             channel_id=message.channel.id,
             interface=CHAT,
         )
+        total = game.session.total
         return self._question(
-            game, intro=f"Let's go: **{loaded.quiz.title}**, {game.session.total} questions."
+            game,
+            intro=ngettext(
+                "Let's go: **{title}**, {count} questions.",
+                "Let's go: **{title}**, {count} questions.",
+                total,
+            ).format(title=loaded.quiz.title, count=i18n.format_number(total)),
         )
 
     def _question(self, game: Game, intro: str = "") -> dict[str, Any]:
@@ -185,7 +213,7 @@ class ChatCog(commands.Cog, name="Chat"):
         session = game.session
         if session.phase == Phase.REVEALED:
             return {
-                "content": "Say **next** for the next question, or **why?** for the explanation."
+                "content": _("Say **next** for the next question, or **why?** for the explanation.")
             }
         try:
             response = parse_response(session.question, session.order, text)
@@ -195,29 +223,35 @@ class ChatCog(commands.Cog, name="Chat"):
         except QuizError as exc:
             return {"content": f"{exc.sentence()} {answer_hint(game)}"}
         except AnswerNotStored:
-            return {"content": "Your answer could not be saved just now; please send it again."}
+            return {"content": _("Your answer could not be saved just now; please send it again.")}
         embed = rendering.game_answer_embed(game, outcome)
         follow = (
-            "Say **next** for the next question."
+            _("Say **next** for the next question.")
             if not session.is_last
-            else "That was the last question: say **next** for your score."
+            else _("That was the last question: say **next** for your score.")
         )
         return {"content": follow, "embed": embed}
 
     async def _next(self, game: Game, user_id: int) -> dict[str, Any]:
         if game.session.phase == Phase.ASKING:
-            return {"content": f"Answer this one first (or say **stop**). {answer_hint(game)}"}
+            return {
+                "content": _("Answer this one first (or say **stop**). {hint}").format(
+                    hint=answer_hint(game)
+                )
+            }
         if await self.bot.games.next(game):
             return self._question(game)
-        return await self._score(game, user_id, prefix="That's the end of the quiz!\n")
+        return await self._score(game, user_id, prefix=_("That's the end of the quiz!"))
 
     def _why(self, game: Game, user_id: int) -> dict[str, Any]:
         mine = [o for o in game.session.outcomes if o.user_id == user_id]
         if not mine:
-            return {"content": "Answer a question first; then I can show where the text says so."}
+            return {
+                "content": _("Answer a question first; then I can show where the text says so.")
+            }
         # The last answer's own screen: its letters, not the open question's.
         embed = rendering.game_answer_embed(game, mine[-1])
-        return {"content": "Here is why:", "embed": embed}
+        return {"content": _("Here is why:"), "embed": embed}
 
     async def _score(self, game: Game, user_id: int, prefix: str = "") -> dict[str, Any]:
         return {

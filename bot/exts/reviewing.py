@@ -9,8 +9,10 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from bot import i18n
 from bot.exts import rendering
 from bot.games import Game
+from bot.i18n import _, ngettext
 from bot.quiz.review import describe_wait
 from bot.quiz.session import Mode
 
@@ -35,10 +37,17 @@ async def start_review(
     due = [e for e in playable if e.due_at <= now]
     if not due:
         if not playable:
-            return "Nothing to review. Questions you get wrong come back here, on a schedule."
-        return (
-            f"Nothing is due yet: {len(playable)} question(s) wait in your review queue; "
-            f"the next one comes back {describe_wait(playable[0].due_at, now)}."
+            return _("Nothing to review. Questions you get wrong come back here, on a schedule.")
+        # Translators: {wait} is when, e.g. "in 10 minutes".
+        return ngettext(
+            "Nothing is due yet: {count} question(s) wait in your review queue; "
+            "the next one comes back {wait}.",
+            "Nothing is due yet: {count} question(s) wait in your review queue; "
+            "the next one comes back {wait}.",
+            len(playable),
+        ).format(
+            count=i18n.format_number(len(playable)),
+            wait=describe_wait(playable[0].due_at, now),
         )
     quiz_id = due[0].quiz_id  # one quiz per review: the one whose question is most overdue
     question_ids = [e.question_id for e in due if e.quiz_id == quiz_id][:REVIEW_SIZE]

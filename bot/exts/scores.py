@@ -11,8 +11,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import i18n
 from bot.exts import rendering
 from bot.exts.common import DynamicView, quiz_choices
+from bot.i18n import _, ngettext
 from bot.quiz.stats import accuracy_by_week, quiz_progress, tag_accuracy, weakest_tags
 from bot.reports.stats_chart import progress_chart
 from bot.storage.records import ALL_QUIZZES, Period
@@ -34,7 +36,7 @@ class PageButton(
     ) -> None:
         super().__init__(
             discord.ui.Button(
-                label="◀ Previous" if arrow == "p" else "Next ▶",
+                label=_("◀ Previous") if arrow == "p" else _("Next ▶"),
                 style=discord.ButtonStyle.secondary,
                 custom_id=f"lb:{scope}:{period}:{page}:{arrow}",
                 disabled=disabled,
@@ -72,7 +74,9 @@ class ScoresCog(commands.Cog, name="Scores"):
     ) -> None:
         if quiz is not None and self.bot.library.get(interaction.guild_id, quiz) is None:
             await interaction.response.send_message(
-                embed=rendering.notice(f"There is no quiz `{quiz}` here. `/quiz list` shows them."),
+                embed=rendering.notice(
+                    _("There is no quiz `{quiz}` here. `/quiz list` shows them.").format(quiz=quiz)
+                ),
                 ephemeral=True,
             )
             return
@@ -97,7 +101,13 @@ class ScoresCog(commands.Cog, name="Scores"):
             caller_id=interaction.user.id,
         )
         loaded = None if scope == ALL_QUIZZES else self.bot.library.get(interaction.guild_id, scope)
-        title = loaded.quiz.title if loaded else ("all quizzes" if scope == ALL_QUIZZES else scope)
+        if loaded is not None:
+            title = loaded.quiz.title
+        elif scope == ALL_QUIZZES:
+            # Translators: what a leaderboard ranks, as in "Leaderboard: all quizzes, this week".
+            title = _("all quizzes")
+        else:
+            title = scope
         view = DynamicView()
         view.add_item(
             PageButton(scope, period.value, max(0, result.page - 1), "p", disabled=result.page == 0)
@@ -134,7 +144,12 @@ class ScoresCog(commands.Cog, name="Scores"):
             await interaction.response.send_message(embed=embed, ephemeral=True)
             return
         queue = await self.bot.repo.review_queue(guild_id, target.id)
-        embed.add_field(name="Review queue", value=f"{len(queue)} question(s) · `/review`")
+        embed.add_field(
+            name=_("Review queue"),
+            value=ngettext(
+                "{count} question(s) · `/review`", "{count} question(s) · `/review`", len(queue)
+            ).format(count=i18n.format_number(len(queue))),
+        )
         answers = await self.bot.repo.user_answers(guild_id, target.id)
         weeks = accuracy_by_week((a.answered_at, a.correct) for a in answers if a.scored)
         png = await asyncio.to_thread(progress_chart, weeks, tags, name=name)

@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
+from bot.i18n import N_, _
 from bot.quiz.quotes import SourceText, fold
 
 if TYPE_CHECKING:
@@ -56,7 +57,7 @@ FUZZY_MIN_LENGTH = 4  # shorter words are too easily "similar" to something
 # around it say.
 PARAGRAPH_WEIGHT = 0.5
 PASSAGE_LIMIT = 1024  # characters per rendered passage: a Discord embed field's limit
-NOT_FOUND = "The text does not say."
+NOT_FOUND = N_("The text does not say.")
 
 # A question: each of its words -> the indexed terms that stand for it -> their weight.
 Query = dict[str, dict[str, float]]
@@ -544,7 +545,7 @@ def render(answer: Answer, limit: int = PASSAGE_LIMIT) -> str:
     """The answer as Markdown for chat: each passage as a block quote, then where it
     stands ("— title, paragraph N"); each passage with its line within `limit`."""
     if not answer.found or not answer.passages:
-        return NOT_FOUND
+        return _(NOT_FOUND)
     return "\n\n".join(render_passage(p, limit) for p in answer.passages)
 
 
@@ -553,7 +554,8 @@ def render_passage(passage: Passage, limit: int = PASSAGE_LIMIT) -> str:
     title = _escape(_SPACE.sub(" ", passage.source_title).strip())
     if len(title) > limit // 4:  # a title never crowds out the quote
         title = _cut(title, limit // 4)
-    where = f"\n— {title}, paragraph {passage.paragraph}"
+    # Translators: where a quoted passage stands: the source text's title, its paragraph.
+    where = "\n" + _("— {title}, paragraph {number}").format(title=title, number=passage.paragraph)
     return "> " + _clip(passage, limit - len(where) - 2) + where
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from bot.assignments import StudentResult
+from bot.i18n import N_, _
 from bot.reports.export import iso_utc, to_csv
 
 GRADEBOOK_COLUMNS = (
@@ -21,10 +22,19 @@ GRADEBOOK_COLUMNS = (
 )
 
 
-def status_of(result: StudentResult) -> str:
+def status_code(result: StudentResult) -> str:
+    """The status as the CSV has it: English words a spreadsheet can filter on, in every
+    language (the same file as the command-line export)."""
     if result.state == "done":
-        return "late" if result.late else "on time"
-    return "started" if result.state == "started" else "missing"
+        # Translators: a homework's status: completed after the due date, or before it.
+        return N_("late") if result.late else N_("on time")
+    # Translators: a homework's status: begun but never completed, or never begun.
+    return N_("started") if result.state == "started" else N_("missing")
+
+
+def status_of(result: StudentResult) -> str:
+    """The status in the reader's words."""
+    return _(status_code(result))
 
 
 def gradebook_rows(results: Iterable[StudentResult]) -> list[list[object]]:
@@ -36,7 +46,7 @@ def gradebook_rows(results: Iterable[StudentResult]) -> list[list[object]]:
             r.points,
             r.maximum if r.grade is not None else "",
             "" if r.submitted_at is None else iso_utc(r.submitted_at),
-            status_of(r),
+            status_code(r),
             r.attempts,
         ]
         for r in results

@@ -9,22 +9,35 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import i18n
 from bot.exts import rendering
 from bot.exts.common import DynamicView, in_time, reply
 from bot.exts.quiz.components import answer_view
 from bot.exts.reviewing import start_review
+from bot.i18n import N_, _
 from bot.quiz.session import Phase
 
 if TYPE_CHECKING:
     from bot.app import QuizBot
 
-PRIVACY = (
+PRIVACY = N_(
     "**What Quizbot keeps about you**, per server: each answer you give (the quiz, the question, "
     "what you answered, whether it was right, the points, how long you took, when), your name as "
     "it was when you answered, your leaderboard totals and streaks, and the questions waiting in "
     "your review queue. Terminal and direct-message games are kept under no server.\n\n"
     "Teachers of a server can see its answers in reports and exports. Nothing is shared with other "
     "servers.\n\n`/privacy delete-my-data` deletes all of it, in every server, after you confirm."
+)
+# What `Repository.delete_user_data` counts, by name: marked here to be shown translated.
+DELETED_KINDS = (
+    N_("answers"),
+    N_("leaderboard totals"),
+    N_("streaks"),
+    N_("review items"),
+    N_("names"),
+    N_("class rosters"),
+    N_("extra time"),
+    N_("own games"),
 )
 
 
@@ -36,7 +49,7 @@ class ConfirmDelete(
     def __init__(self, user_id: int) -> None:
         super().__init__(
             discord.ui.Button(
-                label="Yes, delete my data",
+                label=_("Yes, delete my data"),
                 style=discord.ButtonStyle.danger,
                 custom_id=f"privacy:delete:{user_id}",
             )
@@ -103,7 +116,7 @@ class LearnCog(commands.Cog, name="Learn"):
 
     @privacy.command(name="info", description="What Quizbot keeps about you")
     async def privacy_info(self, interaction: discord.Interaction[Any]) -> None:
-        await interaction.response.send_message(embed=rendering.notice(PRIVACY), ephemeral=True)
+        await interaction.response.send_message(embed=rendering.notice(_(PRIVACY)), ephemeral=True)
 
     @privacy.command(
         name="delete-my-data", description="Delete your answers, scores and review queue everywhere"
@@ -113,8 +126,10 @@ class LearnCog(commands.Cog, name="Learn"):
         view.add_item(ConfirmDelete(interaction.user.id))
         await interaction.response.send_message(
             embed=rendering.notice(
-                "This deletes every answer, score, streak and review item of yours, **in every server**, "
-                "and takes you off every leaderboard. It cannot be undone.",
+                _(
+                    "This deletes every answer, score, streak and review item of yours, "
+                    "**in every server**, and takes you off every leaderboard. It cannot be undone."
+                ),
                 error=True,
             ),
             view=view,
@@ -124,7 +139,7 @@ class LearnCog(commands.Cog, name="Learn"):
     async def delete_data(self, interaction: discord.Interaction[Any], user_id: int) -> None:
         if interaction.user.id != user_id:
             await interaction.response.send_message(
-                embed=rendering.notice("Only the person who asked can confirm this."),
+                embed=rendering.notice(_("Only the person who asked can confirm this.")),
                 ephemeral=True,
             )
             return
@@ -138,7 +153,12 @@ class LearnCog(commands.Cog, name="Learn"):
             if game.session.live and game.session.phase != Phase.FINISHED:
                 for outcome in [o for o in game.session.outcomes if o.user_id == user_id]:
                     game.session.withdraw(outcome)
-        lines = [f"• {name}: {count}" for name, count in counts.items()]
+        lines = [
+            # Translators: {kind} is a kind of data deleted (answers, streaks...), then how many.
+            _("• {kind}: {count}").format(kind=_(name), count=i18n.format_number(count))
+            for name, count in counts.items()
+        ]
         await interaction.followup.send(
-            embed=rendering.notice("Deleted, in every server:\n" + "\n".join(lines)), ephemeral=True
+            embed=rendering.notice(_("Deleted, in every server:") + "\n" + "\n".join(lines)),
+            ephemeral=True,
         )
