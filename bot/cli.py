@@ -341,11 +341,16 @@ def leaderboard(
     page = asyncio.run(fetch())
     if quiz_id is not None and not page.entries:
         _check_quiz_exists(settings, quiz_id, guild_id)
-    where = "terminal and DM games" if guild == LOCAL_GUILD else f"server {guild}"
-    title = f"Leaderboard: {quiz_id or 'all quizzes'}, {where}, {PERIOD_NAMES[Period(period)]}"
+    where = (
+        _("terminal and DM games") if guild == LOCAL_GUILD else _("server {id}").format(id=guild)
+    )
+    # Translators: a table's title, e.g. "Leaderboard: all quizzes, server 12, this week".
+    title = _("Leaderboard: {quiz}, {where}, {period}").format(
+        quiz=quiz_id or _("all quizzes"), where=where, period=_(PERIOD_NAMES[Period(period)])
+    )
     console = Console(highlight=False)
     if not page.entries:
-        console.print(f"{title}: nobody has played yet.", soft_wrap=True)
+        console.print(_("{title}: nobody has played yet.").format(title=title), soft_wrap=True)
         return
     console.print(leaderboard_table(page, title))
 

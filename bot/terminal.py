@@ -17,6 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from bot.games import LOCAL_GUILD, Game, GameService
+from bot.i18n import N_, _
 from bot.library import QuizLibrary
 from bot.quiz.catalog import Catalog
 from bot.quiz.errors import QuizError
@@ -70,29 +71,34 @@ def pick_quiz(
 ) -> LoadedQuiz:
     quizzes = sorted(catalog, key=lambda q: q.quiz.title.casefold())
     if not quizzes:
-        raise PlayAborted(f"no valid quiz in {catalog.root}; check it with: quizbot validate")
+        raise PlayAborted(
+            _("no valid quiz in {directory}; check it with: quizbot validate").format(
+                directory=catalog.root
+            )
+        )
     if quiz_id is not None:
         loaded = catalog.get(quiz_id)
         if loaded is None:
             raise PlayAborted(
-                f"there is no quiz `{quiz_id}`"
+                _("there is no quiz `{id}`").format(id=quiz_id)
                 + did_you_mean(quiz_id, [q.id for q in quizzes])
-                + f" (quizzes: {', '.join(q.id for q in quizzes)})"
+                + " "
+                + _("(quizzes: {ids})").format(ids=", ".join(q.id for q in quizzes))
             )
         return loaded
     if len(quizzes) == 1:
         return quizzes[0]
-    table = Table(title="Quizzes", show_lines=False)
+    table = Table(title=_("Quizzes"), show_lines=False)
     table.add_column("#", justify="right")
-    table.add_column("id")
-    table.add_column("title")
-    table.add_column("questions", justify="right")
+    table.add_column(_("id"))
+    table.add_column(_("title"))
+    table.add_column(_("questions"), justify="right")
     for i, q in enumerate(quizzes, start=1):
         table.add_row(str(i), q.id, q.quiz.title, str(len(q.quiz.questions)))
     console.print(table)
     while True:
         try:
-            choice = read("Pick a quiz (number or id, q to stop): ").strip()
+            choice = read(_("Pick a quiz (number or id, q to stop): ")).strip()
         except EOFError:
             raise PlayStopped() from None
         if choice.casefold() in QUIT_WORDS:
@@ -102,7 +108,12 @@ def pick_quiz(
         found = catalog.get(choice)
         if found is not None:
             return found
-        console.print(f"[red]No quiz `{choice}`.[/red] Type a number from 1 to {len(quizzes)}.")
+        # Translators: [red]...[/red] is colour markup: keep it around the first sentence.
+        console.print(
+            _("[red]No quiz `{choice}`.[/red] Type a number from 1 to {count}.").format(
+                choice=choice, count=len(quizzes)
+            )
+        )
 
 
 def _prompt_for(game: Game) -> str:
@@ -110,13 +121,13 @@ def _prompt_for(game: Game) -> str:
     if isinstance(q, ChoiceQuestion):
         last = letter(len(q.choices) - 1)
         if q.select_all:
-            return f"Your answers (letters A-{last}, e.g. A, C): "
-        return f"Your answer (A-{last}): "
+            return _("Your answers (letters A-{last}, e.g. A, C): ").format(last=last)
+        return _("Your answer (A-{last}): ").format(last=last)
     if isinstance(q, TrueFalseQuestion):
-        return "True or false (A/B): "
+        return _("True or false (A/B): ")
     if isinstance(q, NumberQuestion):
-        return "Your number: "
-    return "Your answer: "
+        return _("Your number: ")
+    return _("Your answer: ")
 
 
 def render_question(game: Game) -> Panel:
@@ -127,10 +138,13 @@ def render_question(game: Game) -> Panel:
         body.append(f"\n {name}. ", style="bold cyan")
         body.append(text)
     if isinstance(q, ChoiceQuestion) and q.select_all:
-        body.append("\n\nSelect all that apply.", style="italic")
+        body.append("\n\n" + _("Select all that apply."), style="italic")
     elif isinstance(q, ShortAnswerQuestion | NumberQuestion):
-        body.append("\n(type your answer)", style="dim")
-    details = [f"Question {session.number} of {session.total}", f"{q.points} points"]
+        body.append("\n" + _("(type your answer)"), style="dim")
+    details = [
+        _("Question {number} of {total}").format(number=session.number, total=session.total),
+        _("{points} points").format(points=q.points),
+    ]
     if q.difficulty:
         details.append(q.difficulty)
     return Panel(body, title=game.loaded.quiz.title, subtitle=" · ".join(details), expand=False)
@@ -146,8 +160,12 @@ def render_outcome(game: Game, outcome: Outcome, score: RunningScore | None = No
     if outcome.correct:
         parts.append(Text(title, style="bold green"))
     else:
-        parts.append(Text(f"{title}. The answer: {correct_answer_text(shown)}", style="bold red"))
-    parts.append(Text(f"You answered: {given}", style="dim"))
+        # Translators: {verdict} is e.g. "Wrong"; the correct answer follows.
+        wrong = _("{verdict}. The answer: {answer}").format(
+            verdict=title, answer=correct_answer_text(shown)
+        )
+        parts.append(Text(wrong, style="bold red"))
+    parts.append(Text(_("You answered: {answer}").format(answer=given), style="dim"))
     if outcome.feedback:
         parts.append(Text(outcome.feedback, style="italic"))
     if q.explanation:
@@ -156,7 +174,8 @@ def render_outcome(game: Game, outcome: Outcome, score: RunningScore | None = No
         parts.append(Markdown(block_quote(q.quotes)))
     source = game.loaded.quiz.source
     if source is not None:
-        line = f"Source: {source.title}" + (f", {source.publisher}" if source.publisher else "")
+        named = f"{source.title}, {source.publisher}" if source.publisher else source.title
+        line = _("Source: {source}").format(source=named)
         if source.url:
             line += f" <{source.url}>"
         parts.append(Text(line, style="dim"))
@@ -192,7 +211,12 @@ async def play(
         shuffle=shuffle,
     )
     console.print(
-        f"\n[bold]{loaded.quiz.title}[/bold] — {game.session.total} questions. Type q to stop.\n"
+        "\n"
+        # Translators: [bold]...[/bold] is markup around the quiz title: keep it.
+        + _("[bold]{title}[/bold] — {count} questions. Type q to stop.").format(
+            title=loaded.quiz.title, count=game.session.total
+        )
+        + "\n"
     )
     answered = correct = points = 0
     finished = False
@@ -201,7 +225,7 @@ async def play(
         outcome = await _ask(service, game, user_id, user, console, read)
         if outcome is None:
             await service.stop(game)
-            console.print("\nStopped. Your answers so far are recorded.")
+            console.print("\n" + _("Stopped. Your answers so far are recorded."))
             break
         answered += 1
         correct += outcome.correct
@@ -214,15 +238,19 @@ async def play(
     await repo.settle()
     page = await repo.leaderboard(LOCAL_GUILD, quiz_id=loaded.id, caller_id=user_id)
     rank = page.caller.rank if page.caller else None
-    lines = [f"{user}, this game: {points} points, {correct} of {answered} right."]
+    lines = [
+        _("{user}, this game: {points} points, {correct} of {answered} right.").format(
+            user=user, points=points, correct=correct, answered=answered
+        )
+    ]
     if page.caller is not None:
         lines.append(
-            f"Your total on this quiz: {page.caller.points} points, "
-            f"rank {page.caller.rank} of {page.total_players}."
+            _("Your total on this quiz: {points} points, rank {rank} of {players}.").format(
+                points=page.caller.points, rank=page.caller.rank, players=page.total_players
+            )
         )
-    console.print(
-        Panel("\n".join(lines), title="Final score" if finished else "Score so far", expand=False)
-    )
+    title = _("Final score") if finished else _("Score so far")
+    console.print(Panel("\n".join(lines), title=title, expand=False))
     return PlayResult(loaded.id, answered, correct, points, rank, page.total_players, finished)
 
 
@@ -250,15 +278,20 @@ async def _ask(
 
 def leaderboard_table(page: LeaderboardPage, title: str) -> Table:
     table = Table(title=title)
-    table.add_column("rank", justify="right")
-    table.add_column("name")
-    table.add_column("points", justify="right")
-    table.add_column("answered", justify="right")
-    table.add_column("accuracy", justify="right")
+    table.add_column(_("rank"), justify="right")
+    table.add_column(_("name"))
+    table.add_column(_("points"), justify="right")
+    table.add_column(_("answered"), justify="right")
+    table.add_column(_("accuracy"), justify="right")
     for e in page.entries:
         accuracy = f"{e.correct / e.answered:.0%}" if e.answered else "-"
         table.add_row(str(e.rank), e.display_name, str(e.points), str(e.answered), accuracy)
     return table
 
 
-PERIOD_NAMES = {Period.ALL: "all time", Period.WEEK: "this week", Period.MONTH: "this month"}
+# Translated where shown.
+PERIOD_NAMES = {
+    Period.ALL: N_("all time"),
+    Period.WEEK: N_("this week"),
+    Period.MONTH: N_("this month"),
+}
