@@ -16,6 +16,7 @@ from aiohttp import web
 from itsdangerous import BadData, TimestampSigner, URLSafeTimedSerializer
 
 from bot.config import DEFAULT_WEB_PORT
+from bot.i18n import N_, _
 from bot.web.server import check_csrf, context_of, is_https, render
 
 if TYPE_CHECKING:
@@ -30,16 +31,16 @@ LINK_SALT = "dashboard-link"
 SESSION_SALT = "server-session"
 COOKIE_PREFIX = "quizbot_server_"
 
-NO_SECRET = (
+NO_SECRET = N_(
     "The dashboard is not set up: the bot's operator must set WEB_SECRET "
     "(and WEB_BASE_URL, the pages' public address) and restart it."
 )
 # Generic on purpose: a refusal says nothing of the server asked for.
-REFUSED = (
+REFUSED = N_(
     "This page needs a dashboard link. In your server, use /quiz dashboard to get one "
     "(a session lasts a few hours)."
 )
-BAD_LINK = (
+BAD_LINK = N_(
     "This dashboard link is not valid or has expired: links work for 15 minutes. "
     "Use /quiz dashboard in your server to get a new one."
 )
@@ -133,11 +134,11 @@ def require_server(request: web.Request, guild_id: int) -> ServerSession:
     when there is none, or it is tampered with, expired or for another server."""
     secret = secret_of(context_of(request).settings)
     if secret is None:
-        raise web.HTTPForbidden(text=NO_SECRET)
+        raise web.HTTPForbidden(text=_(NO_SECRET))
     token = request.cookies.get(cookie_name(guild_id))
     session = read_token(secret, SESSION_SALT, token, SESSION_SECONDS) if token else None
     if session is None or session.guild_id != guild_id:
-        raise web.HTTPForbidden(text=REFUSED)
+        raise web.HTTPForbidden(text=_(REFUSED))
     return session
 
 
@@ -145,7 +146,7 @@ def _guild_id(request: web.Request) -> int:
     try:
         return int(request.match_info["guild_id"])
     except ValueError:
-        raise web.HTTPForbidden(text=REFUSED) from None
+        raise web.HTTPForbidden(text=_(REFUSED)) from None
 
 
 # -- routes --------------------------------------------------------------------------------
@@ -160,10 +161,10 @@ async def open_link(request: web.Request) -> web.Response:
     """
     secret = secret_of(context_of(request).settings)
     if secret is None:
-        raise web.HTTPForbidden(text=NO_SECRET)
+        raise web.HTTPForbidden(text=_(NO_SECRET))
     link = read_token(secret, LINK_SALT, request.query.get("token", ""), LINK_SECONDS)
     if link is None:
-        raise web.HTTPForbidden(text=BAD_LINK)
+        raise web.HTTPForbidden(text=_(BAD_LINK))
     session = issue_token(secret, SESSION_SALT, link.guild_id, link.teacher_id)
     target = server_path(link.guild_id)
     response = render(request, "access/open.html", target=target)

@@ -26,7 +26,11 @@ def make_app(ctx: WebContext) -> web.Application:
     env.install_gettext_callables(  # pyright: ignore[reportAttributeAccessIssue]
         gettext=i18n.gettext, ngettext=i18n.ngettext, newstyle=True
     )
-    env.globals["current_language"] = i18n.current_language
+    env.globals.update(
+        current_language=i18n.current_language,
+        format_number=i18n.format_number,
+        format_percent=i18n.format_percent,
+    )
     app[JINJA] = env
     app.router.add_static("/static/", STATIC, name="static", append_version=True)
     preview.add_routes(app)

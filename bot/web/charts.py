@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING
 
+from bot.i18n import _
 from bot.quiz.models import Quiz
 from bot.reports.analysis import ItemReport, QuizReport
 from bot.reports.chart import (
@@ -48,7 +49,7 @@ def discrimination_svg(report: QuizReport) -> bytes:
     for row, item in enumerate(items):
         d = item.discrimination
         if d is None:
-            ax.text(0.02, row, "too few students", va="center", fontsize=8, color="#888888")
+            ax.text(0.02, row, _("too few students"), va="center", fontsize=8, color="#888888")
             continue
         colour = FLAG_COLOUR if d < 0 else KEY_COLOUR
         ax.barh(row, d, height=0.6, color=colour)
@@ -64,11 +65,12 @@ def discrimination_svg(report: QuizReport) -> bytes:
     ax.set_ylim(max(1, len(items)) - 0.5, -0.5)
     ax.set_xlim(-1.15, 1.15)
     ax.axvline(0, color="#555555", linewidth=0.8)
-    ax.set_xlabel("D: % correct of the top 27% of students minus that of the bottom 27%")
+    ax.set_xlabel(_("D: % correct of the top 27% of students minus that of the bottom 27%"))
     ax.spines[["top", "right"]].set_visible(False)
     ax.grid(axis="x", color="#e6e6e6", linewidth=0.6)
     ax.set_axisbelow(True)
-    figure.suptitle(shorten(f"{report.title}: discrimination per question", 110), fontsize=12)
+    title = _("{title}: discrimination per question").format(title=report.title)
+    figure.suptitle(shorten(title, 110), fontsize=12)
     return _svg(figure)
 
 
@@ -103,20 +105,25 @@ def distractor_svg(report: QuizReport) -> bytes:
             y += 1
         ax.axhline(heading + 0.5, color="#e6e6e6", linewidth=0.6)
     if not items:
-        ax.text(0.5, 0.5, "no answers yet", ha="center", va="center", transform=ax.transAxes)
+        ax.text(0.5, 0.5, _("no answers yet"), ha="center", va="center", transform=ax.transAxes)
     ax.set_yticks(range(len(labels)), labels, fontsize=8)
     ax.set_ylim(max(1, len(labels)) - 0.5, -0.5)
     ax.set_xlim(0, 110)
     ax.set_xticks(range(0, 101, 20), [f"{x}%" for x in range(0, 101, 20)])
-    ax.set_xlabel("share of the question's answers (first attempts); green: the right answer")
+    ax.set_xlabel(_("share of the question's answers (first attempts); green: the right answer"))
     ax.spines[["top", "right"]].set_visible(False)
-    figure.suptitle(shorten(f"{report.title}: answers to the most-missed questions", 110))
+    title = _("{title}: answers to the most-missed questions").format(title=report.title)
+    figure.suptitle(shorten(title, 110))
     return _svg(figure)
 
 
 def _label(item: ItemReport) -> str:
     mark = "(!) " if item.broken else ""
-    return f"{mark}Q{item.number}  {shorten(item.prompt, LABEL_CHARS)}"
+    # Translators: a question's label on a chart: Q and its number, then its prompt.
+    label = _("Q{number}  {prompt}").format(
+        number=item.number, prompt=shorten(item.prompt, LABEL_CHARS)
+    )
+    return f"{mark}{label}"
 
 
 def _figure(rows: int) -> tuple[Figure, Axes]:

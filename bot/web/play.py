@@ -18,6 +18,7 @@ from typing import Any
 from bot.exts.quiz.components import answer_view, modal_for, next_view
 from bot.exts.rendering import game_answer_embed, game_question_embed, notice, solo_summary_embed
 from bot.games import Game
+from bot.i18n import _
 from bot.quiz.loader import LoadedQuiz
 from bot.quiz.marking import Picked, Response, Typed
 from bot.quiz.session import (
@@ -102,7 +103,7 @@ def question_screen(game: Game) -> Screen:
 
 
 def answer_screen(game: Game, outcome: Outcome) -> Screen:
-    label = "Next" if not game.session.is_last else "See my score"
+    label = _("Next") if not game.session.is_last else _("See my score")
     return Screen(
         embed_parts(game_answer_embed(game, outcome).to_dict()),
         component_rows(next_view(game, label=label).to_components()),

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from aiohttp import web
 
+from bot.i18n import N_, _
 from bot.quiz.catalog import FileState
 from bot.quiz.diagnostics import Diagnostic
 from bot.quiz.errors import InvalidAnswer, QuizError
@@ -24,10 +25,11 @@ from bot.web import play as plays
 from bot.web.discord_html import markdown
 from bot.web.server import WebContext, check_csrf, context_of, events, is_local, render
 
-NOT_PUBLIC = (
+NOT_PUBLIC = N_(
     "The quiz preview is only served to the machine it runs on. To serve it to others, "
     "set WEB_PREVIEW_PUBLIC=true in the bot's settings and restart it."
 )
+LIST_OF_FILES = N_("The list of quiz files and their state is at /.")
 # Lines of YAML shown around each error, and errors shown with their lines.
 CONTEXT_LINES = 3
 ERRORS_WITH_LINES = 20
@@ -37,7 +39,7 @@ ERRORS_ON_HOME = 3
 def require_preview(request: web.Request) -> WebContext:
     ctx = context_of(request)
     if not (ctx.settings.web_preview_public or is_local(request)):
-        raise web.HTTPForbidden(text=NOT_PUBLIC)
+        raise web.HTTPForbidden(text=_(NOT_PUBLIC))
     return ctx
 
 
@@ -157,9 +159,12 @@ async def quiz_page(request: web.Request) -> web.Response:
     if view is None or view.served is None:
         known = [q.id for q in ctx.catalog]
         raise web.HTTPNotFound(
-            text=f"There is no quiz `{quiz_id}` in the quiz directory"
-            + did_you_mean(quiz_id, known)
-            + ". The list of quiz files and their state is at /."
+            # Translators: {suggestion} is empty or "; did you mean `...`?".
+            text=_("There is no quiz `{quiz_id}` in the quiz directory{suggestion}.").format(
+                quiz_id=quiz_id, suggestion=did_you_mean(quiz_id, known)
+            )
+            + " "
+            + _(LIST_OF_FILES)
         )
     if view.broken:
         return await _broken_page(request, view)
@@ -185,8 +190,9 @@ async def file_page(request: web.Request) -> web.Response:
     view = next((v for v in file_views(ctx) if v.name == name), None)
     if view is None:
         raise web.HTTPNotFound(
-            text=f"There is no quiz file {name} in the quiz directory. "
-            "The list of quiz files and their state is at /."
+            text=_("There is no quiz file {name} in the quiz directory.").format(name=name)
+            + " "
+            + _(LIST_OF_FILES)
         )
     if not view.broken and view.served is not None:
         raise web.HTTPSeeOther(f"/quizzes/{view.served.id}")
@@ -213,10 +219,16 @@ async def play_start(request: web.Request) -> web.Response:
     quiz_id = request.match_info["quiz_id"]
     loaded = ctx.catalog.get(quiz_id)
     if loaded is None:
-        raise web.HTTPNotFound(text=f"There is no quiz `{quiz_id}` to play any more.")
+        raise web.HTTPNotFound(
+            text=_("There is no quiz `{quiz_id}` to play any more.").format(quiz_id=quiz_id)
+        )
     question_id = form.get("question") or None
     if question_id is not None and question_id not in {q.id for q in loaded.quiz.questions}:
-        raise web.HTTPNotFound(text=f"Quiz `{quiz_id}` has no question `{question_id}`.")
+        raise web.HTTPNotFound(
+            text=_("Quiz `{quiz_id}` has no question `{question_id}`.").format(
+                quiz_id=quiz_id, question_id=question_id
+            )
+        )
     game = plays.start_play(
         ctx.plays, loaded, question_id=question_id, shuffle=form.get("order") != "file"
     )
@@ -227,8 +239,10 @@ def _play_of(request: web.Request, ctx: WebContext) -> plays.PreviewPlay:
     found = plays.find_play(ctx.plays, request.match_info["play_id"])
     if found is None:
         raise web.HTTPNotFound(
-            text="This game is over or was forgotten (preview games are kept in memory "
-            "for a few hours). Start another from the quiz's page at /."
+            text=_(
+                "This game is over or was forgotten (preview games are kept in memory "
+                "for a few hours). Start another from the quiz's page at /."
+            )
         )
     return found
 
@@ -258,9 +272,10 @@ async def play_action(request: web.Request) -> web.Response:
     try:
         plays.act(game, form, values)
     except plays.StaleControl:
-        game.notice = "That screen was out of date: here is where your game is."
+        game.notice = _("That screen was out of date: here is where your game is.")
     except InvalidAnswer as exc:  # as the bot says it
-        game.notice = f"{exc.sentence()} Try again."
+        # Translators: {problem} is the bot's sentence about the answer.
+        game.notice = _("{problem} Try again.").format(problem=exc.sentence())
     except QuizError as exc:
         game.notice = exc.sentence()
     raise web.HTTPSeeOther(f"/play/{game.id}")

@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot import i18n
 from bot.quiz.loader import LoadedQuiz
 from bot.quiz.models import Quiz
 from bot.reports.analysis import QuizReport, analyse_quiz
@@ -93,18 +94,21 @@ class CachedReport:
     # memory, see STATE_ROWS; the next change reads every answer again).
     state: AnswerState | None
     as_of: datetime  # when its answers were read (UTC)
-    charts: dict[str, bytes] = field(default_factory=dict)
+    # Its charts and its page are written in a reader's language: kept per language.
+    charts: dict[tuple[str, str], bytes] = field(default_factory=dict)
     # Its page as rendered, by whether it was current: the same for every view of it.
-    pages: dict[bool, str] = field(default_factory=dict)
+    pages: dict[tuple[bool, str], str] = field(default_factory=dict)
     _drawing: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     async def chart(self, name: str, draw: Callable[[], bytes]) -> bytes:
-        """A chart of this report, drawn off the event loop the first time it is asked."""
-        if name not in self.charts:
+        """A chart of this report, drawn off the event loop the first time it is asked in
+        the current language (the drawing's thread inherits it)."""
+        key = (name, i18n.current_language())
+        if key not in self.charts:
             async with self._drawing:
-                if name not in self.charts:
-                    self.charts[name] = await asyncio.to_thread(draw)
-        return self.charts[name]
+                if key not in self.charts:
+                    self.charts[key] = await asyncio.to_thread(draw)
+        return self.charts[key]
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,9 +16,11 @@ from typing import Any
 
 from aiohttp import web
 
+from bot import i18n
 from bot.assignments import gather_results, mean_and_median
 from bot.exts.rendering import PERIOD_NAMES
 from bot.exts.scores import PAGE_SIZE
+from bot.i18n import N_, _
 from bot.library import QuizLibrary
 from bot.quiz.loader import LoadedQuiz
 from bot.quiz.stats import accuracy_by_week, quiz_progress, tag_accuracy
@@ -39,13 +41,13 @@ REPORTS: web.AppKey[ReportCache] = web.AppKey("reports", ReportCache)
 # script, so its own policy allows those styles and nothing else.
 CHART_POLICY = "default-src 'none'; style-src 'unsafe-inline'"
 REPORT_CHARTS: dict[str, str] = {
-    "facility": "Share of each answer per question, with the % correct",
-    "discrimination": "Discrimination (D) per question",
-    "distractors": "Share of the answers picking each choice, for the most-missed questions",
+    "facility": N_("Share of each answer per question, with the % correct"),
+    "discrimination": N_("Discrimination (D) per question"),
+    "distractors": N_("Share of the answers picking each choice, for the most-missed questions"),
 }
 # Stands for the CSRF token in a kept report page; each view puts its own in.
 CSRF_MARK = "csrf-token-of-this-view"
-NOT_PUBLIC = "There is no public leaderboard here."
+NOT_PUBLIC = N_("There is no public leaderboard here.")
 
 __all__ = ["ServerSession", "add_routes", "require_server"]
 
@@ -53,14 +55,14 @@ __all__ = ["ServerSession", "add_routes", "require_server"]
 def _repo(request: web.Request) -> Repository:
     repo = context_of(request).repo
     if repo is None:
-        raise web.HTTPServiceUnavailable(text="These pages need the bot's database.")
+        raise web.HTTPServiceUnavailable(text=_("These pages need the bot's database."))
     return repo
 
 
 def _library(request: web.Request) -> QuizLibrary:
     library = context_of(request).library
     if library is None:
-        raise web.HTTPServiceUnavailable(text="These pages need the bot's quizzes.")
+        raise web.HTTPServiceUnavailable(text=_("These pages need the bot's quizzes."))
     return library
 
 
@@ -71,7 +73,7 @@ def _guild(request: web.Request) -> int:
 def _quiz(request: web.Request, guild_id: int, quiz_id: str) -> LoadedQuiz:
     loaded = _library(request).get(guild_id, quiz_id)
     if loaded is None:
-        raise web.HTTPNotFound(text="There is no such quiz on this server.")
+        raise web.HTTPNotFound(text=_("There is no such quiz on this server."))
     return loaded
 
 
@@ -120,7 +122,7 @@ async def leaderboard(request: web.Request, guild_id: int) -> web.StreamResponse
     try:
         period = Period(request.query.get("period", "all") or "all")
     except ValueError:
-        raise web.HTTPBadRequest(text="The period is all, week or month.") from None
+        raise web.HTTPBadRequest(text=_("The period is all, week or month.")) from None
     library = _library(request)
     loaded = _quiz(request, guild_id, quiz_id) if quiz_id else None
     board = await _repo(request).leaderboard(
@@ -136,10 +138,10 @@ async def leaderboard(request: web.Request, guild_id: int) -> web.StreamResponse
         guild_id=guild_id,
         board=board,
         quiz_id=quiz_id or "",
-        scope_title=loaded.quiz.title if loaded else "all quizzes",
+        scope_title=loaded.quiz.title if loaded else _("all quizzes"),
         period=period,
-        period_name=PERIOD_NAMES[period],
-        periods=[(p.value, PERIOD_NAMES[p]) for p in Period],
+        period_name=_(PERIOD_NAMES[period]),
+        periods=[(p.value, _(PERIOD_NAMES[p])) for p in Period],
         quizzes=library.available(guild_id),
     )
 
@@ -150,7 +152,7 @@ async def public_leaderboard(request: web.Request) -> web.StreamResponse:
     repo = _repo(request)
     if not await repo.public_leaderboard(guild_id):
         # The same answer for a server that does not exist: nothing to learn here.
-        return render(request, "results/not_public.html", status=404, message=NOT_PUBLIC)
+        return render(request, "results/not_public.html", status=404, message=_(NOT_PUBLIC))
     board = await repo.leaderboard(guild_id, page=_page_number(request) - 1, page_size=PAGE_SIZE)
     return render(request, "results/public_leaderboard.html", guild_id=guild_id, board=board)
 
@@ -169,9 +171,10 @@ async def report(request: web.Request, guild_id: int) -> web.StreamResponse:
     cached = view.entry
     if cached is None:  # the first computation goes on in the background
         return render(request, "results/report_computing.html", guild_id=guild_id, quiz=loaded.quiz)
-    html = cached.pages.get(view.current)
+    key = (view.current, i18n.current_language())
+    html = cached.pages.get(key)
     if html is None:
-        html = cached.pages[view.current] = _report_page(request, guild_id, loaded, view)
+        html = cached.pages[key] = _report_page(request, guild_id, loaded, view)
     # The kept page is the same for every browser: each gets its own token in its forms.
     html = html.replace(CSRF_MARK, csrf_token(request))
     return web.Response(text=html, content_type="text/html", charset="utf-8")
@@ -201,7 +204,7 @@ def _report_page(request: web.Request, guild_id: int, loaded: LoadedQuiz, view: 
             summary=summary_lines(result),
             attention=[i for i in attention_order(result.items) if i.broken],
             missed=charts.most_missed(result),
-            charts=REPORT_CHARTS,
+            charts={name: _(title) for name, title in REPORT_CHARTS.items()},
             version=version,
             percent=percent,
             signed=signed,
@@ -214,11 +217,13 @@ def _report_page(request: web.Request, guild_id: int, loaded: LoadedQuiz, view: 
 async def report_chart(request: web.Request, guild_id: int) -> web.StreamResponse:
     name = request.match_info["chart"]
     if name not in REPORT_CHARTS:
-        raise web.HTTPNotFound(text="There is no such chart.")
+        raise web.HTTPNotFound(text=_("There is no such chart."))
     loaded, view = await _report_view(request, guild_id)
     cached = view.entry
     if cached is None:
-        raise web.HTTPServiceUnavailable(text="The report is being computed: reload in a moment.")
+        raise web.HTTPServiceUnavailable(
+            text=_("The report is being computed: reload in a moment.")
+        )
     draw: dict[str, Callable[[], bytes]] = {
         "facility": lambda: charts.facility_svg(cached.report, loaded.quiz),
         "discrimination": lambda: charts.discrimination_svg(cached.report),
@@ -244,7 +249,7 @@ async def _progress(request: web.Request, guild_id: int) -> dict[str, Any]:
     totals = await repo.user_totals(guild_id, user_id)
     answers = await repo.user_answers(guild_id, user_id)
     if totals.rank is None and not answers:
-        raise web.HTTPNotFound(text="This student has no answers on this server.")
+        raise web.HTTPNotFound(text=_("This student has no answers on this server."))
     quizzes = {q.id: q.quiz for q in _library(request).available(guild_id)}
     names = [a.display_name for a in answers]
     return {
@@ -271,8 +276,8 @@ async def student_chart(request: web.Request, guild_id: int) -> web.StreamRespon
 
 
 def _share(value: float) -> str:
-    """0..1 as /stats writes it: 67%."""
-    return f"{value:.0%}"
+    """0..1 as /stats writes it: 67% (67 % in French)."""
+    return i18n.format_percent(value)
 
 
 # -- homework ------------------------------------------------------------------------------
@@ -282,7 +287,7 @@ async def assignment(request: web.Request, guild_id: int) -> web.StreamResponse:
     repo = _repo(request)
     info = await repo.assignments.get(int(request.match_info["assignment_id"]))
     if info is None or info.guild_id != guild_id:
-        raise web.HTTPNotFound(text="There is no such homework on this server.")
+        raise web.HTTPNotFound(text=_("There is no such homework on this server."))
     loaded = _library(request).get(guild_id, info.quiz_id)
     if loaded is None:
         return render(request, "results/assignment.html", guild_id=guild_id, info=info, loaded=None)
