@@ -22,6 +22,7 @@ from discord.ext import commands
 from bot import i18n
 from bot.config import Settings
 from bot.games import GameService
+from bot.i18n import N_, _
 from bot.library import QuizLibrary, UploadLimits
 from bot.quiz.catalog import Catalog
 from bot.quiz.session import Clock
@@ -62,7 +63,7 @@ GATEWAY_CLOSE_TIMEOUT = 2.0
 # Gateway events whose handlers may store answers: interactions, and DM answers.
 TRACKED_EVENTS = ("INTERACTION_CREATE", "MESSAGE_CREATE")
 # What a click or command gets while the bot stops.
-RESTARTING = (
+RESTARTING = N_(
     "Quizbot is restarting, so this was not done (no answer was saved). "
     "Please try again in a minute."
 )
@@ -119,7 +120,8 @@ def describe_unreachable(exc: BaseException, fallback_host: str) -> tuple[str, s
     if isinstance(exc, ApiUnavailable):
         return exc.where, exc.reason
     if isinstance(exc, discord.DiscordServerError):
-        return where, f"it answered {exc.status} {exc.response.reason}"
+        # Translators: what Discord answered: an HTTP status, such as 503 Service Unavailable.
+        return where, _("it answered {status}").format(status=f"{exc.status} {exc.response.reason}")
     if isinstance(exc, GatewayUnreachable):
         where, exc = exc.where, exc.error
     elif isinstance(exc, aiohttp.ClientConnectorError):
@@ -127,11 +129,11 @@ def describe_unreachable(exc: BaseException, fallback_host: str) -> tuple[str, s
         exc = exc.os_error
     errno = getattr(exc, "errno", None)
     if isinstance(exc, socket.gaierror):
-        reason = f"the name does not resolve ({exc.strerror})"
+        reason = _("the name does not resolve ({error})").format(error=exc.strerror)
     elif isinstance(errno, int) and errno > 0:
         reason = os.strerror(errno)  # "Connection refused", not asyncio's wording
     elif isinstance(exc, TimeoutError):
-        reason = "no answer (timed out)"
+        reason = _("no answer (timed out)")
     else:
         reason = str(exc) or type(exc).__name__
     return where, reason
@@ -314,11 +316,14 @@ class QuizBot(commands.AutoShardedBot):
             data=data,  # type: ignore[arg-type]  # raw gateway payload
             state=self._connection,
         )
+        language = i18n.language_for(data.get("locale"), data.get("guild_locale"))
         try:
             if interaction.type is discord.InteractionType.autocomplete:
                 await interaction.response.autocomplete([])
             else:
-                await interaction.response.send_message(RESTARTING, ephemeral=True)
+                with i18n.using(language):
+                    restarting = _(RESTARTING)
+                await interaction.response.send_message(restarting, ephemeral=True)
         except (discord.HTTPException, aiohttp.ClientError, RuntimeError):
             pass  # the connection is closing; Discord tells the user it failed
 
@@ -412,7 +417,9 @@ async def probe_gateway(url: yarl.URL, timeout: float = GATEWAY_PROBE_TIMEOUT) -
     name does not resolve, the connection is refused or nothing answers."""
     where = f"{url.host}:{url.port}"
     try:
-        _, writer = await asyncio.wait_for(asyncio.open_connection(url.host, url.port), timeout)
+        _reader, writer = await asyncio.wait_for(
+            asyncio.open_connection(url.host, url.port), timeout
+        )
     except (OSError, TimeoutError) as exc:
         raise GatewayUnreachable(where, exc) from exc
     writer.close()
@@ -451,15 +458,24 @@ async def discover_gateway(api_base: str, token: str) -> str:
     if status == 401:
         raise discord.LoginFailure("Improper token has been passed.")
     if status >= 500 or status == 429:
-        raise ApiUnavailable(where, f"it answered {answer}")
+        # Translators: what the API answered: an HTTP status, such as 503 Service Unavailable.
+        raise ApiUnavailable(where, _("it answered {status}").format(status=answer))
     gateway = data.get("url") if status == 200 and isinstance(data, dict) else None
     if not isinstance(gateway, str) or not gateway:
-        what = answer if status != 200 else "an answer without a gateway URL"
-        raise NotADiscordApi(
-            f"DISCORD_API_BASE={api_base} does not answer as Discord's API does: GET {url} "
-            f"gave {what}; set it to a Discord-compatible API (such as "
-            "https://discord.com/api/v10), or leave it out to use Discord"
-        )
+        if status == 200:
+            message = _(
+                "DISCORD_API_BASE={api_base} does not answer as Discord's API does: GET {url} "
+                "gave an answer without a gateway URL; set it to a Discord-compatible API "
+                "(such as https://discord.com/api/v10), or leave it out to use Discord"
+            )
+        else:
+            # Translators: {status} is an HTTP status, such as 404 Not Found.
+            message = _(
+                "DISCORD_API_BASE={api_base} does not answer as Discord's API does: GET {url} "
+                "gave {status}; set it to a Discord-compatible API (such as "
+                "https://discord.com/api/v10), or leave it out to use Discord"
+            )
+        raise NotADiscordApi(message.format(api_base=api_base, url=url, status=answer))
     return gateway
 
 
@@ -476,23 +492,39 @@ def _rate_limit_wait(body: Any, header: str | None) -> float:
 
 def start_refused(exc: discord.HTTPException, settings: Settings) -> str:
     """One sentence for an HTTP error that stopped the bot at start (login, command sync)."""
-    where = (
-        f"the Discord-compatible API at {settings.discord_api_base}"
-        if settings.discord_api_base
-        else "Discord"
-    )
     said = f"{exc.status} {exc.response.reason}" + (f" ({exc.text})" if exc.text else "")
+    api = settings.discord_api_base
     # 10004 Unknown Guild, 50001 Missing Access: syncing the commands to DISCORD_GUILD_ID.
     if exc.code in (10004, 50001) and settings.discord_guild_id is not None:
-        hint = (
-            f"check DISCORD_GUILD_ID: the bot must be a member of server "
-            f"{settings.discord_guild_id} (invite it, or leave the setting out)"
+        if api:
+            message = _(
+                "the Discord-compatible API at {api} answered {status} while the bot was "
+                "starting; check DISCORD_GUILD_ID: the bot must be a member of server "
+                "{guild} (invite it, or leave the setting out)."
+            )
+        else:
+            message = _(
+                "Discord answered {status} while the bot was starting; check "
+                "DISCORD_GUILD_ID: the bot must be a member of server {guild} (invite it, "
+                "or leave the setting out)."
+            )
+    elif exc.status == 404 and exc.code == 0 and api:  # not Discord's 404
+        message = _(
+            "the Discord-compatible API at {api} answered {status} while the bot was "
+            "starting; check DISCORD_API_BASE (such as https://discord.com/api/v10)."
         )
-    elif exc.status == 404 and exc.code == 0 and settings.discord_api_base:  # not Discord's 404
-        hint = "check DISCORD_API_BASE (such as https://discord.com/api/v10)"
+    elif api:
+        message = _(
+            "the Discord-compatible API at {api} answered {status} while the bot was "
+            "starting; try again later; if it persists, check the bot's settings in the "
+            "developer portal."
+        )
     else:
-        hint = "try again later; if it persists, check the bot's settings in the developer portal"
-    return f"{where} answered {said} while the bot was starting; {hint}."
+        message = _(
+            "Discord answered {status} while the bot was starting; try again later; if it "
+            "persists, check the bot's settings in the developer portal."
+        )
+    return message.format(api=api, status=said, guild=settings.discord_guild_id)
 
 
 async def point_at_api(settings: Settings, token: str) -> None:
