@@ -65,6 +65,7 @@ def discrimination_svg(report: QuizReport) -> bytes:
     ax.set_ylim(max(1, len(items)) - 0.5, -0.5)
     ax.set_xlim(-1.15, 1.15)
     ax.axvline(0, color="#555555", linewidth=0.8)
+    # Translators: % is a percent sign here, not a placeholder.
     ax.set_xlabel(_("D: % correct of the top 27% of students minus that of the bottom 27%"))
     ax.spines[["top", "right"]].set_visible(False)
     ax.grid(axis="x", color="#e6e6e6", linewidth=0.6)

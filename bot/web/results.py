@@ -41,6 +41,7 @@ REPORTS: web.AppKey[ReportCache] = web.AppKey("reports", ReportCache)
 # script, so its own policy allows those styles and nothing else.
 CHART_POLICY = "default-src 'none'; style-src 'unsafe-inline'"
 REPORT_CHARTS: dict[str, str] = {
+    # Translators: % is a percent sign here, not a placeholder.
     "facility": N_("Share of each answer per question, with the % correct"),
     "discrimination": N_("Discrimination (D) per question"),
     "distractors": N_("Share of the answers picking each choice, for the most-missed questions"),
