@@ -25,11 +25,17 @@ GRADEBOOK_COLUMNS = (
 def status_code(result: StudentResult) -> str:
     """The status as the CSV has it: English words a spreadsheet can filter on, in every
     language (the same file as the command-line export)."""
+    # Translators: a homework's status: completed after the due date.
+    late = N_("late")
+    # Translators: a homework's status: completed by the due date.
+    on_time = N_("on time")
+    # Translators: a homework's status: begun but never completed.
+    started = N_("started")
+    # Translators: a homework's status: never begun.
+    missing = N_("missing")
     if result.state == "done":
-        # Translators: a homework's status: completed after the due date, or before it.
-        return N_("late") if result.late else N_("on time")
-    # Translators: a homework's status: begun but never completed, or never begun.
-    return N_("started") if result.state == "started" else N_("missing")
+        return late if result.late else on_time
+    return started if result.state == "started" else missing
 
 
 def status_of(result: StudentResult) -> str:
