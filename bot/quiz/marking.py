@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from text_to_num import alpha2digit
 
-from bot.i18n import N_, _
+from bot.i18n import N_, _, current_language
 from bot.quiz.errors import InvalidAnswer
 from bot.quiz.matching import normalize_answer, typo_similarity
 from bot.quiz.models import (
@@ -244,8 +244,50 @@ def parse_number(text: str) -> float:
     return _read_number(text)[0]
 
 
+# French, Spanish and German write 3,5 for three and a half, and group thousands with a
+# dot or a space: 2.100 or 2 100 is two thousand one hundred there.
+_LOCAL_NUMBER = re.compile(
+    r"""
+    (?<![\w.,])
+    [+-]?
+    (?: \d{1,3}(?:[.\u00a0\u202f ]\d{3})+(?:,\d+)?
+      | \d+(?:,\d+)?
+      | ,\d+ )
+    (?![\w]|[.,]\d)
+    """,
+    re.VERBOSE,
+)
+_LOCAL_SIGN_WORD = {
+    "fr": re.compile(r"\bmoins\s+(?=,?\d)", re.IGNORECASE),
+    "es": re.compile(r"\bmenos\s+(?=,?\d)", re.IGNORECASE),
+    "de": re.compile(r"\bminus\s+(?=,?\d)", re.IGNORECASE),
+}
+
+
+def _read_local_number(text: str, language: str) -> tuple[float, str] | None:
+    """The number as a reader of `language` writes it (words included), or None when the
+    text holds no one number that way (it is then read the English way)."""
+    sign = _LOCAL_SIGN_WORD[language]
+    plain = text.replace("\u2212", "-")
+    for threshold in (_WORDS_THRESHOLD, 0):  # "un", "uno", "eins" alone are answers too
+        digits = sign.sub("-", alpha2digit(plain, language, threshold=threshold))
+        found = _LOCAL_NUMBER.findall(digits)
+        if len(found) == 1:
+            number = re.sub(r"[.\u00a0\u202f ]", "", found[0]).replace(",", ".")
+            return float(number), found[0]
+        if found:
+            return None
+    return None
+
+
 def _read_number(text: str) -> tuple[float, str]:
-    """The number and its digits as found, after number words became digits."""
+    """The number and its digits as found, after number words became digits: first as a
+    reader of the current language writes them, then the English way."""
+    language = current_language()
+    if language in _LOCAL_SIGN_WORD:
+        local = _read_local_number(text, language)
+        if local is not None:
+            return local
     plain = text.replace("\u2212", "-")  # the typographic minus sign
     digits = _SIGN_WORD.sub("-", alpha2digit(plain, "en", threshold=_WORDS_THRESHOLD))
     if _VALUE_WORDS.search(digits):
@@ -268,7 +310,8 @@ def _check_number(question: NumberQuestion, text: str) -> Verdict:
     epsilon = 1e-9 * max(1.0, abs(question.answer))
     correct = abs(value - question.answer) <= question.tolerance + epsilon
     typed_digits = digits in text.replace("\u2212", "-")  # not "two point one zero zero"
-    if not correct and _DOT_THOUSANDS.fullmatch(digits) and typed_digits:
+    english = current_language() not in _LOCAL_SIGN_WORD  # elsewhere "2.100" is 2100
+    if not correct and english and _DOT_THOUSANDS.fullmatch(digits) and typed_digits:
         # Not locked in as wrong: the student may have meant a thousands separator. The
         # message is the same whether or not that reading is right, so it gives nothing away.
         raise InvalidAnswer(_dot_thousands_help(digits))

@@ -90,3 +90,40 @@ def test_accents_are_dropped_only_where_they_are_accents() -> None:
     assert normalize_answer("東京。") == "東京"
     # Decomposed and composed forms of the same text are the same answer.
     assert normalize_answer("Cite\u0301") == normalize_answer("Cité") == "cite"
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "value"),
+    [
+        ("fr", "trente-sept", 37),
+        ("fr", "37 ponts", 37),
+        ("fr", "3,5", 3.5),  # the decimal comma
+        ("fr", "2 100", 2100),
+        ("fr", "2.100", 2100),  # a dot groups thousands here
+        ("fr", "moins trois", -3),
+        ("fr", "3.5", 3.5),  # the English way still reads
+        ("es", "cuarenta y dos", 42),
+        ("es", "tres coma cinco", 3.5),
+        ("de", "zweiundvierzig", 42),
+        ("de", "3,5", 3.5),
+        ("en", "2,100", 2100),  # in English the comma groups thousands
+        ("en", "forty-two", 42),
+        ("fr", "forty-two", 42),  # English words are understood everywhere
+    ],
+)
+def test_number_answers_as_each_reader_writes_them(language: str, typed: str, value: float) -> None:
+    from bot import i18n
+    from bot.quiz.marking import parse_number
+
+    with i18n.using(language):
+        assert parse_number(typed) == value
+
+
+def test_a_french_student_answers_the_french_quiz_in_words() -> None:
+    from bot import i18n
+
+    quiz = loaded("paris-fleuve.yaml")
+    with i18n.using("fr"):
+        assert typed(quiz, "ponts", "trente-sept")
+        assert typed(quiz, "longueur", "13,4")  # within 0.5 of 13
+        assert not typed(quiz, "longueur", "14,5")

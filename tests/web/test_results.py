@@ -169,7 +169,9 @@ async def _seed(repo: Repository) -> None:
 
 # -- the leaderboard -----------------------------------------------------------------------
 
-ENTRY = re.compile(r"`\s*(\d+)\.` \*\*(.+)\*\* — (\d+) pts \((\d+) answered(?:, (\d+%) right)?\)")
+ENTRY = re.compile(
+    r"`\s*(\d+)\.` \*\*(.+)\*\* — ([\d,]+) pts \(([\d,]+) answered(?:, (\d+%) right)?\)"
+)
 
 
 def bot_lines(server: WebServer, quiz: str | None, period: Period, page: int) -> list[list[str]]:
