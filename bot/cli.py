@@ -563,6 +563,51 @@ def web(settings: Settings, host: str | None, port: int | None) -> None:
         pass
 
 
+@main.group(short_help="Keep the translations' catalogs in step with the code.")
+def catalog() -> None:
+    """The message catalogs of bot/locale (docs/translating.md)."""
+
+
+@catalog.command("extract", short_help="Write the template from the code and the commands.")
+def catalog_extract() -> None:
+    """Write bot/locale/quizbot.pot: every message of the code and of the slash commands."""
+    from bot import catalogs
+
+    template = catalogs.extract()
+    catalogs.write(template, catalogs.TEMPLATE)
+    click.echo(f"{catalogs.TEMPLATE.relative_to(catalogs.ROOT)}: {len(template)} messages")
+
+
+@catalog.command("update", short_help="Bring each language's catalog up to the template.")
+@click.argument("languages", nargs=-1)
+def catalog_update(languages: tuple[str, ...]) -> None:
+    """Add the template's new messages to each catalog (untranslated) and drop the gone."""
+    from bot import catalogs, i18n
+
+    template = catalogs.read(catalogs.TEMPLATE)
+    for language in languages or [lang for lang in i18n.LANGUAGES if lang != "en"]:
+        updated = catalogs.update(language, template)
+        catalogs.write(updated, i18n.catalog_path(language))
+        missing = sum(1 for m in updated if m.id and not m.string)
+        click.echo(f"{language}: {len(updated)} messages, {missing} to translate")
+
+
+@catalog.command("check", short_help="Fail on a missing, fuzzy or mistranslated entry.")
+def catalog_check() -> None:
+    """Every catalog complete against the template, placeholders kept, names valid."""
+    from bot import catalogs, i18n
+
+    template = catalogs.extract()
+    found = [
+        p for lang in i18n.LANGUAGES if lang != "en" for p in catalogs.problems(lang, template)
+    ]
+    for problem in found:
+        click.echo(str(problem), err=True)
+    if found:
+        sys.exit(1)
+    click.echo(f"{len(i18n.LANGUAGES) - 1} catalogs complete: {len(template)} messages each")
+
+
 @main.command(short_help="Print the JSON Schema of quiz files.")
 def schema() -> None:
     """Print the JSON Schema of quiz files."""
