@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import io
 import logging
 import re
@@ -200,6 +201,7 @@ class Homework:
         self.bot = cog.bot
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._warm: asyncio.Task[object] | None = None
 
     def now(self) -> datetime:
         return datetime.fromtimestamp(self.bot.games.clock.now(), UTC)
@@ -444,6 +446,11 @@ class Homework:
 
     def begin(self) -> None:
         self._task = asyncio.create_task(self._run(), name="homework-due-dates")
+        # The date reader takes seconds to import: load it now, off the loop, rather than
+        # in the first /quiz assign, whose reply has 3 seconds.
+        self._warm = asyncio.create_task(
+            asyncio.to_thread(importlib.import_module, "dateparser"), name="load-date-reader"
+        )
 
     async def close(self) -> None:
         self._stop.set()
