@@ -127,3 +127,14 @@ def decimal_separator() -> str:
     from babel.numbers import get_decimal_symbol
 
     return get_decimal_symbol(_language.get())
+
+
+def language_name(tag: str) -> str:
+    """A language tag's name in the reader's language: fr -> French (en), français (fr)."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        name = Locale.parse(tag.replace("-", "_")).get_display_name(_language.get())
+    except (ValueError, UnknownLocaleError):
+        return tag
+    return name or tag

@@ -112,15 +112,7 @@ class ChatCog(commands.Cog, name="Chat"):
             index = await self.bot.library.source_index(guild_id)
             return {"embed": rendering.ask_embed(asked["question"], index.ask(asked["question"]))}
         if word in ("list", "quizzes"):
-            rows = [
-                (
-                    q.id,
-                    q.quiz.title,
-                    len(q.quiz.questions),
-                    q.quiz.source.title if q.quiz.source else None,
-                )
-                for q in self.bot.library.available(guild_id)
-            ]
+            rows = self.bot.library.available(guild_id)
             return {"embed": rendering.quiz_list_embed(rows)}
         if word == "review":
             if game is not None:

@@ -11,7 +11,8 @@ from collections.abc import Mapping, Sequence
 import discord
 
 from bot.games import Game
-from bot.i18n import N_, _, decimal_separator, format_number, format_percent
+from bot.i18n import N_, _, decimal_separator, format_number, format_percent, language_name
+from bot.quiz.loader import LoadedQuiz
 from bot.quiz.models import AnyQuestion, Source
 from bot.quiz.presentation import (
     LIMITS,
@@ -417,23 +418,26 @@ def _progress_line(p: QuizProgress, best: int | None) -> str:
     )
 
 
-def quiz_list_embed(rows: Sequence[tuple[str, str, int, str | None]]) -> discord.Embed:
-    """(id, title, questions, source title) per quiz."""
+def quiz_list_embed(quizzes: Sequence[LoadedQuiz]) -> discord.Embed:
+    """The quizzes a server can play: title, id, language, questions and source."""
     embed = discord.Embed(title=_("Quizzes"), colour=BLUE)
-    if not rows:
+    if not quizzes:
         embed.description = _("No quiz is available yet.")
         return embed
     lines = []
-    for quiz_id, title, count, source in rows:
+    for loaded in quizzes:
+        quiz = loaded.quiz
+        source = quiz.source.title if quiz.source else None
         if source:
-            line = _("**{title}** (`{id}`): {count} questions — source: {source}")
+            line = _("**{title}** (`{id}`, {language}): {count} questions — source: {source}")
         else:
-            line = _("**{title}** (`{id}`): {count} questions")
+            line = _("**{title}** (`{id}`, {language}): {count} questions")
         lines.append(
             line.format(
-                title=clip(title, 120),
-                id=quiz_id,
-                count=format_number(count),
+                title=clip(quiz.title, 120),
+                id=loaded.id,
+                language=language_name(quiz.language),
+                count=format_number(len(quiz.questions)),
                 source=clip(source or "", 100),
             )
         )

@@ -38,7 +38,7 @@ async def test_quiz_list_and_autocomplete(classroom: Classroom) -> None:
     listed = await classroom.fake.slash(student, classroom.channel, "quiz list")
     assert listed.response.ephemeral
     assert "Israel, the ICC and the 2014 Gaza war" in listed.message.text()
-    assert "34 questions" in listed.message.text()
+    assert "(`icc-gaza-2014`, English): 34 questions" in listed.message.text()
     choices = await classroom.fake.autocomplete(
         student, classroom.channel, "quiz start", focused="quiz", value="gaza"
     )

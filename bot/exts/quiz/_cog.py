@@ -115,15 +115,7 @@ class QuizCog(commands.Cog, name="Quiz"):
 
     @quiz.command(name="list", description="The quizzes this server can play")
     async def list_quizzes(self, interaction: discord.Interaction[Any]) -> None:
-        rows = [
-            (
-                q.id,
-                q.quiz.title,
-                len(q.quiz.questions),
-                q.quiz.source.title if q.quiz.source else None,
-            )
-            for q in self.bot.library.available(interaction.guild_id)
-        ]
+        rows = self.bot.library.available(interaction.guild_id)
         await interaction.response.send_message(
             embed=rendering.quiz_list_embed(rows), ephemeral=True
         )
