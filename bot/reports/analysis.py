@@ -17,12 +17,13 @@ import math
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from fractions import Fraction
 from itertools import groupby
 from typing import Protocol
 
+from bot.i18n import N_
 from bot.quiz.errors import InvalidAnswer
 from bot.quiz.marking import parse_number
 from bot.quiz.matching import normalize_answer
@@ -37,6 +38,26 @@ LOW_FACILITY = 20.0  # percent correct under which a popular distractor flags th
 # Below this many first attempts no rule flags a question: with groups of one student a
 # sound question easily shows D < 0 by chance, and 2 wrong answers of 2 prove nothing.
 MIN_FLAG_ANSWERS = 5
+
+# What the report says, in English in the data (`reason`, `text`) and translated where it
+# is shown (bot.reports.text): the analysis does not depend on the reader's language.
+FLAG_REASONS = {
+    "popular-distractor": N_(
+        "only {facility} correct, and the wrong answer “{answer}” was more popular than "
+        "the right one ({wrong} vs {right}): is the key right?"
+    ),
+    "negative-discrimination": N_(
+        "stronger students got it wrong more often than weaker ones (D = {d}): "
+        "check the key and the wording"
+    ),
+}
+TOO_FEW_FOR_KR20 = N_(
+    "needs at least {students} students who all answered the same {items} questions"
+)
+SAME_TOTALS = N_("every student had the same total score")
+RIGHT_ANSWERS = N_("right answers")
+WRONG_ANSWERS = N_("wrong answers")
+OLD_CHOICES = N_("choices no longer in the question")
 
 
 class AnswerLike(Protocol):
@@ -70,7 +91,9 @@ class FlagRule(enum.StrEnum):
 @dataclass(frozen=True, slots=True)
 class Flag:
     rule: FlagRule
-    reason: str
+    reason: str  # in English (FLAG_REASONS[rule] filled in)
+    # The figures in the reason, to word it again in the reader's language.
+    values: tuple[tuple[str, str | int | float], ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,8 +314,8 @@ def distribution(question: AnyQuestion, answers: Sequence[AnswerLike]) -> tuple[
     else:
         right = sum(a.correct for a in answers)
         return (
-            Segment("right", "right answers", right, True),
-            Segment("wrong", "wrong answers", len(answers) - right, False),
+            Segment("right", RIGHT_ANSWERS, right, True),
+            Segment("wrong", WRONG_ANSWERS, len(answers) - right, False),
         )
     counts: Counter[int] = Counter()
     other = 0
@@ -303,7 +326,7 @@ def distribution(question: AnyQuestion, answers: Sequence[AnswerLike]) -> tuple[
             other += 1
     segments = [Segment(lb, text, counts[i], ok) for i, (lb, text, ok) in enumerate(options)]
     if other:
-        segments.append(Segment("?", "choices no longer in the question", other, False))
+        segments.append(Segment("?", OLD_CHOICES, other, False))
     return tuple(segments)
 
 
@@ -374,22 +397,14 @@ def _flags(
         return ()
     if facility < LOW_FACILITY and top_wrong is not None and top_wrong.count > correct:
         label = top_wrong.label if len(top_wrong.label) <= 80 else top_wrong.label[:79] + "…"
-        flags.append(
-            Flag(
-                FlagRule.POPULAR_DISTRACTOR,
-                f"only {facility:.0f}% correct, and the wrong answer “{label}” "
-                f"was more popular than the right one ({top_wrong.count} vs {correct}): "
-                "is the key right?",
-            )
+        values = {"facility": facility, "answer": label, "wrong": top_wrong.count, "right": correct}
+        english = FLAG_REASONS[FlagRule.POPULAR_DISTRACTOR].format(
+            **values | {"facility": f"{facility:.0f}%"}
         )
+        flags.append(Flag(FlagRule.POPULAR_DISTRACTOR, english, tuple(values.items())))
     if d is not None and d < 0:
-        flags.append(
-            Flag(
-                FlagRule.NEGATIVE_DISCRIMINATION,
-                f"stronger students got it wrong more often than weaker ones (D = {d:+.2f}): "
-                "check the key and the wording",
-            )
-        )
+        english = FLAG_REASONS[FlagRule.NEGATIVE_DISCRIMINATION].format(d=f"{d:+.2f}")
+        flags.append(Flag(FlagRule.NEGATIVE_DISCRIMINATION, english, (("d", d),)))
     return tuple(flags)
 
 
@@ -453,13 +468,10 @@ def reliability(answered: Mapping[str, Mapping[int, bool]], order: Sequence[str]
             None,
             0,
             0,
-            reason=(
-                f"needs at least {MIN_KR20_STUDENTS} students who all answered the same "
-                f"{MIN_KR20_ITEMS} questions"
-            ),
+            reason=TOO_FEW_FOR_KR20.format(students=MIN_KR20_STUDENTS, items=MIN_KR20_ITEMS),
         )
     _, n, items, mask = best
     rows = [[answered[q][u] for q in items] for u in students if mask & bit[u]]
     value = kr20(rows)
-    reason = None if value is not None else "every student had the same total score"
+    reason = None if value is not None else SAME_TOTALS
     return Reliability(value, len(items), n, items, reason)

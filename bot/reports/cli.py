@@ -15,6 +15,7 @@ import click
 
 from bot.config import Settings
 from bot.database_cli import require_database, upgrade_database
+from bot.i18n import _, format_number, ngettext
 
 if TYPE_CHECKING:
     from bot.quiz.catalog import Catalog
@@ -50,17 +51,28 @@ def run_report(settings: Settings, quiz_id: str, guild_id: int | None, chart: Pa
     if loaded is None:  # perhaps a quiz this server uploaded
         loaded = asyncio.run(uploaded_quiz(settings, catalog, guild, quiz_id))
         if loaded is None:
-            click.echo(
-                f"quizbot report: {unknown_quiz_message(quiz_id, catalog.quizzes, settings)} "
-                f"(nor uploaded to {where})",
-                err=True,
+            # Translators: {message} says that there is no such quiz file.
+            message = _("{message} (nor uploaded to {where})").format(
+                message=unknown_quiz_message(quiz_id, catalog.quizzes, settings), where=where
             )
+            click.echo(f"quizbot report: {message}", err=True)
             sys.exit(1)
     answers = asyncio.run(_answers_of(settings, guild, quiz_id))
     report = analyse_quiz(answers, loaded.quiz)
     if report.students == 0:
-        review = f" ({report.review_answers} review answers only)" if report.review_answers else ""
-        click.echo(f"No answers to {quiz_id} yet in {where}{review}: nothing to report.")
+        if report.review_answers:
+            message = ngettext(
+                "No answers to {quiz} yet in {where} ({count} review answers only): "
+                "nothing to report.",
+                "No answers to {quiz} yet in {where} ({count} review answers only): "
+                "nothing to report.",
+                report.review_answers,
+            ).format(quiz=quiz_id, where=where, count=format_number(report.review_answers))
+        else:
+            message = _("No answers to {quiz} yet in {where}: nothing to report.").format(
+                quiz=quiz_id, where=where
+            )
+        click.echo(message)
         return
 
     console = Console(highlight=False, width=_width())
@@ -71,7 +83,13 @@ def run_report(settings: Settings, quiz_id: str, guild_id: int | None, chart: Pa
         fmt = CHART_FORMATS[chart.suffix.lower()]
         _write(chart, facility_chart(report, loaded.quiz, fmt=fmt))
         drawn = len(chart_items(report))
-        click.echo(f"Chart ({drawn} of {len(report.items)} questions) written to {chart}")
+        click.echo(
+            ngettext(
+                "Chart ({drawn} of {count} questions) written to {path}",
+                "Chart ({drawn} of {count} questions) written to {path}",
+                len(report.items),
+            ).format(drawn=drawn, count=len(report.items), path=chart)
+        )
 
 
 def run_export(settings: Settings, guild_id: int | None, output: Path | None) -> None:
@@ -98,9 +116,24 @@ def run_export(settings: Settings, guild_id: int | None, output: Path | None) ->
     _write(students_path, to_csv(STUDENT_COLUMNS, student_rows(summaries)))
     where = _where(guild, LOCAL_GUILD)
     if not answers:
-        click.echo(f"No answers yet in {where}: the files hold only their headers.")
-    click.echo(f"{len(answers)} answer row(s) written to {output}")
-    click.echo(f"{len(summaries)} student row(s) written to {students_path}")
+        click.echo(
+            _("No answers yet in {where}: the files hold only their headers.").format(where=where)
+        )
+    # The English "(s)" reads right for any count; other languages word each plural form.
+    click.echo(
+        ngettext(
+            "{count} answer row(s) written to {path}",
+            "{count} answer row(s) written to {path}",
+            len(answers),
+        ).format(count=len(answers), path=output)
+    )
+    click.echo(
+        ngettext(
+            "{count} student row(s) written to {path}",
+            "{count} student row(s) written to {path}",
+            len(summaries),
+        ).format(count=len(summaries), path=students_path)
+    )
 
 
 def run_gradebook(settings: Settings, assignment_id: int, output: Path | None) -> None:
@@ -115,7 +148,11 @@ def run_gradebook(settings: Settings, assignment_id: int, output: Path | None) -
     output = output or Path(f"quizbot-gradebook-{assignment_id}.csv")
     _write(output, data)
     click.echo(
-        f"Gradebook of homework #{assignment_id} ({title}): {students} row(s) written to {output}"
+        ngettext(
+            "Gradebook of homework #{id} ({title}): {count} row(s) written to {path}",
+            "Gradebook of homework #{id} ({title}): {count} row(s) written to {path}",
+            students,
+        ).format(id=assignment_id, title=title, count=students, path=output)
     )
 
 
@@ -130,15 +167,17 @@ async def _gradebook(settings: Settings, assignment_id: int) -> tuple[bytes, int
     try:
         info = await repo.assignments.get(assignment_id)
         if info is None:
-            return f"there is no homework #{assignment_id} in this database"
+            return _("there is no homework #{id} in this database").format(id=assignment_id)
         catalog = Catalog(settings.quiz_dir)
         catalog.reload()
         library = QuizLibrary(catalog, repo)
         await library.load_uploads(info.guild_id)
         loaded = library.get(info.guild_id, info.quiz_id)
         if loaded is None:
-            return f"homework #{assignment_id} is of the quiz `{info.quiz_id}`, which is not here"
-        results, _ = await gather_results(repo, loaded.quiz, info)
+            return _("homework #{id} is of the quiz `{quiz}`, which is not here").format(
+                id=assignment_id, quiz=info.quiz_id
+            )
+        results, _unused = await gather_results(repo, loaded.quiz, info)
         return gradebook_csv(results), len(results), loaded.quiz.title
     finally:
         await repo.close()
@@ -170,18 +209,26 @@ async def _answers_of(settings: Settings, guild: int, quiz_id: str | None) -> li
 
 
 def unknown_quiz_message(quiz_id: str, known: Mapping[str, object], settings: Settings) -> str:
+    folder = settings.quiz_dir
     if not known:
-        return f"no quiz `{quiz_id}`: there are no valid quizzes in {settings.quiz_dir}"
+        return _("no quiz `{quiz}`: there are no valid quizzes in {folder}").format(
+            quiz=quiz_id, folder=folder
+        )
     close = difflib.get_close_matches(quiz_id, list(known), n=3, cutoff=0.5)
     if close:
-        hint = " or ".join(f"`{c}`" for c in close)
-        return f"no quiz `{quiz_id}` in {settings.quiz_dir}; did you mean {hint}?"
+        # Translators: between the quiz ids suggested in "did you mean `a` or `b`?".
+        hint = _(" or ").join(f"`{c}`" for c in close)
+        return _("no quiz `{quiz}` in {folder}; did you mean {names}?").format(
+            quiz=quiz_id, folder=folder, names=hint
+        )
     listed = ", ".join(sorted(known)[:10])
-    return f"no quiz `{quiz_id}` in {settings.quiz_dir}; the quizzes are: {listed}"
+    return _("no quiz `{quiz}` in {folder}; the quizzes are: {names}").format(
+        quiz=quiz_id, folder=folder, names=listed
+    )
 
 
 def _where(guild: int, local: int) -> str:
-    return "terminal and DM games" if guild == local else f"server {guild}"
+    return _("terminal and DM games") if guild == local else _("server {id}").format(id=guild)
 
 
 def _width() -> int | None:
@@ -192,5 +239,6 @@ def _write(path: Path, data: bytes) -> None:
     try:
         path.write_bytes(data)
     except OSError as exc:
-        click.echo(f"quizbot: cannot write {path}: {exc.strerror}", err=True)
+        message = _("cannot write {path}: {reason}").format(path=path, reason=exc.strerror)
+        click.echo(f"quizbot: {message}", err=True)
         sys.exit(1)

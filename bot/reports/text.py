@@ -10,7 +10,18 @@ from dataclasses import dataclass
 
 from bot.i18n import _, decimal_separator, format_number, format_percent, ngettext
 from bot.quiz.presentation import LIMITS, DiscordLimits
-from bot.reports.analysis import ItemReport, QuizReport, attention_order
+from bot.reports.analysis import (
+    FLAG_REASONS,
+    MIN_KR20_ITEMS,
+    MIN_KR20_STUDENTS,
+    SAME_TOTALS,
+    TOO_FEW_FOR_KR20,
+    Flag,
+    ItemReport,
+    QuizReport,
+    Segment,
+    attention_order,
+)
 
 # The description lists every answered question in one short line; past this budget the
 # list is cut, so that the fields (details of the questions to look at) still fit.
@@ -66,6 +77,39 @@ def seconds(value: float | None) -> str:
     return _("{seconds} s").format(seconds=figure)
 
 
+def flag_reason(flag: Flag) -> str:
+    """Why a question was flagged, in the reader's language."""
+    values = dict(flag.values)
+    if flag.rule not in FLAG_REASONS or not values:
+        return flag.reason
+    shown = {
+        name: format_number(value) if isinstance(value, int) else value
+        for name, value in values.items()
+    }
+    if "facility" in values:
+        shown["facility"] = percent(float(values["facility"]))
+    if "d" in values:
+        shown["d"] = signed(float(values["d"]))
+    return _(FLAG_REASONS[flag.rule]).format(**shown)
+
+
+def reliability_reason(reason: str | None) -> str:
+    """Why KR-20 is not available, in the reader's language."""
+    if reason == SAME_TOTALS:
+        return _(SAME_TOTALS)
+    if reason == TOO_FEW_FOR_KR20.format(students=MIN_KR20_STUDENTS, items=MIN_KR20_ITEMS):
+        return _(TOO_FEW_FOR_KR20).format(
+            students=format_number(MIN_KR20_STUDENTS), items=format_number(MIN_KR20_ITEMS)
+        )
+    return reason or ""
+
+
+def segment_text(segment: Segment) -> str:
+    """A segment of an answer distribution as shown: the quiz's own text stays as written;
+    what the analysis names (right, wrong, old choices) is translated."""
+    return _(segment.text) if segment.label in ("right", "wrong", "?") else segment.text
+
+
 def summary_lines(report: QuizReport) -> list[str]:
     """The quiz-level numbers, one sentence each (plain text)."""
     answers = ngettext("{count} answer", "{count} answers", report.answers).format(
@@ -99,8 +143,12 @@ def summary_lines(report: QuizReport) -> list[str]:
             )
         )
     else:
-        # Translators: {reason} comes from the analysis (in English).
-        lines.append(_("Reliability (KR-20): not available, {reason}.").format(reason=rel.reason))
+        # Translators: e.g. "not available, every student had the same total score".
+        lines.append(
+            _("Reliability (KR-20): not available, {reason}.").format(
+                reason=reliability_reason(rel.reason)
+            )
+        )
     left_out = []
     if report.review_answers:
         left_out.append(
@@ -237,6 +285,6 @@ def _field(item: ItemReport, limits: DiscordLimits) -> tuple[str, str]:
             answered=format_number(item.answered),
         )
     )
-    lines.extend(f"{WARNING} {escape(flag.reason)}" for flag in item.flags)
+    lines.extend(f"{WARNING} {escape(flag_reason(flag))}" for flag in item.flags)
     value = "\n".join(lines)
     return shorten(name, limits.field_name), value[: limits.field_value]
