@@ -135,7 +135,7 @@ async def test_a_german_servers_live_round_speaks_german_in_public(classroom: Cl
     question = rec.message
     game = await classroom.game_of(question)
     reveal = next(b for b in question.buttons if b["custom_id"].startswith("quiz:r:"))
-    assert reveal["label"] == tr("de", "Reveal answer") != "Reveal answer"
+    assert reveal["label"] == tr("de", "Reveal now") != "Reveal now"
     await fake.click(teacher, question, reveal["custom_id"])
     revealed = await question.wait_until(
         lambda m: any(b["custom_id"].startswith("quiz:n:") for b in m.buttons)
