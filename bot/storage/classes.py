@@ -28,6 +28,7 @@ class ClassInfo:
     channel_id: int
     card_message_id: int | None
     members: int
+    language: str | None = None  # what its channel reads; None: the server's locale
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +81,28 @@ class Classes:
                 .values(card_message_id=message_id)
             )
 
+    async def set_language(self, class_id: int, language: str | None) -> None:
+        """The class's language (a catalog code); None: back to the server's locale."""
+        async with self.engine.begin() as conn:
+            await conn.execute(
+                update(SchoolClass).where(SchoolClass.id == class_id).values(language=language)
+            )
+
+    async def channel_language(self, guild_id: int, channel_id: int) -> str | None:
+        """The language set for the classes of this channel; None when none is set, or
+        its classes differ (one without a language follows the server's locale)."""
+        async with self.engine.connect() as conn:
+            languages = set(
+                (
+                    await conn.execute(
+                        select(SchoolClass.language).where(
+                            SchoolClass.guild_id == guild_id, SchoolClass.channel_id == channel_id
+                        )
+                    )
+                ).scalars()
+            )
+        return languages.pop() if len(languages) == 1 else None
+
     async def get(self, class_id: int) -> ClassInfo | None:
         found = await self._select(SchoolClass.id == class_id)
         return found[0] if found else None
@@ -105,6 +128,7 @@ class Classes:
                 SchoolClass.channel_id,
                 SchoolClass.card_message_id,
                 members,
+                SchoolClass.language,
             )
             .where(*where)
             .order_by(SchoolClass.name_key)

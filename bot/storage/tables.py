@@ -278,6 +278,7 @@ class SchoolClass(Base):
     card_message_id: Mapped[int | None] = mapped_column(Snowflake)
     created_by: Mapped[int] = mapped_column(Snowflake)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    language: Mapped[str | None] = mapped_column(String(8))  # catalog code; None: the server's
 
     __table_args__ = (UniqueConstraint("guild_id", "name_key", name="uq_classes_name"),)
 

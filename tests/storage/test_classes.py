@@ -49,3 +49,31 @@ async def test_a_servers_time_zone_is_kept_beside_its_teacher_role(repo: Reposit
     assert await repo.teacher_role(GUILD) == 77
     await repo.set_teacher_role(GUILD, None)
     assert await repo.classes.timezone(GUILD) == "Europe/Paris"
+
+
+async def test_a_class_keeps_its_language_until_it_is_cleared(repo: Repository) -> None:
+    seven_b = await repo.classes.create(GUILD, "7B", CHANNEL, TEACHER)
+    eight_a = await repo.classes.create(GUILD, "8A", CHANNEL + 1, TEACHER)
+    assert seven_b is not None and eight_a is not None and seven_b.language is None
+    assert await repo.classes.channel_language(GUILD, CHANNEL) is None
+
+    await repo.classes.set_language(seven_b.id, "de")
+    found = await repo.classes.get(seven_b.id)
+    assert found is not None and found.language == "de"
+    assert (await repo.classes.named(GUILD, "7b")).language == "de"  # type: ignore[union-attr]
+    assert await repo.classes.channel_language(GUILD, CHANNEL) == "de"
+    assert await repo.classes.channel_language(GUILD, CHANNEL + 1) is None
+    assert await repo.classes.channel_language(OTHER_GUILD, CHANNEL) is None
+
+    # Two classes in one channel: a language only when they agree.
+    shared = await repo.classes.create(GUILD, "7C", CHANNEL, TEACHER)
+    assert shared is not None
+    assert await repo.classes.channel_language(GUILD, CHANNEL) is None
+    await repo.classes.set_language(shared.id, "de")
+    assert await repo.classes.channel_language(GUILD, CHANNEL) == "de"
+    await repo.classes.set_language(shared.id, "fr")
+    assert await repo.classes.channel_language(GUILD, CHANNEL) is None
+
+    await repo.classes.set_language(seven_b.id, None)
+    assert (await repo.classes.get(seven_b.id)).language is None  # type: ignore[union-attr]
+    assert (await repo.classes.get(shared.id)).language == "fr"  # type: ignore[union-attr]
