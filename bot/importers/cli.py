@@ -9,6 +9,7 @@ from typing import NoReturn
 
 import click
 
+from bot.i18n import _, ngettext
 from bot.importers.common import Conversion, ImportFailure, Note
 from bot.importers.emit import dump_quiz, schema_hint
 from bot.importers.gift import convert_gift
@@ -30,11 +31,15 @@ def run_import(kind: str, file: Path, output: Path | None) -> None:
     """
     convert = CONVERTERS.get(kind)
     if convert is None:
-        _fail(f"unknown kind `{kind}`; expected one of {', '.join(CONVERTERS)}")
+        _fail(
+            _("unknown kind `{kind}`; expected one of {kinds}").format(
+                kind=kind, kinds=", ".join(CONVERTERS)
+            )
+        )
     try:
         data = file.read_bytes()
     except OSError as exc:
-        _fail(f"cannot read {file}: {exc.strerror or exc}")
+        _fail(_("cannot read {path}: {reason}").format(path=file, reason=exc.strerror or exc))
     try:
         # The quiz id and title come from the name the quiz is written under.
         conversion = convert(data, (output or file).stem)
@@ -43,8 +48,11 @@ def run_import(kind: str, file: Path, output: Path | None) -> None:
     quizzes = conversion.quizzes()
     if not quizzes:
         _echo_notes(conversion.notes)
-        found = f"{conversion.skipped} skipped" if conversion.skipped else "none found"
-        _fail(f"{file}: no question could be imported ({found})")
+        if conversion.skipped:
+            message = _("{path}: no question could be imported ({count} skipped)")
+        else:
+            message = _("{path}: no question could be imported (none found)")
+        _fail(message.format(path=file, count=conversion.skipped))
     targets = _targets(file, output, [quiz["id"] for quiz in quizzes])
     for target in targets:
         _check_target(target, file)
@@ -55,9 +63,11 @@ def run_import(kind: str, file: Path, output: Path | None) -> None:
             with target.open("x", encoding="utf-8", newline="\n") as out:
                 out.write(text)
         except FileExistsError:
-            _fail(f"{target} already exists; not overwritten")
+            _fail(_("{path} already exists; not overwritten").format(path=target))
         except OSError as exc:
-            _fail(f"cannot write {target}: {exc.strerror or exc}")
+            _fail(
+                _("cannot write {path}: {reason}").format(path=target, reason=exc.strerror or exc)
+            )
     _summary(conversion, [len(quiz["questions"]) for quiz in quizzes], targets)
 
 
@@ -74,12 +84,16 @@ def _check_target(target: Path, file: Path) -> None:
     if target.exists():
         if target.resolve() == file.resolve():
             _fail(
-                f"{target} is the file being imported; name the quiz file with -o, "
-                f"e.g. -o quizzes/{target.name}"
+                _(
+                    "{path} is the file being imported; name the quiz file with -o, "
+                    "e.g. -o quizzes/{name}"
+                ).format(path=target, name=target.name)
             )
-        _fail(f"{target} already exists; remove it or choose another name with -o")
+        _fail(
+            _("{path} already exists; remove it or choose another name with -o").format(path=target)
+        )
     if not target.parent.is_dir():
-        _fail(f"the folder {target.parent} does not exist")
+        _fail(_("the folder {folder} does not exist").format(folder=target.parent))
 
 
 def _validate(texts: list[str], targets: list[Path]) -> None:
@@ -92,24 +106,44 @@ def _validate(texts: list[str], targets: list[Path]) -> None:
             for d in result.diagnostics:
                 click.secho(d.format(), fg="red" if d.severity == "error" else "yellow", err=True)
     if failed:
-        _fail("the converted quiz does not validate (a bug in the importer); nothing was written")
+        _fail(
+            _("the converted quiz does not validate (a bug in the importer); nothing was written")
+        )
 
 
 def _summary(conversion: Conversion, counts: list[int], targets: list[Path]) -> None:
-    skipped = f"{conversion.skipped} skipped"
+    skipped = conversion.skipped
     if len(targets) == 1:
-        click.echo(f"wrote {targets[0]}: {_questions(counts[0])}; {skipped}")
-    else:
-        for number, (target, count) in enumerate(zip(targets, counts, strict=True), start=1):
-            click.echo(f"wrote {target}: {_questions(count)} (part {number} of {len(targets)})")
         click.echo(
-            f"{_questions(conversion.kept)} in {len(targets)} quizzes (at most 500 in one); "
-            f"{skipped}"
+            ngettext(
+                "wrote {path}: {count} question; {skipped} skipped",
+                "wrote {path}: {count} questions; {skipped} skipped",
+                counts[0],
+            ).format(path=targets[0], count=counts[0], skipped=skipped)
+        )
+    else:
+        parts = len(targets)
+        for number, (target, count) in enumerate(zip(targets, counts, strict=True), start=1):
+            click.echo(
+                ngettext(
+                    "wrote {path}: {count} question (part {number} of {parts})",
+                    "wrote {path}: {count} questions (part {number} of {parts})",
+                    count,
+                ).format(path=target, count=count, number=number, parts=parts)
+            )
+        click.echo(
+            ngettext(
+                "{count} question in {parts} quizzes (at most 500 in one); {skipped} skipped",
+                "{count} questions in {parts} quizzes (at most 500 in one); {skipped} skipped",
+                conversion.kept,
+            ).format(count=conversion.kept, parts=parts, skipped=skipped)
         )
     for target in targets:
         if target.suffix not in QUIZ_SUFFIXES:
             click.secho(
-                f"note: {target} does not end in .yaml or .yml: the bot loads only those",
+                _("note: {path} does not end in .yaml or .yml: the bot loads only those").format(
+                    path=target
+                ),
                 fg="yellow",
             )
     _echo_notes(conversion.notes)
@@ -118,10 +152,6 @@ def _summary(conversion: Conversion, counts: list[int], targets: list[Path]) -> 
 def _echo_notes(notes: list[Note]) -> None:
     for note in notes:
         click.secho(f"  {note.format()}", fg="yellow" if note.skipped else None)
-
-
-def _questions(count: int) -> str:
-    return f"{count} question" + ("" if count == 1 else "s")
 
 
 def _fail(message: str) -> NoReturn:
