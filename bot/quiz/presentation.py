@@ -286,8 +286,10 @@ def render_problems(
         problems.append(
             (
                 "prompt",
-                f"the prompt and its choices take {len(body):,} characters in Discord; at most "
-                f"{room:,} fit in a message (with room for live-mode tallies): shorten them",
+                _(
+                    "the prompt and its choices take {length} characters in Discord; at most "
+                    "{limit} fit in a message (with room for live-mode tallies): shorten them"
+                ).format(length=format_number(len(body)), limit=format_number(room)),
             )
         )
     quotes = question.quotes
@@ -295,8 +297,13 @@ def render_problems(
         problems.append(
             (
                 "quote",
-                f"the quotes take {len(block_quote(quotes)):,} characters as shown in Discord; "
-                f"the limit is {LIMITS.field_value:,}: quote less, or use `...` for omitted words",
+                _(
+                    "the quotes take {length} characters as shown in Discord; the limit is "
+                    "{limit}: quote less, or use `...` for omitted words"
+                ).format(
+                    length=format_number(len(block_quote(quotes))),
+                    limit=format_number(LIMITS.field_value),
+                ),
             )
         )
     # Every order names the same choices: the file's order measures them all.
@@ -311,9 +318,13 @@ def render_problems(
         problems.append(
             (
                 "explanation",
-                f"the explanation, the right answer and the longest choice feedback take "
-                f"{feedback_len:,} characters; at most {LIMITS.embed_description:,} fit: "
-                "shorten them",
+                _(
+                    "the explanation, the right answer and the longest choice feedback take "
+                    "{length} characters; at most {limit} fit: shorten them"
+                ).format(
+                    length=format_number(feedback_len),
+                    limit=format_number(LIMITS.embed_description),
+                ),
             )
         )
     total = (
@@ -323,8 +334,10 @@ def render_problems(
         problems.append(
             (
                 "explanation",
-                f"the answer message would hold {total:,} characters; Discord allows "
-                f"{LIMITS.embed_total:,} in one message: shorten the explanation or the quotes",
+                _(
+                    "the answer message would hold {length} characters; Discord allows "
+                    "{limit} in one message: shorten the explanation or the quotes"
+                ).format(length=format_number(total), limit=format_number(LIMITS.embed_total)),
             )
         )
     return problems

@@ -10,8 +10,19 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from bot.i18n import N_
+
 MIN_TEAMS, MAX_TEAMS = 2, 6
-TEAM_NAMES = ("🔴 Red", "🔵 Blue", "🟢 Green", "🟡 Yellow", "🟣 Purple", "🟠 Orange")
+# Translated where shown; each name keeps its colour's emoji, which tells the teams apart.
+TEAM_NAMES = (
+    # Translators: a team's name; keep the emoji.
+    N_("🔴 Red"),
+    N_("🔵 Blue"),
+    N_("🟢 Green"),
+    N_("🟡 Yellow"),
+    N_("🟣 Purple"),
+    N_("🟠 Orange"),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +34,7 @@ class TeamStanding:
 
     @property
     def name(self) -> str:
+        """The team's name in English (translated where shown)."""
         return TEAM_NAMES[self.team]
 
 

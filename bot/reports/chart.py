@@ -14,9 +14,10 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING
 
+from bot.i18n import _, format_number, ngettext
 from bot.quiz.models import Quiz
 from bot.reports.analysis import ItemReport, QuizReport, attention_order
-from bot.reports.text import percent, shorten
+from bot.reports.text import percent, shorten, signed
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -92,26 +93,29 @@ def facility_chart(
             tick.set_fontweight("bold")
     ax.set_ylim(rows - 0.5, -0.5)  # Q1 on top
     ax.set_xlim(0, 112)  # room after 100% for the facility
-    ax.set_xticks(range(0, 101, 20), [f"{x}%" for x in range(0, 101, 20)])
-    ax.set_xlabel("share of the answers (first attempts); at the end of each bar: % correct")
+    ax.set_xticks(range(0, 101, 20), [percent(x) for x in range(0, 101, 20)])
+    ax.set_xlabel(_("share of the answers (first attempts); at the end of each bar: % correct"))
     ax.spines[["top", "right"]].set_visible(False)
     ax.grid(axis="x", color="#e6e6e6", linewidth=0.6)
     ax.set_axisbelow(True)
 
-    shown = (
-        ""
-        if len(items) == len(report.items)
-        else (f" (the {len(items)} of {len(report.items)} questions to look at first)")
-    )
-    fig.suptitle(shorten(f"{quiz.title}: % correct per question{shown}", 110), fontsize=12)
+    if len(items) == len(report.items):
+        title = _("{title}: % correct per question").format(title=quiz.title)
+    else:
+        title = ngettext(
+            "{title}: % correct per question (the {shown} of {count} questions to look at first)",
+            "{title}: % correct per question (the {shown} of {count} questions to look at first)",
+            len(report.items),
+        ).format(title=quiz.title, shown=len(items), count=len(report.items))
+    fig.suptitle(shorten(title, 110), fontsize=12)
     ax.set_title(_subtitle(report), fontsize=9, color="#555555")
     fig.legend(
         handles=[
-            Patch(color=KEY_COLOUR, label="right answer"),
-            Patch(color=TOP_DISTRACTOR_COLOUR, label="most chosen wrong choice"),
-            Patch(color=DISTRACTOR_COLOURS[0], label="other wrong choices"),
-            Patch(color=TYPED_WRONG_COLOUR, label="wrong (typed answers, select-all sets)"),
-            Patch(facecolor="white", edgecolor=FLAG_COLOUR, label="(!) red label: looks broken"),
+            Patch(color=KEY_COLOUR, label=_("right answer")),
+            Patch(color=TOP_DISTRACTOR_COLOUR, label=_("most chosen wrong choice")),
+            Patch(color=DISTRACTOR_COLOURS[0], label=_("other wrong choices")),
+            Patch(color=TYPED_WRONG_COLOUR, label=_("wrong (typed answers, select-all sets)")),
+            Patch(facecolor="white", edgecolor=FLAG_COLOUR, label=_("(!) red label: looks broken")),
         ],
         loc="outside lower center",
         ncols=3,
@@ -135,19 +139,33 @@ def _label(item: ItemReport) -> str:
 
 
 def _subtitle(report: QuizReport) -> str:
-    parts = [f"{report.students} students", f"{report.answers} answers"]
+    # Each part stands alone in the subtitle: "12 students · 96 answers · mean score 61%".
+    parts = [
+        ngettext("{count} student", "{count} students", report.students).format(
+            count=format_number(report.students)
+        ),
+        ngettext("{count} answer", "{count} answers", report.answers).format(
+            count=format_number(report.answers)
+        ),
+    ]
     if report.mean_score is not None:
-        parts.append(f"mean score {percent(report.mean_score)}")
+        parts.append(_("mean score {score}").format(score=percent(report.mean_score)))
     if report.reliability.kr20 is not None:
-        parts.append(f"KR-20 {report.reliability.kr20:.2f}")
+        # Two decimals in the reader's notation; no sign before a positive value.
+        parts.append(_("KR-20 {value}").format(value=signed(report.reliability.kr20).lstrip("+")))
     if report.flagged:
-        parts.append(f"{len(report.flagged)} flagged as broken")
+        count = len(report.flagged)
+        parts.append(
+            ngettext("{count} flagged as broken", "{count} flagged as broken", count).format(
+                count=format_number(count)
+            )
+        )
     return " · ".join(parts)
 
 
 def _draw_bar(ax: Axes, row: int, item: ItemReport) -> None:
     if not item.answered:
-        ax.text(1, row, "no answers yet", va="center", fontsize=8, color="#888888")
+        ax.text(1, row, _("no answers yet"), va="center", fontsize=8, color="#888888")
         return
     right = [s for s in item.distribution if s.correct]
     wrong = sorted((s for s in item.distribution if not s.correct), key=lambda s: -s.count)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 
+from bot.i18n import _, current_language, format_number, format_percent
 from bot.quiz.stats import TagAccuracy, WeekAccuracy
 
 GREEN, GREY = "#2e9d4f", "#8c8c8c"
@@ -32,7 +33,7 @@ def progress_chart(
         over_time.plot(xs, [100 * w.accuracy for w in weeks], marker="o", color=GREEN)
         for week in weeks:
             over_time.annotate(
-                f"{week.answered}",
+                format_number(week.answered),
                 (week.week, 100 * week.accuracy),
                 textcoords="offset points",
                 xytext=(0, 6),
@@ -45,14 +46,18 @@ def progress_chart(
             over_time.xaxis.set_major_locator(locator)
             over_time.xaxis.set_major_formatter(ConciseDateFormatter(locator))
         else:  # one week: one labelled tick (a date locator has no range to work with)
-            over_time.set_xticks(xs, [f"week of {xs[0]:%d %b}"])
+            from babel.dates import format_date
+
+            # Translators: {date} is a day and a month, e.g. "03 Mar".
+            day = format_date(xs[0], format="dd MMM", locale=current_language())
+            over_time.set_xticks(xs, [_("week of {date}").format(date=day)])
     else:
         over_time.text(
-            0.5, 0.5, "no answers yet", ha="center", va="center", transform=over_time.transAxes
+            0.5, 0.5, _("no answers yet"), ha="center", va="center", transform=over_time.transAxes
         )
     over_time.set_ylim(0, 105)
-    over_time.set_ylabel("% right")
-    over_time.set_title("Accuracy by week (answers above each point)", fontsize=10)
+    over_time.set_ylabel(_("% right"))
+    over_time.set_title(_("Accuracy by week (answers above each point)"), fontsize=10)
 
     shown = list(tags)[:8]  # weakest first
     if shown:
@@ -64,7 +69,10 @@ def progress_chart(
             per_tag.text(
                 min(100 * t.accuracy + 2, 88),
                 y,
-                f"{t.accuracy:.0%} of {t.answered}",
+                # Translators: e.g. "75% of 12" (answers to the tag's questions).
+                _("{share} of {count}").format(
+                    share=format_percent(t.accuracy), count=format_number(t.answered)
+                ),
                 va="center",
                 fontsize=7,
             )
@@ -72,15 +80,15 @@ def progress_chart(
         per_tag.text(
             0.5,
             0.5,
-            "no tagged questions yet",
+            _("no tagged questions yet"),
             ha="center",
             va="center",
             transform=per_tag.transAxes,
         )
     per_tag.set_xlim(0, 100)
-    per_tag.set_xlabel("% right")
-    per_tag.set_title("By tag (weakest first)", fontsize=10)
-    figure.suptitle(f"Progress: {name}", fontsize=11)
+    per_tag.set_xlabel(_("% right"))
+    per_tag.set_title(_("By tag (weakest first)"), fontsize=10)
+    figure.suptitle(_("Progress: {name}").format(name=name), fontsize=11)
 
     out = io.BytesIO()
     if fmt == "svg":
