@@ -29,6 +29,15 @@ if TYPE_CHECKING:
     from bot.app import QuizBot
 
 OUTSIDE_SERVER = N_("Classes belong to a server: use this command in one.")
+SERVER_DEFAULT = "server"  # the /class language choice that clears a class's language
+# Each language named in itself: a teacher looks for their own language's name.
+LANGUAGE_CHOICES = (
+    ("English", "en"),
+    ("Français", "fr"),
+    ("Español", "es"),
+    ("Deutsch", "de"),
+    ("server default", SERVER_DEFAULT),
+)
 ROSTER_SHOWN = 60  # names in the private roster embed; the rest are counted
 
 
@@ -61,10 +70,13 @@ class JoinClass(
         await bot.classes_cog.join(interaction, self.class_id)
 
 
-def server_language(interaction: discord.Interaction[Any]) -> str:
-    """The server's language: what the whole channel reads is written in it."""
+def server_language(
+    interaction: discord.Interaction[Any], class_language: str | None = None
+) -> str:
+    """What the whole channel reads is written in: the class's language if its teacher
+    chose one, else the server's."""
     locale = interaction.guild_locale
-    return i18n.language_for(locale.value if locale is not None else None)
+    return i18n.language_for(class_language, locale.value if locale is not None else None)
 
 
 def card_embed(info: ClassInfo, teacher: str) -> discord.Embed:
@@ -307,6 +319,46 @@ class ClassesCog(commands.Cog, name="Classes"):
             ).format(user=user.mention, factor=extra_time.name),
         )
 
+    @group.command(
+        name="language", description="The language of a class's public messages (teachers)"
+    )
+    @app_commands.describe(
+        language="Live rounds and homework cards of the class are written in it",
+        class_name="The class (default: this channel's)",
+    )
+    @app_commands.rename(class_name="class")
+    @app_commands.choices(
+        language=[app_commands.Choice(name=name, value=value) for name, value in LANGUAGE_CHOICES]
+    )
+    @teachers_only(N_("Only teachers can set a class's language."), outside_server=OUTSIDE_SERVER)
+    async def language(
+        self,
+        interaction: discord.Interaction[Any],
+        language: app_commands.Choice[str],
+        class_name: str | None = None,
+    ) -> None:
+        info = await self._class_for(interaction, class_name)
+        if info is None:
+            return
+        chosen = None if language.value == SERVER_DEFAULT else i18n.language_for(language.value)
+        await self.bot.repo.classes.set_language(info.id, chosen)
+        await tell(
+            interaction,
+            _(
+                "**{name}** follows the server's language again: live rounds in {channel} and "
+                "its homework are written in the language of the server's Discord settings."
+            ).format(name=info.name, channel=f"<#{info.channel_id}>")
+            if chosen is None
+            # Translators: {language} is the language's name, e.g. German.
+            else _(
+                "**{name}** now reads the bot in **{language}**: live rounds started in "
+                "{channel}, its homework cards and reminders. Each student's private replies "
+                "stay in their own Discord language."
+            ).format(
+                name=info.name, language=i18n.language_name(chosen), channel=f"<#{info.channel_id}>"
+            ),
+        )
+
     @timezone.autocomplete("name")
     async def _timezone_autocomplete(
         self, interaction: discord.Interaction[Any], current: str
@@ -318,6 +370,7 @@ class ClassesCog(commands.Cog, name="Classes"):
     @add.autocomplete("class_name")
     @remove.autocomplete("class_name")
     @roster.autocomplete("class_name")
+    @language.autocomplete("class_name")
     async def _class_autocomplete(
         self, interaction: discord.Interaction[Any], current: str
     ) -> list[app_commands.Choice[str]]:

@@ -49,6 +49,7 @@ GUARDS: dict[str, str | None] = {
     "class roster": TEACHERS_ONLY,
     "class timezone": TEACHERS_ONLY,
     "class accommodate": TEACHERS_ONLY,
+    "class language": TEACHERS_ONLY,
 }
 
 

@@ -210,8 +210,9 @@ class QuizCog(commands.Cog, name="Quiz"):
         except InvalidOption as exc:
             await self._tell(interaction, str(exc))
             return
-        # The round's public messages speak the server's language, whoever started it.
-        self.live.speak(game, interaction.guild_locale)
+        # The round's public messages speak the class's or the server's language, whoever
+        # started it.
+        await self.live.speak(game, interaction.guild_locale)
         await self.live.post_question(game, interaction)
         if teams is not None:
             await self.live.start_teams(game, teams)

@@ -75,10 +75,13 @@ class StartAssignment(
         await bot.quiz_cog.homework.start(interaction, self.assignment_id)
 
 
-def server_language(interaction: discord.Interaction[Any]) -> str:
-    """The server's language: what the whole channel reads is written in it."""
+def server_language(
+    interaction: discord.Interaction[Any], class_language: str | None = None
+) -> str:
+    """What the whole channel reads is written in: the class's language if its teacher
+    chose one, else the server's."""
     locale = interaction.guild_locale
-    return i18n.language_for(locale.value if locale is not None else None)
+    return i18n.language_for(class_language, locale.value if locale is not None else None)
 
 
 def card(
@@ -269,7 +272,8 @@ class Homework:
             time_limit=time_limit,
         )
         channel = self.bot.get_partial_messageable(channel_id, guild_id=guild_id)
-        with i18n.using(server_language(interaction)):  # the whole channel reads the card
+        # The whole channel reads the card.
+        with i18n.using(server_language(interaction, target.language if target else None)):
             posted_card = card(info, loaded.quiz.title, questions, target.name if target else None)
         try:
             posted = await channel.send(**posted_card)
@@ -482,9 +486,9 @@ class Homework:
     async def _remind(self, info: AssignmentInfo) -> None:
         loaded = self.bot.library.get(info.guild_id, info.quiz_id)
         title = loaded.quiz.title if loaded else info.quiz_id
+        klass = await self.bot.repo.classes.get(info.class_id) if info.class_id else None
         channel = self.bot.get_partial_messageable(info.channel_id, guild_id=info.guild_id)
-        # No interaction here: reminders are in English until the server's language is stored.
-        with i18n.using(i18n.DEFAULT_LANGUAGE):
+        with i18n.using(self._language(info, klass)):
             embed = rendering.notice(
                 _(
                     "⏰ Reminder: homework **{title}** is due {relative} ({date}). "
@@ -501,9 +505,14 @@ class Homework:
         title = loaded.quiz.title if loaded else info.quiz_id
         klass = await self.bot.repo.classes.get(info.class_id) if info.class_id else None
         channel = self.bot.get_partial_messageable(info.channel_id, guild_id=info.guild_id)
-        # No interaction here: the closed card is in English until the server's language is
-        # stored.
-        with i18n.using(i18n.DEFAULT_LANGUAGE):
+        with i18n.using(self._language(info, klass)):
             closed = card(info, title, info.count or 0, klass.name if klass else None)
         with contextlib.suppress(discord.HTTPException):
             await channel.get_partial_message(info.card_message_id).edit(**closed)
+
+    def _language(self, info: AssignmentInfo, klass: ClassInfo | None) -> str:
+        """The language of a message posted without an interaction: the class's, else the
+        server's preferred locale if this process sees the server, else English."""
+        guild = self.bot.get_guild(info.guild_id)
+        locale = guild.preferred_locale if guild is not None else None
+        return i18n.language_for(klass.language if klass else None, str(locale) if locale else None)

@@ -128,10 +128,16 @@ class LiveRounds:
         usable = (c for c in clicks if c.response.type in _UPDATES and _fresh(c))
         return next(usable, None)
 
-    def speak(self, game: Game, guild_locale: discord.Locale | None) -> None:
-        """The round's public messages are in the server's language (Discord's guild
-        locale, e.g. of the interaction that started it)."""
-        self.languages[game.id] = i18n.language_for(str(guild_locale) if guild_locale else None)
+    async def speak(self, game: Game, guild_locale: discord.Locale | None) -> None:
+        """The round's public messages are in the language its teacher set for the class of
+        its channel (`/class language`), else in the server's (Discord's guild locale, e.g.
+        of the interaction that started it)."""
+        chosen = None
+        if game.channel_id is not None:
+            chosen = await self.games.repo.classes.channel_language(game.guild_id, game.channel_id)
+        self.languages[game.id] = i18n.language_for(
+            chosen, str(guild_locale) if guild_locale else None
+        )
 
     def _public(self, game: Game) -> contextlib.AbstractContextManager[str]:
         """Translate into the round's public language within the block."""
@@ -412,10 +418,10 @@ class LiveRounds:
         count = 0
         for game in await self.games.resume_open(guild_ids, mode=Mode.LIVE):
             count += 1
-            # The language is not stored with the game: the server's preferred locale
-            # when this process sees the server, else English.
+            # The language is not stored with the game: the class's, else the server's
+            # preferred locale when this process sees the server, else English.
             guild = self.bot.get_guild(game.guild_id)
-            self.speak(game, guild.preferred_locale if guild is not None else None)
+            await self.speak(game, guild.preferred_locale if guild is not None else None)
             names = self.names.setdefault(game.id, {})
             for answer in await self.games.repo.session_answers(game.id):
                 names.setdefault(answer.user_id, answer.display_name)
