@@ -28,7 +28,10 @@ KEYWORDS = {"_": None, "gettext": None, "N_": None, "ngettext": (1, 2)}
 METHODS = [("**.py", "python"), ("web/templates/**.html", "jinja2")]
 OPTIONS = {"web/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
 # {name} in Python's messages, %(name)s in the templates' (Jinja's newstyle gettext).
-PLACEHOLDER = re.compile(r"\{[^{}]*\}|%\([A-Za-z_]\w*\)[sd]")
+# A format field, not a brace written for itself: {name}, {count:,}, {0}; "\{" is text.
+PLACEHOLDER = re.compile(
+    r"(?<![\\{])\{(?:[A-Za-z_]\w*|\d*)(?:\.\w+)*(?:![rsa])?(?::[^{}]*)?\}|%\([A-Za-z_]\w*\)[sd]"
+)
 
 
 def extract() -> Catalog:

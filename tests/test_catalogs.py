@@ -120,3 +120,26 @@ async def test_command_names_and_descriptions_come_from_the_catalog(locale_dir: 
     assert await translate("stop", Locale.french, Where.command_name) is None
     # A name's translation is not a description's: the contexts keep them apart.
     assert await translate("start", Locale.french, Where.command_description) is None
+
+
+def test_the_committed_template_is_the_code_s() -> None:
+    # `quizbot catalog extract` was run after the last change of a message.
+    committed = catalogs.read(catalogs.TEMPLATE)
+    fresh = catalogs.extract()
+    keys = {(m.context or "", m.id if isinstance(m.id, str) else m.id[0]) for m in fresh if m.id}
+    have = {
+        (m.context or "", m.id if isinstance(m.id, str) else m.id[0]) for m in committed if m.id
+    }
+    assert sorted(keys - have) == [], "run: quizbot catalog extract && quizbot catalog update"
+    assert sorted(have - keys) == [], "run: quizbot catalog extract && quizbot catalog update"
+
+
+@pytest.mark.parametrize("language", [lang for lang in i18n.LANGUAGES if lang != "en"])
+def test_every_catalog_is_complete_and_compiles(language: str) -> None:
+    problems = catalogs.problems(language, catalogs.extract())
+    assert [str(p) for p in problems] == []
+    i18n.translations.cache_clear()
+    compiled = i18n.translations(language)  # compiled in memory, as the bot does
+    with i18n.using(language):
+        assert i18n.gettext("Next") != "Next"
+    assert compiled.gettext("Next") == i18n.translations(language).gettext("Next")
