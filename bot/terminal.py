@@ -30,6 +30,7 @@ from bot.quiz.presentation import (
     answered_text,
     block_quote,
     correct_answer_text,
+    difficulty_name,
     letter,
     score_line,
     verdict_title,
@@ -146,7 +147,7 @@ def render_question(game: Game) -> Panel:
         _("{points} points").format(points=q.points),
     ]
     if q.difficulty:
-        details.append(q.difficulty)
+        details.append(difficulty_name(q.difficulty))
     return Panel(body, title=game.loaded.quiz.title, subtitle=" · ".join(details), expand=False)
 
 

@@ -22,6 +22,7 @@ from bot.quiz.presentation import (
     block_quote,
     clip,
     correct_answer_text,
+    difficulty_name,
     feedback_text,
     game_score_text,
     given_text,
@@ -65,7 +66,7 @@ def question_embed(
     embed.set_author(name=clip(quiz_title, LIMITS.embed_title))
     details = [_("{points} points").format(points=format_number(question.points))]
     if question.difficulty:
-        details.append(question.difficulty)
+        details.append(difficulty_name(question.difficulty))
     embed.set_footer(text=" · ".join(details))
     return embed
 

@@ -341,3 +341,11 @@ def render_problems(
             )
         )
     return problems
+
+
+# The difficulties a quiz file may give, as a reader sees them.
+DIFFICULTY_NAMES = {"easy": N_("easy"), "medium": N_("medium"), "hard": N_("hard")}
+
+
+def difficulty_name(difficulty: str) -> str:
+    return _(DIFFICULTY_NAMES.get(difficulty, difficulty))

@@ -6,6 +6,7 @@ import jinja2
 from aiohttp import web
 
 from bot import i18n
+from bot.quiz.presentation import difficulty_name
 from bot.web import access, preview, results
 from bot.web.server import CONTEXT, JINJA, STATIC, TEMPLATES, WebContext, security_headers
 
@@ -30,6 +31,7 @@ def make_app(ctx: WebContext) -> web.Application:
         current_language=i18n.current_language,
         format_number=i18n.format_number,
         format_percent=i18n.format_percent,
+        difficulty_name=difficulty_name,
     )
     app[JINJA] = env
     app.router.add_static("/static/", STATIC, name="static", append_version=True)

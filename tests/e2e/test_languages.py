@@ -121,6 +121,11 @@ async def test_a_french_student_reads_french_around_the_english_quiz(
     loaded = classroom.bot.library.get(classroom.guild.id, QUIZ)
     assert loaded is not None
     assert english_left(shown, "fr", keep=quiz_words(loaded)) == []
+    # Single words too: the difficulties each question's footer names.
+    bare = shown
+    for words in quiz_words(loaded):
+        bare = bare.replace(words, " ")
+    assert not re.findall(r"\b(?:easy|medium|hard|True|False)\b", bare)
     assert tr("fr", "Next") in shown and tr("fr", "Next") != "Next"
 
 
