@@ -7,6 +7,7 @@ from aiohttp import web
 
 from bot import i18n
 from bot.quiz.presentation import difficulty_name
+from bot.reports.text import segment_text
 from bot.web import access, preview, results
 from bot.web.server import CONTEXT, JINJA, STATIC, TEMPLATES, WebContext, security_headers
 
@@ -32,6 +33,7 @@ def make_app(ctx: WebContext) -> web.Application:
         format_number=i18n.format_number,
         format_percent=i18n.format_percent,
         difficulty_name=difficulty_name,
+        segment_text=segment_text,
     )
     app[JINJA] = env
     app.router.add_static("/static/", STATIC, name="static", append_version=True)

@@ -22,7 +22,7 @@ from bot.reports.chart import (
     chart_items,
     facility_chart,
 )
-from bot.reports.text import shorten
+from bot.reports.text import segment_text, shorten
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -102,7 +102,7 @@ def distractor_svg(report: QuizReport) -> bytes:
                 colour = DISTRACTOR_COLOURS[0]
             ax.barh(y, share, height=0.7, color=colour)
             ax.text(share + 1, y, f"{share:.0f}%", va="center", fontsize=7)
-            labels.append(f"    {segment.label}: {shorten(segment.text, LABEL_CHARS - 6)}")
+            labels.append(f"    {segment.label}: {shorten(segment_text(segment), LABEL_CHARS - 6)}")
             y += 1
         ax.axhline(heading + 0.5, color="#e6e6e6", linewidth=0.6)
     if not items:

@@ -27,7 +27,13 @@ from bot.quiz.stats import accuracy_by_week, quiz_progress, tag_accuracy
 from bot.reports.analysis import attention_order
 from bot.reports.gradebook import status_of
 from bot.reports.stats_chart import progress_chart
-from bot.reports.text import percent, seconds, signed, summary_lines, wrong_answer_text
+from bot.reports.text import (
+    percent,
+    seconds,
+    signed,
+    summary_lines,
+    wrong_answer_text,
+)
 from bot.storage.records import Period
 from bot.storage.repository import Repository
 from bot.web import charts
