@@ -9,6 +9,7 @@ paragraph.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -93,8 +94,9 @@ class SuggestionBudget:
 
 
 def fold(text: str) -> str:
-    """The form in which quotes and sources are compared."""
-    return _SPACE.sub(" ", text.translate(_FOLD)).strip()
+    """The form in which quotes and sources are compared. Composed (NFC): an "é" typed as
+    e and a combining accent is the "é" of the source."""
+    return _SPACE.sub(" ", unicodedata.normalize("NFC", text).translate(_FOLD)).strip()
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,8 +113,8 @@ class SourceText:
     """A source prepared for quote lookups; build once per text and reuse."""
 
     def __init__(self, text: str) -> None:
-        self.text = text
-        self.folded = fold(text)
+        self.text = unicodedata.normalize("NFC", text)  # the same letters, composed
+        self.folded = fold(self.text)
 
     @cached_property
     def paragraphs(self) -> list[Paragraph]:

@@ -5,6 +5,7 @@ are part of the spelling in other scripts."""
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -127,3 +128,19 @@ def test_a_french_student_answers_the_french_quiz_in_words() -> None:
         assert typed(quiz, "ponts", "trente-sept")
         assert typed(quiz, "longueur", "13,4")  # within 0.5 of 13
         assert not typed(quiz, "longueur", "14,5")
+
+
+def test_a_quote_matches_whether_its_accents_are_composed_or_not() -> None:
+    from bot.quiz.quotes import SourceText
+
+    composed = (HERE / "sources" / "paris-fleuve.txt").read_text(encoding="utf-8")
+    decomposed = unicodedata.normalize("NFD", composed)
+    quote = "l'île de la Cité abrite la cathédrale Notre-Dame"
+    for source in (composed, decomposed):
+        text = SourceText(source)
+        assert text.contains(quote) and text.contains(unicodedata.normalize("NFD", quote))
+        found = text.paragraph_of(unicodedata.normalize("NFD", quote))
+        assert found is not None and found.number == 2
+    hindi = SourceText((HERE / "sources" / "dilli.txt").read_text(encoding="utf-8"))
+    assert hindi.contains("यमुना नदी दिल्ली से होकर बहती है।")
+    assert not hindi.contains("यमुना नदी दलल से होकर बहती है।")  # the marks count
