@@ -35,13 +35,15 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
 from bot.i18n import N_, _
+from bot.quiz.lemmas import DEFAULT_LANGUAGE, lemma
+from bot.quiz.models import ChoiceQuestion, ShortAnswerQuestion
 from bot.quiz.quotes import SourceText, fold
 
 if TYPE_CHECKING:
@@ -56,6 +58,9 @@ FUZZY_MIN_LENGTH = 4  # shorter words are too easily "similar" to something
 # The best sentence says where the answer is; the paragraph adds what the sentences
 # around it say.
 PARAGRAPH_WEIGHT = 0.5
+# A note's score counts beside the paragraph's own: the author's words are a second
+# way in, not a better one than the source's.
+NOTE_WEIGHT = 0.5
 PASSAGE_LIMIT = 1024  # characters per rendered passage: a Discord embed field's limit
 NOT_FOUND = N_("The text does not say.")
 
@@ -183,9 +188,24 @@ class Answer:
 
 
 @dataclass(frozen=True, slots=True)
+class Note:
+    """Words about some paragraphs of a source, written elsewhere: a quiz question's
+    prompt, explanation and feedback on the paragraphs its quotes stand in."""
+
+    text: str
+    paragraphs: tuple[int, ...]  # 1-based, as SourceText counts them
+
+
+@dataclass(frozen=True, slots=True)
 class _Source:
     keys: tuple[str, ...]
     title: str
+    language: str = DEFAULT_LANGUAGE
+
+
+@dataclass(frozen=True, slots=True)
+class _Note:
+    paragraphs: tuple[int, ...]  # indices into SourceIndex._paragraphs
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,16 +234,23 @@ class SourceIndex:
         paragraph_terms: list[list[str]],
         sentence_terms: list[list[str]],
         names: Iterable[str],
+        notes: list[_Note] | None = None,
+        note_terms: list[list[str]] | None = None,
     ) -> None:
         self._sources = sources
         self._paragraphs = paragraphs
         self._sentences = sentences
+        self._notes = notes or []
         self._paragraph_sets = [set(t) for t in paragraph_terms]
         self._sentence_sets = [set(t) for t in sentence_terms]
-        self._vocabulary = frozenset().union(*self._paragraph_sets)
+        self._note_sets = [set(t) for t in note_terms or []]
+        self._vocabulary = frozenset().union(*self._paragraph_sets, *self._note_sets)
         self._source_vocabulary: list[set[str]] = [set() for _ in sources]
         for paragraph, held in zip(paragraphs, self._paragraph_sets, strict=True):
             self._source_vocabulary[paragraph.source] |= held
+        for note, held in zip(self._notes, self._note_sets, strict=True):
+            self._source_vocabulary[self._paragraphs[note.paragraphs[0]].source] |= held
+        self._languages = tuple(dict.fromkeys(s.language for s in sources)) or (DEFAULT_LANGUAGE,)
         self._names = sorted(set(names))
         # rank_bm25 divides by the corpus size: nothing to index, no model.
         # rank_bm25 brings numpy: loaded when the first index is built, not when the bot starts.
@@ -231,32 +258,45 @@ class SourceIndex:
 
         self._paragraph_bm25 = BM25Plus(paragraph_terms) if paragraphs else None
         self._sentence_bm25 = BM25Plus(sentence_terms) if sentences else None
+        self._note_bm25 = BM25Plus(note_terms) if note_terms else None
         # Weighs question words for the threshold only: positive, and a word that no
         # text contains weighs most (as though it stood in half a paragraph).
+        # A paragraph holds its own words and those of the notes on it.
+        self._held = [set(held) for held in self._paragraph_sets]
+        for note, held in zip(self._notes, self._note_sets, strict=True):
+            for p in note.paragraphs:
+                self._held[p] |= held
         n = len(paragraphs)
         df: dict[str, int] = {}
-        for held in self._paragraph_sets:
+        for held in self._held:
             for term in held:
                 df[term] = df.get(term, 0) + 1
         self._idf = {term: math.log(1 + (n + 1) / count) for term, count in df.items()}
         self._unknown_idf = math.log(1 + (n + 1) / 0.5)
 
     @classmethod
-    def build(cls, sources: Iterable[tuple[str, SourceText, str | None]]) -> SourceIndex:
+    def build(
+        cls,
+        sources: Iterable[tuple[str, SourceText, str | None]],
+        notes: Mapping[str, Sequence[Note]] | None = None,
+        languages: Mapping[str, str] | None = None,
+    ) -> SourceIndex:
         """Index (key, text, title) triples; a text given under several keys counts once.
 
         The key is what `ask` can filter by (a quiz id); the title is what a passage
-        shows (the key when there is none). A shared text keeps its first title.
+        shows (the key when there is none). A shared text keeps its first title and
+        language. `notes`: per key, what was written about its paragraphs (`Note`).
         """
         at: dict[str, int] = {}
         keys: list[list[str]] = []
-        given: list[tuple[SourceText, str]] = []
+        given: list[tuple[SourceText, str, str]] = []
         for key, text, title in sources:
             i = at.get(text.text)
             if i is None:
                 at[text.text] = len(given)
                 keys.append([key])
-                given.append((text, title or key))
+                language = (languages or {}).get(key, DEFAULT_LANGUAGE)
+                given.append((text, title or key, language))
             elif key not in keys[i]:
                 keys[i].append(key)
 
@@ -265,29 +305,62 @@ class SourceIndex:
         sentences: list[_Sentence] = []
         paragraph_terms: list[list[str]] = []
         sentence_terms: list[list[str]] = []
+        indexed_notes: list[_Note] = []
+        note_terms: list[list[str]] = []
         names: set[str] = set()
-        for s, (text, title) in enumerate(given):
-            indexed.append(_Source(tuple(keys[s]), title))
+        for s, (text, title, language) in enumerate(given):
+            indexed.append(_Source(tuple(keys[s]), title, language))
+            first_paragraph = len(paragraphs)
             for paragraph in text.paragraphs:
                 p = len(paragraphs)
                 first = len(sentences)
                 for start, end in sentence_spans(paragraph.text):
                     piece = paragraph.text[start:end]
                     sentences.append(_Sentence(p, start, end))
-                    sentence_terms.append(terms(piece) + acronyms(piece))
-                    names |= _name_terms(piece)
+                    sentence_terms.append(terms(piece, language) + acronyms(piece))
+                    names |= _name_terms(piece, language)
                 span = range(first, len(sentences))
                 paragraphs.append(_Paragraph(s, paragraph.number, paragraph.text, span))
-                paragraph_terms.append(terms(paragraph.text) + acronyms(paragraph.text))
-        return cls(indexed, paragraphs, sentences, paragraph_terms, sentence_terms, names)
+                paragraph_terms.append(terms(paragraph.text, language) + acronyms(paragraph.text))
+            count = len(paragraphs) - first_paragraph
+            for key in keys[s]:
+                for note in (notes or {}).get(key, ()):
+                    at_paragraphs = tuple(
+                        first_paragraph + n - 1
+                        for n in dict.fromkeys(note.paragraphs)
+                        if 1 <= n <= count
+                    )
+                    if at_paragraphs:
+                        indexed_notes.append(_Note(at_paragraphs))
+                        note_terms.append(terms(note.text, language) + acronyms(note.text))
+        return cls(
+            indexed,
+            paragraphs,
+            sentences,
+            paragraph_terms,
+            sentence_terms,
+            names,
+            indexed_notes,
+            note_terms,
+        )
 
     @classmethod
     def from_quizzes(cls, quizzes: Iterable[LoadedQuiz]) -> SourceIndex:
-        """The sources of these quizzes, keyed by quiz id; a quiz without one adds nothing."""
+        """The sources of these quizzes, keyed by quiz id; a quiz without one adds nothing.
+
+        Each question of a quiz is also a note on the paragraphs its quotes stand in:
+        its author wrote the prompt, explanation and feedback in other words than the
+        source's, which a reader may share.
+        """
+        with_source = [q for q in quizzes if q.source is not None]
         return cls.build(
-            (q.id, q.source, q.quiz.source.title if q.quiz.source else None)
-            for q in quizzes
-            if q.source is not None
+            (
+                (q.id, q.source, q.quiz.source.title if q.quiz.source else None)
+                for q in with_source
+                if q.source is not None
+            ),
+            notes={q.id: quiz_notes(q) for q in with_source},
+            languages={q.id: q.quiz.language for q in with_source},
         )
 
     @property
@@ -297,12 +370,20 @@ class SourceIndex:
 
     def query_terms(self, question: str) -> Query:
         """Each word of the question -> the indexed terms that stand for it -> weight:
-        the word itself (1) and names that look like it (their similarity, 0..1)."""
+        the word itself (1) and names that look like it (their similarity, 0..1).
+
+        A word is read in each language of the indexed texts; its first reading names it.
+        """
         query: Query = {}
-        for term in terms(question):
-            forms = query.setdefault(term, {})
-            if term in self._vocabulary:
-                forms[term] = 1.0
+        for word in words(question):
+            readings = [t for t in (_term(word, lang) for lang in self._languages) if t]
+            if not readings:
+                continue
+            forms = query.setdefault(readings[0], {})
+            for term in dict.fromkeys(readings):
+                if term in self._vocabulary:
+                    forms[term] = 1.0
+            term = readings[0]
             if term.isalpha() and len(term) >= FUZZY_MIN_LENGTH:
                 for name, similarity, _ in process.extract(
                     term, self._names, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=3
@@ -332,12 +413,17 @@ class SourceIndex:
 
         paragraph_scores = _scores(self._paragraph_bm25, self._paragraph_sets, query)
         sentence_scores = _scores(self._sentence_bm25, self._sentence_sets, query)
+        note_scores = self._note_scores(query)
         ranked: list[tuple[float, int, int]] = []  # (score, paragraph, its best sentence)
         for p, paragraph in enumerate(self._paragraphs):
-            if not allowed[paragraph.source] or paragraph_scores[p] <= 0:
+            if not allowed[paragraph.source] or paragraph_scores[p] + note_scores[p] <= 0:
                 continue
             best = max(paragraph.sentences, key=lambda i: sentence_scores[i])
-            score = sentence_scores[best] + PARAGRAPH_WEIGHT * paragraph_scores[p]
+            score = (
+                sentence_scores[best]
+                + PARAGRAPH_WEIGHT * paragraph_scores[p]
+                + NOTE_WEIGHT * note_scores[p]
+            )
             ranked.append((score, p, best))
         if not ranked:
             return Answer(question, (), False)
@@ -352,8 +438,20 @@ class SourceIndex:
         passages = tuple(self._passage(query, p, s, score, keys) for score, p, s in ranked[:limit])
         return Answer(question, passages, True, evidence)
 
+    def _note_scores(self, query: Query) -> list[float]:
+        """Per paragraph, the best score of a note on it (0 without one)."""
+        best = [0.0] * len(self._paragraphs)
+        if self._note_bm25 is None:
+            return best
+        for note, score in zip(
+            self._notes, _scores(self._note_bm25, self._note_sets, query), strict=True
+        ):
+            for p in note.paragraphs:
+                best[p] = max(best[p], score)
+        return best
+
     def _evidence(self, query: Query, paragraph: int) -> Evidence:
-        held = self._paragraph_sets[paragraph]
+        held = self._held[paragraph]
         total = found = 0.0
         words = 0
         for forms in query.values():
@@ -389,6 +487,34 @@ class SourceIndex:
         )
 
 
+def quiz_notes(loaded: LoadedQuiz) -> list[Note]:
+    """A quiz's questions as notes on the paragraphs of its source that they quote.
+
+    A note holds what the author wrote around the quote: the prompt, the explanation,
+    the feedback on each choice and the right answers (never a wrong choice's text: it
+    states what the source does not say).
+    """
+    source = loaded.source
+    if source is None:
+        return []
+    notes: list[Note] = []
+    for question in loaded.quiz.questions:
+        found = (source.paragraph_of(quote) for quote in question.quotes)
+        numbers = tuple(dict.fromkeys(p.number for p in found if p is not None))
+        if not numbers:
+            continue
+        parts = [question.prompt, question.explanation or ""]
+        if isinstance(question, ChoiceQuestion):
+            for choice in question.choices:
+                parts.append(choice.feedback or "")
+                if choice.correct:
+                    parts.append(choice.text)
+        elif isinstance(question, ShortAnswerQuestion):
+            parts += question.answers
+        notes.append(Note("\n".join(part for part in parts if part), numbers))
+    return notes
+
+
 def _scores(bm25: BM25Plus, held: list[set[str]], query: Query) -> list[float]:
     """BM25+ of each document; each question word counts through its best form there.
 
@@ -411,9 +537,15 @@ def _words_held(query: Query, held: set[str]) -> set[str]:
     return {word for word, forms in query.items() if any(t in held for t in forms)}
 
 
-def terms(text: str) -> list[str]:
-    """The indexing terms of a text, in order: folded, without stop words, stemmed."""
-    return [t for t in (_term(w) for w in _WORD.findall(_normalise(text))) if t]
+def terms(text: str, language: str = DEFAULT_LANGUAGE) -> list[str]:
+    """The indexing terms of a text, in order: folded, without stop words, lemmatised
+    and stemmed."""
+    return [t for t in (_term(w, language) for w in words(text)) if t]
+
+
+def words(text: str) -> list[str]:
+    """The words of a text, folded, before stop words go."""
+    return _WORD.findall(_normalise(text))
 
 
 def acronyms(text: str) -> list[str]:
@@ -459,7 +591,7 @@ def _normalise(text: str) -> str:
     )
 
 
-def _term(word: str) -> str | None:
+def _term(word: str, language: str = DEFAULT_LANGUAGE) -> str | None:
     if "'" in word:
         if word.endswith("n't"):
             return None  # "can't", "didn't": a negation, not a subject
@@ -467,7 +599,13 @@ def _term(word: str) -> str | None:
         word = base if rest == "s" else word.replace("'", "")  # "Israel's" -> "israel"
     if word in _STOP_WORDS or (len(word) == 1 and not word.isdigit()):
         return None
-    return _NUMBER_WORDS.get(word) or _stem(_IRREGULAR.get(word, word))
+    if word in _NUMBER_WORDS:
+        return _NUMBER_WORDS[word]
+    if not word.isalpha():
+        return word
+    # The dictionary form first ("troops" -> "troop", "lives" -> "live"), then the
+    # stemmer, which also conflates what the dictionary keeps apart ("engage", "engaging").
+    return _stem(_IRREGULAR.get(word) or lemma(word, language))
 
 
 def _stem(word: str) -> str:
@@ -531,13 +669,13 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _name_terms(sentence: str) -> set[str]:
+def _name_terms(sentence: str, language: str = DEFAULT_LANGUAGE) -> set[str]:
     """Terms written with a capital where the sentence does not start: names, mostly."""
     words = _WORD.findall(fold(sentence).replace("-", " "))
     found: set[str] = set()
     for word in words[1:]:
         if word[0].isupper():
-            found.update(t for t in terms(word) if t.isalpha())
+            found.update(t for t in terms(word, language) if t.isalpha())
     return found
 
 
