@@ -6,7 +6,8 @@ source exactly as written.
 
 Terms. Text and questions are folded alike: quotes, dashes and accents (`fold`),
 case; "U.N." -> "un", "2,100" -> "2100", "six" -> "6", "sixty-seven" -> "67"; a short
-list of English stop words is dropped; a light suffix stripper conflates plurals,
+list of English stop words is dropped; each word takes its dictionary form in the
+text's language (`lemmas`: "troops" -> "troop"); a light suffix stripper conflates plurals,
 -ing, -ed, -ly, -tion ("engaged", "engaging" -> "engag") and a few irregular verbs
 ("sent" -> "send"). A run of capitalised words also yields its initials, so that
 "United Nations" meets "U.N." and "ICC" meets "International Criminal Court".
@@ -18,6 +19,11 @@ sources (rapidfuzz ratio >= 85: "Bensuda" -> "Bensouda", "Liberman" -> "Lieberma
 "Israel" -> "Israeli") also counts as that name, weighted by the similarity; each
 question word counts once per passage, through its best-matching form. Numbers are
 never fuzzy: 2010 is another year than 2014, not a typo of it.
+
+Notes. A quiz's questions are paraphrases tied to the paragraphs they quote: each one
+(prompt, explanation, feedback, right answers) is indexed as a note on those paragraphs
+(`quiz_notes`). A paragraph's score adds half its best note's BM25+, and its words count
+as the paragraph's for the threshold.
 
 Threshold. The text "says" something when some paragraph holds at least two of the
 question's words, or at least two thirds of the question's weight (idf, a word found
