@@ -127,9 +127,12 @@ async def test_uploads_belong_to_their_server(classroom: Classroom) -> None:
     theirs = BASE.replace("title: Demo\n", "title: Hillside demo\n")
     assert "✅ Added" in await upload(classroom, other_teacher, other_channel, "demo.yaml", theirs)
     mine = await fake.slash(classroom.students[0], classroom.channel, "quiz list")
-    assert "**Demo** (`demo-quiz`)" in mine.message.text() and "Hillside" not in mine.message.text()
+    assert (
+        "**Demo** (`demo-quiz`, English)" in mine.message.text()
+        and "Hillside" not in mine.message.text()
+    )
     theirs_listed = await fake.slash(other_teacher, other_channel, "quiz list")
-    assert "**Hillside demo** (`demo-quiz`)" in theirs_listed.message.text()
+    assert "**Hillside demo** (`demo-quiz`, English)" in theirs_listed.message.text()
 
 
 async def test_reupload_keeps_running_games_on_their_version(classroom: Classroom) -> None:

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib
 import io
 import logging
 import re
+import sys
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -204,7 +204,6 @@ class Homework:
         self.bot = cog.bot
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
-        self._warm: asyncio.Task[object] | None = None
 
     def now(self) -> datetime:
         return datetime.fromtimestamp(self.bot.games.clock.now(), UTC)
@@ -235,6 +234,10 @@ class Homework:
             return
         timezone = await self.bot.repo.classes.timezone(guild_id)
         now = self.now()
+        if "dateparser" not in sys.modules:
+            # The date reader's first import takes seconds (it is not loaded at start: it
+            # would slow every bot's first moments): answer "thinking" within 3 s first.
+            await interaction.response.defer(ephemeral=True, thinking=True)
         due_at = await asyncio.to_thread(parse_due, due, timezone, now)
         if due_at is None:
             await self.cog._tell(
@@ -259,7 +262,8 @@ class Homework:
         questions = min(count or loaded.quiz.settings.questions_per_game or total, total)
         channel_id = target.channel_id if target else interaction.channel_id
         assert channel_id is not None
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        if not interaction.response.is_done():
+            await interaction.response.defer(ephemeral=True, thinking=True)
         info = await self.bot.repo.assignments.create(
             guild_id=guild_id,
             class_id=target.id if target else None,
@@ -450,11 +454,6 @@ class Homework:
 
     def begin(self) -> None:
         self._task = asyncio.create_task(self._run(), name="homework-due-dates")
-        # The date reader takes seconds to import: load it now, off the loop, rather than
-        # in the first /quiz assign, whose reply has 3 seconds.
-        self._warm = asyncio.create_task(
-            asyncio.to_thread(importlib.import_module, "dateparser"), name="load-date-reader"
-        )
 
     async def close(self) -> None:
         self._stop.set()
