@@ -519,6 +519,31 @@ def import_(kind: str, file: Path, output: Path | None) -> None:
     run_import(kind, file, output)
 
 
+@main.command("export-quiz", short_help="Write a quiz as GIFT, Moodle XML, Aiken, QTI or Anki.")
+@click.argument("quiz_id")
+@click.option(
+    "--format",
+    "format_name",
+    type=click.Choice(["gift", "moodle-xml", "aiken", "qti", "anki"]),
+    required=True,
+    help="The file format.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the file (default: QUIZ_ID with the format's extension, here).",
+)
+@click.pass_obj
+def export_quiz(settings: Settings, quiz_id: str, format_name: str, output: Path | None) -> None:
+    """Write a quiz from the quiz folder in another tool's format; what the format cannot
+    carry is listed on stderr."""
+    from bot.exporters.cli import run_export_quiz
+
+    run_export_quiz(settings, quiz_id, format_name, output)
+
+
 @main.command(short_help="Serve the web pages: quiz preview and results.")
 @click.option("--host", default=None, help="Address to listen on (default: WEB_HOST, 127.0.0.1).")
 @click.option(

@@ -25,7 +25,14 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("storage", ("bot.storage",)),
     (
         "games and library",
-        ("bot.games", "bot.library", "bot.assignments", "bot.reports", "bot.importers"),
+        (
+            "bot.games",
+            "bot.library",
+            "bot.assignments",
+            "bot.reports",
+            "bot.importers",
+            "bot.exporters",
+        ),
     ),
     (
         "Discord, command line and terminal",
@@ -37,6 +44,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "bot.catalogs",
             "bot.reports.cli",
             "bot.importers.cli",
+            "bot.exporters.cli",
             "bot.terminal",
             "bot.__main__",
             "bot.web",
@@ -51,6 +59,7 @@ FORBIDDEN = {
     "bot.library": ("discord",),
     "bot.reports": ("discord",),
     "bot.importers": ("discord", "sqlalchemy"),
+    "bot.exporters": ("discord", "sqlalchemy"),
 }
 EXTENSIONS = (
     "bot.exts.quiz",
