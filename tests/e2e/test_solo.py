@@ -22,6 +22,7 @@ async def test_login_and_command_sync(classroom: Classroom) -> None:
         "reload",
         "report",
         "export",
+        "export-quiz",
         "remove",
         "assign",
         "assignment",

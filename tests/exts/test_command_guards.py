@@ -33,6 +33,7 @@ GUARDS: dict[str, str | None] = {
     "quiz reload": TEACHERS_ONLY,
     "quiz report": TEACHERS_ONLY,
     "quiz export": TEACHERS_ONLY,
+    "quiz export-quiz": TEACHERS_ONLY,
     "quiz assign": TEACHERS_ONLY,
     "quiz assignment status": TEACHERS_ONLY,
     "quiz dashboard": TEACHERS_ONLY,

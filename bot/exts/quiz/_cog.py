@@ -24,6 +24,7 @@ from bot.exts.common import (
 )
 from bot.exts.permissions import is_teacher, manage_server_only, teachers_only
 from bot.exts.quiz._dashboard import dashboard_reply, web_leaderboard_reply
+from bot.exts.quiz._export_quiz import send_exported_quiz
 from bot.exts.quiz._homework import Homework
 from bot.exts.quiz._live import TEACHER_CLOSED, LiveRounds
 from bot.exts.quiz._reports import export_files, report_message
@@ -430,6 +431,34 @@ class QuizCog(commands.Cog, name="Quiz"):
             files=files,
             ephemeral=True,
         )
+
+    @quiz.command(
+        name="export-quiz",
+        description="A quiz as a file for Moodle, Canvas, Anki and others (teachers)",
+    )
+    @app_commands.describe(quiz="The quiz to export", format="The file format")
+    @teachers_only(
+        N_("Only teachers can export quizzes."),
+        outside_server=N_("Quizzes are exported from a server: use this command in the server."),
+    )
+    async def export_quiz(
+        self,
+        interaction: discord.Interaction[Any],
+        quiz: str,
+        format: Literal["gift", "moodle-xml", "aiken", "qti", "anki"],
+    ) -> None:
+        assert interaction.guild_id is not None  # a teacher is a teacher of a server
+        loaded = self.bot.library.get(interaction.guild_id, quiz)
+        if loaded is None:
+            await self._tell(interaction, _(NO_SUCH_QUIZ).format(quiz=quiz))
+            return
+        await send_exported_quiz(interaction, loaded, format)
+
+    @export_quiz.autocomplete("quiz")
+    async def _export_quiz_autocomplete(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        return quiz_choices(self.bot, interaction, current)
 
     # -- the web pages -------------------------------------------------------------------------
 
