@@ -502,8 +502,8 @@ def export(
     run_export(settings, guild_id, output)
 
 
-@main.command("import", short_help="Convert a Red trivia list or a GIFT file.")
-@click.argument("kind", type=click.Choice(["red", "gift"]))
+@main.command("import", short_help="Convert a Red trivia list, GIFT, Moodle XML or Aiken.")
+@click.argument("kind", type=click.Choice(["red", "gift", "moodle-xml", "aiken"]))
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "-o",
@@ -513,7 +513,8 @@ def export(
     help="Where to write the quiz YAML (default: next to FILE, as ID.yaml).",
 )
 def import_(kind: str, file: Path, output: Path | None) -> None:
-    """Convert a Red-DiscordBot trivia list or a Moodle GIFT file into a quiz file."""
+    """Convert a Red-DiscordBot trivia list, or a Moodle GIFT, Moodle XML or Aiken file,
+    into a quiz file."""
     from bot.importers.cli import run_import
 
     run_import(kind, file, output)

@@ -1,4 +1,4 @@
-"""`quizbot import red|gift FILE [-o OUT]`: convert, validate, write, report."""
+"""`quizbot import red|gift|moodle-xml|aiken FILE [-o OUT]`: convert, validate, write, report."""
 
 from __future__ import annotations
 
@@ -10,15 +10,19 @@ from typing import NoReturn
 import click
 
 from bot.i18n import _, ngettext
+from bot.importers.aiken import convert_aiken
 from bot.importers.common import Conversion, ImportFailure, Note
 from bot.importers.emit import dump_quiz, schema_hint
 from bot.importers.gift import convert_gift
+from bot.importers.moodle_xml import convert_moodle_xml
 from bot.importers.red import convert_red
 from bot.quiz.loader import load_quiz
 
 CONVERTERS: dict[str, Callable[[bytes, str], Conversion]] = {
     "red": convert_red,
     "gift": convert_gift,
+    "moodle-xml": convert_moodle_xml,
+    "aiken": convert_aiken,
 }
 QUIZ_SUFFIXES = (".yaml", ".yml")
 
