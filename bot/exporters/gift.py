@@ -9,10 +9,13 @@ feedback follows it after `#`; the explanation and the quotes are the general fe
 
 from __future__ import annotations
 
+import re
+
 from bot.exporters.common import (
     Export,
     feedback_text,
     moodle_losses,
+    note,
     number_text,
     quiz_notes,
     share,
@@ -42,8 +45,31 @@ def export_gift(quiz: Quiz) -> Export:
     for question in quiz.questions:
         questions.append(_question(question))
         notes += moodle_losses(question)
+        notes += _misread(question)
     text = "\n".join(blocks) + "\n\n" + "\n\n".join(questions) + "\n"
     return Export(f"{quiz.id}.gift.txt", text.encode(), notes)
+
+
+# GIFT has no escape for these: an answer holding "->" makes a matching question, and an
+# answer that starts like "%50%" is read as a weight. Written as they are, and said.
+_WEIGHT_LIKE = re.compile(r"^%-?\d+(?:\.\d*)?%")
+
+
+def _misread(question: AnyQuestion) -> list[str]:
+    if isinstance(question, ShortAnswerQuestion) and any("->" in a for a in question.answers):
+        return [
+            note(
+                question,
+                _("an accepted answer holds `->`, which GIFT reads as a matching question"),
+            )
+        ]
+    if isinstance(question, ChoiceQuestion) and any(
+        _WEIGHT_LIKE.match(c.text) for c in question.choices
+    ):
+        return [
+            note(question, _("a choice starts like a weight (`%50%`), which GIFT reads as one"))
+        ]
+    return []
 
 
 def _header(quiz: Quiz) -> list[str]:

@@ -340,3 +340,26 @@ def test_the_command_names_an_unknown_quiz() -> None:
     )
     assert result.exit_code == 1
     assert "icc-gaza-2014" in result.stderr
+
+
+def test_gift_says_what_it_cannot_write_unread() -> None:
+    from bot.exporters.gift import export_gift
+    from bot.quiz.models import Quiz
+
+    quiz = Quiz.model_validate(
+        {
+            "id": "arrows",
+            "title": "Arrows",
+            "questions": [
+                {"id": "sa", "type": "short_answer", "prompt": "Type it", "answers": ["a->b"]},
+                {
+                    "id": "pc",
+                    "prompt": "Pick",
+                    "choices": [{"text": "%50% off", "correct": True}, {"text": "none"}],
+                },
+                {"id": "ok", "type": "short_answer", "prompt": "Fine", "answers": ["a - b"]},
+            ],
+        }
+    )
+    notes = export_gift(quiz).notes
+    assert [n.split(":")[0] for n in notes if "GIFT reads" in n] == ["sa", "pc"]
