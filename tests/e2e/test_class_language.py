@@ -101,9 +101,10 @@ async def test_a_class_language_is_its_homeworks_language(classroom: Classroom) 
     fake, teacher, channel = classroom.fake, classroom.teacher, classroom.channel
     teacher.user.locale = "en-US"
     other = classroom.guild.add_channel("class-8a")
-    await fake.slash(teacher, channel, "class create", name="7B")
-    await fake.slash(teacher, channel, "class create", name="8A", channel=other)
-    await fake.wait_for_message(other, lambda m: "8A" in m.text())
+    # Each creation answers "thinking" first: wait for its answer, the class stored.
+    for name, where in (("7B", channel), ("8A", other)):
+        created = await fake.slash(teacher, channel, "class create", name=name, channel=where)
+        await created.wait_for_original(lambda m: not m.loading)
     await fake.slash(teacher, channel, "class language", language="de")
 
     homework = tr("de", "Homework: {title}")
