@@ -32,7 +32,8 @@ Fingerprint = tuple[int, int]  # (newest answer id of the quiz, players with a t
 
 
 class FirstAnswer(NamedTuple):
-    """A student's first scored answer to a question (what analyse_quiz reads of it).
+    """A student's first scored answer to a question (what analyse_quiz reads of it); also
+    an answer stored since a state was read, scored or not, before it is merged in.
 
     A named tuple: a large server has hundreds of thousands, made on every full read.
     """
@@ -94,36 +95,8 @@ class AnswerState:
             # A later id wins only by an earlier time (answers are not always stored in
             # the order they were given: a homework answer can arrive late).
             if seen is None or row.answered_at < seen.answered_at:
-                state.first[key] = row.first()
+                state.first[key] = row
         return state
-
-
-class NewAnswer(NamedTuple):
-    """An answer stored since a state was read: scored or not, first or not."""
-
-    id: int
-    user_id: int
-    quiz_id: str
-    question_id: str
-    given: str
-    picked: tuple[int, ...]
-    correct: bool
-    elapsed_ms: int
-    answered_at: datetime
-    scored: bool
-
-    def first(self) -> FirstAnswer:
-        return FirstAnswer(
-            self.user_id,
-            self.quiz_id,
-            self.question_id,
-            self.given,
-            self.picked,
-            self.correct,
-            self.elapsed_ms,
-            self.answered_at,
-            self.id,
-        )
 
 
 @functools.cache
@@ -295,7 +268,7 @@ class NewAnswers:
     """The answers stored since a state was read, to merge into it (AnswerState.merged)."""
 
     fingerprint: Fingerprint
-    rows: list[NewAnswer]
+    rows: list[FirstAnswer]  # scored or not: only scored ones can be first answers
 
 
 async def read_newer(
@@ -320,8 +293,7 @@ async def read_newer(
     return NewAnswers(
         fingerprint,
         [
-            NewAnswer(
-                id_,
+            FirstAnswer(
                 user_id,
                 quiz_id,
                 question_id,
@@ -330,6 +302,7 @@ async def read_newer(
                 bool(correct),
                 elapsed_ms,
                 as_utc(answered_at),
+                id_,
                 bool(scored),
             )
             for id_, user_id, question_id, given, picked, correct, elapsed_ms, answered_at, scored in rows
