@@ -58,7 +58,9 @@ async def test_a_view_gets_the_previous_report_while_newer_answers_are_counted(
     cache = ReportCache(wait=0.05, before_compute=gate)
     first = cache.get(repo.engine, GUILD, LOADED)
     gate.opened.set()
-    old = (await first).entry
+    await first  # it may come back before the computation ends: a view waits 0.05 s
+    await _settled(cache)
+    old = (await cache.get(repo.engine, GUILD, LOADED)).entry
     assert old is not None and (await cache.get(repo.engine, GUILD, LOADED)).current
     gate.opened.clear()
     await _store(repo, _batches()[1])
