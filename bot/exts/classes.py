@@ -20,7 +20,7 @@ from discord.ext import commands
 
 from bot import i18n
 from bot.exts import rendering
-from bot.exts.common import DynamicView, display_name, tell
+from bot.exts.common import DynamicView, display_name, server_language, tell
 from bot.exts.permissions import teachers_only
 from bot.i18n import N_, _, ngettext
 from bot.storage.classes import ClassInfo, RosterEntry
@@ -68,15 +68,6 @@ class JoinClass(
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         bot: QuizBot = interaction.client
         await bot.classes_cog.join(interaction, self.class_id)
-
-
-def server_language(
-    interaction: discord.Interaction[Any], class_language: str | None = None
-) -> str:
-    """What the whole channel reads is written in: the class's language if its teacher
-    chose one, else the server's."""
-    locale = interaction.guild_locale
-    return i18n.language_for(class_language, locale.value if locale is not None else None)
 
 
 def card_embed(info: ClassInfo, teacher: str) -> discord.Embed:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import discord
 from discord import app_commands
 
+from bot import i18n
 from bot.exts import rendering
 from bot.exts.reviewing import review_summary
 from bot.games import Game
@@ -135,6 +136,19 @@ class DynamicView(discord.ui.View):
 async def tell(interaction: discord.Interaction[Any], text: str) -> None:
     """A private note to whoever clicked or typed: the response, or a follow-up."""
     await reply(interaction, embed=rendering.notice(text), ephemeral=True)
+
+
+def public_language(class_language: str | None, guild_locale: discord.Locale | None) -> str:
+    """What a whole channel reads is written in: the class's language if its teacher chose
+    one, else the server's (Discord's guild locale), else English."""
+    return i18n.language_for(class_language, guild_locale.value if guild_locale else None)
+
+
+def server_language(
+    interaction: discord.Interaction[Any], class_language: str | None = None
+) -> str:
+    """`public_language` for a message posted in answer to `interaction`."""
+    return public_language(class_language, interaction.guild_locale)
 
 
 def display_name(user: discord.abc.User) -> str:

@@ -25,7 +25,7 @@ from bot.assignments import (
     parse_due,
 )
 from bot.exts import rendering
-from bot.exts.common import DynamicView, in_time, reply
+from bot.exts.common import DynamicView, in_time, public_language, reply, server_language
 from bot.exts.quiz.components import answer_view
 from bot.i18n import _, ngettext
 from bot.quiz.errors import InvalidOption
@@ -73,15 +73,6 @@ class StartAssignment(
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         bot: QuizBot = interaction.client
         await bot.quiz_cog.homework.start(interaction, self.assignment_id)
-
-
-def server_language(
-    interaction: discord.Interaction[Any], class_language: str | None = None
-) -> str:
-    """What the whole channel reads is written in: the class's language if its teacher
-    chose one, else the server's."""
-    locale = interaction.guild_locale
-    return i18n.language_for(class_language, locale.value if locale is not None else None)
 
 
 def card(
@@ -514,4 +505,4 @@ class Homework:
         server's preferred locale if this process sees the server, else English."""
         guild = self.bot.get_guild(info.guild_id)
         locale = guild.preferred_locale if guild is not None else None
-        return i18n.language_for(klass.language if klass else None, str(locale) if locale else None)
+        return public_language(klass.language if klass else None, locale)

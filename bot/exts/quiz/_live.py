@@ -26,7 +26,7 @@ import discord
 
 from bot import i18n
 from bot.exts import rendering
-from bot.exts.common import tell
+from bot.exts.common import public_language, tell
 from bot.exts.quiz.components import GAME, POSITION, answer_view, next_view, team_view
 from bot.games import Game, GameService
 from bot.i18n import N_, _
@@ -135,9 +135,7 @@ class LiveRounds:
         chosen = None
         if game.channel_id is not None:
             chosen = await self.games.repo.classes.channel_language(game.guild_id, game.channel_id)
-        self.languages[game.id] = i18n.language_for(
-            chosen, str(guild_locale) if guild_locale else None
-        )
+        self.languages[game.id] = public_language(chosen, guild_locale)
 
     def _public(self, game: Game) -> contextlib.AbstractContextManager[str]:
         """Translate into the round's public language within the block."""
