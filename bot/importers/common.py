@@ -302,3 +302,55 @@ def clip_noted(
         line, subject, message.format(length=format_number(len(text)), limit=format_number(limit))
     )
     return clip(text, limit)
+
+
+class QuestionReader:
+    """What the readers of one question of another format share: notes and skips under
+    the question's line and subject, one explanation for everyone, clipped feedback."""
+
+    builder: QuizBuilder
+    line: int | None
+    subject: str
+
+    def _note(self, message: str) -> None:
+        self.builder.note(self.line, self.subject, message)
+
+    def _skip(self, reason: str) -> None:
+        self.builder.skip(self.line, self.subject, reason)
+
+    def _one_explanation(
+        self,
+        general: str | None,
+        fallbacks: list[str | None],
+        others: list[tuple[str, str | None]],
+    ) -> str | None:
+        """Quizbot shows one explanation to everyone: the general feedback, else the first
+        of `fallbacks` (the format's own order of preference). Feedback not used, and the
+        feedback of other answers (`others`: (answer, feedback)), is noted as dropped."""
+        explanation = general
+        for text in fallbacks:
+            if text and explanation is None:
+                explanation = text
+            elif text:
+                self._note(
+                    _(
+                        "dropped the feedback {feedback} (Quizbot keeps one explanation "
+                        "per question)"
+                    ).format(feedback=shorten(text))
+                )
+        for answer, text in others:
+            if text:
+                self._note(
+                    _("dropped the feedback for the answer `{answer}`: {feedback}").format(
+                        answer=answer, feedback=shorten(text)
+                    )
+                )
+        return explanation
+
+    def _clip_feedback(self, text: str) -> str:
+        message = ngettext(
+            "feedback is {length} character long; cut to the limit of {limit}",
+            "feedback is {length} characters long; cut to the limit of {limit}",
+            len(text),
+        )
+        return clip_noted(text, MAX_FEEDBACK, self.builder, self.line, self.subject, message)

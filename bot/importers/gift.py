@@ -26,10 +26,10 @@ from typing import Any
 from bot.i18n import _, format_number, ngettext
 from bot.importers.common import (
     MAX_EXPLANATION,
-    MAX_FEEDBACK,
     MAX_TAG,
     Conversion,
     ImportFailure,
+    QuestionReader,
     QuizBuilder,
     clean_answers,
     clip_noted,
@@ -124,8 +124,10 @@ class _Choice:
     feedback: str | None
 
 
-class _Question:
-    """One GIFT question block, taken apart as Moodle's importer does."""
+class _Question(QuestionReader):
+    """One GIFT question block, taken apart as Moodle's importer does. Its explanation is
+    the general feedback (`####`), else the right answer's feedback, else the feedback for
+    wrong answers (it usually says what is right)."""
 
     def __init__(self, builder: QuizBuilder, block: Block, tags: list[str]) -> None:
         self.builder = builder
@@ -379,47 +381,11 @@ class _Question:
         explanation = self._one_explanation(general, [comment, wrong], other_feedback)
         return _body("number", prompt, fields, explanation)
 
-    def _one_explanation(
-        self,
-        general: str | None,
-        fallbacks: list[str | None],
-        others: list[tuple[str, str | None]],
-    ) -> str | None:
-        """Quizbot shows one explanation to everyone: the general feedback (`####`), else
-        the right answer's feedback, else the feedback for wrong answers (it usually says
-        what is right). Feedback that is not used, and feedback of other answers
-        (`others`: (answer, feedback) for partial credit, a second right answer), is noted
-        as dropped."""
-        explanation = general
-        for text in fallbacks:
-            if text and explanation is None:
-                explanation = text
-            elif text:
-                self._note(
-                    _(
-                        "dropped the feedback {feedback} (Quizbot keeps one explanation "
-                        "per question)"
-                    ).format(feedback=shorten(text))
-                )
-        for answer, text in others:
-            if text:
-                self._note(
-                    _("dropped the feedback for the answer `{answer}`: {feedback}").format(
-                        answer=answer, feedback=shorten(text)
-                    )
-                )
-        return explanation
-
     def _feedback(self, raw: str) -> str | None:
         text = self._part(raw)
         if text is None:
             return None
-        message = ngettext(
-            "feedback is {length} character long; cut to the limit of {limit}",
-            "feedback is {length} characters long; cut to the limit of {limit}",
-            len(text),
-        )
-        return clip_noted(text, MAX_FEEDBACK, self.builder, self.line, self.subject, message)
+        return self._clip_feedback(text)
 
     def _part(self, raw: str) -> str | None:
         """An answer or feedback: its own format marker, else the question's."""
@@ -440,12 +406,6 @@ class _Question:
             count,
         )
         self._note(message.format(count=count))
-
-    def _note(self, message: str) -> None:
-        self.builder.note(self.line, self.subject, message)
-
-    def _skip(self, reason: str) -> None:
-        self.builder.skip(self.line, self.subject, reason)
 
 
 def _body(

@@ -23,9 +23,9 @@ from xml.etree.ElementTree import Element, ParseError, TreeBuilder
 from bot.i18n import _, format_number, ngettext
 from bot.importers.common import (
     MAX_EXPLANATION,
-    MAX_FEEDBACK,
     Conversion,
     ImportFailure,
+    QuestionReader,
     QuizBuilder,
     clean_answers,
     clip_noted,
@@ -132,7 +132,7 @@ def _drop_uniform_points(conversion: Conversion) -> None:
             question.pop("points", None)
 
 
-class _Question:
+class _Question(QuestionReader):
     """One `<question>` element."""
 
     def __init__(
@@ -402,48 +402,6 @@ class _Question:
             if tag and tag not in tags:
                 tags.append(tag)
         return tags
-
-    def _one_explanation(
-        self,
-        general: str | None,
-        fallbacks: list[str | None],
-        others: list[tuple[str, str | None]],
-    ) -> str | None:
-        """One explanation for everyone, as the GIFT importer chooses it: the general
-        feedback, else the first feedback of `fallbacks`; the rest is noted as dropped."""
-        explanation = general
-        for text in fallbacks:
-            if text and explanation is None:
-                explanation = text
-            elif text:
-                self._note(
-                    _(
-                        "dropped the feedback {feedback} (Quizbot keeps one explanation "
-                        "per question)"
-                    ).format(feedback=shorten(text))
-                )
-        for answer, text in others:
-            if text:
-                self._note(
-                    _("dropped the feedback for the answer `{answer}`: {feedback}").format(
-                        answer=answer, feedback=shorten(text)
-                    )
-                )
-        return explanation
-
-    def _clip_feedback(self, text: str) -> str:
-        message = ngettext(
-            "feedback is {length} character long; cut to the limit of {limit}",
-            "feedback is {length} characters long; cut to the limit of {limit}",
-            len(text),
-        )
-        return clip_noted(text, MAX_FEEDBACK, self.builder, self.line, self.subject, message)
-
-    def _note(self, message: str) -> None:
-        self.builder.note(self.line, self.subject, message)
-
-    def _skip(self, reason: str) -> None:
-        self.builder.skip(self.line, self.subject, reason)
 
 
 class _Answer:
