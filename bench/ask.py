@@ -11,9 +11,13 @@ an answerable question answered "the text does not say" is refused (and a miss).
 
 Targets on the test half: hit@3 >= 90%, no answerable question refused, at least 95% of
 the unanswerable ones refused.
-Prints a table and, as its last line, one JSON object: the test half's figures at the top
-level, the other sets' under "tune" and "pairs", and the query time.
-Usage: python bench/ask.py [--split test|tune|pairs ...] [--show]
+Two indexes run side by side: words only (the baseline: lemmas, names, the quiz's notes)
+and, when the optional extra `paraphrase` is installed, the same with the packaged
+sentence-embedding model (bot/paraphrase_model.py).
+Prints a table and, as its last line, one JSON object: the test half's figures of the
+best index at the top level (the model's when it is installed), the other sets' under
+"tune" and "pairs", the words-only figures under "words_only", and the query times.
+Usage: python bench/ask.py [--split test|tune|pairs ...] [--show] [--words-only]
 """
 
 from __future__ import annotations
@@ -33,8 +37,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: the project's package from the checkout
     sys.path.insert(0, str(ROOT))
 
+from bot import paraphrase_model  # noqa: E402
 from bot.quiz.catalog import Catalog  # noqa: E402
 from bot.quiz.retrieval import SourceIndex  # noqa: E402
+from bot.quiz.semantic import Embedder  # noqa: E402
 
 QUIZ_ID = "icc-gaza-2014"
 EVAL_FILE = ROOT / "tests" / "quiz" / "ask_eval.yaml"
@@ -90,14 +96,14 @@ def items(split: str) -> list[Item]:
     return pair_items() if split == "pairs" else eval_items(split)
 
 
-def bot_index() -> SourceIndex:
+def bot_index(embedder: Embedder | None = None) -> SourceIndex:
     """The index the bot builds for a server that sees the ICC quiz."""
     catalog = Catalog(ROOT / "quizzes")
     catalog.reload()
     loaded = catalog.get(QUIZ_ID)
     if loaded is None:
         raise SystemExit(f"{QUIZ_ID} did not load")
-    return SourceIndex.from_quizzes([loaded])
+    return SourceIndex.from_quizzes([loaded], embedder)
 
 
 def evaluate(index: SourceIndex, asked: list[Item], show: bool = False) -> Result:
@@ -141,45 +147,74 @@ def query_time_ms(index: SourceIndex, questions: list[str], repeat: int = 5) -> 
     return statistics.median(times) * 1000
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--split", action="append", choices=SPLITS, help="default: all three")
-    parser.add_argument("--show", action="store_true", help="each question and its ranking")
-    args = parser.parse_args(argv)
-    splits = args.split or list(SPLITS)
-
-    start = time.perf_counter()
-    index = bot_index()
-    build_ms = (time.perf_counter() - start) * 1000
-
+def measure(index: SourceIndex, splits: list[str], show: bool) -> tuple[dict[str, Result], float]:
     results: dict[str, Result] = {}
     asked: list[str] = []
     for split in splits:
         chosen = items(split)
         asked += [i.question for i in chosen]
-        if args.show:
+        if show:
             print(f"{split}:")
-        results[split] = evaluate(index, chosen, args.show)
-    per_query = query_time_ms(index, asked)
+        results[split] = evaluate(index, chosen, show)
+    return results, query_time_ms(index, asked)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--split", action="append", choices=SPLITS, help="default: all three")
+    parser.add_argument("--show", action="store_true", help="each question and its ranking")
+    parser.add_argument("--words-only", action="store_true", help="skip the model")
+    args = parser.parse_args(argv)
+    splits = args.split or list(SPLITS)
+
+    runs: dict[str, tuple[dict[str, Result], float, float]] = {}
+    start = time.perf_counter()
+    index = bot_index()
+    build_ms = (time.perf_counter() - start) * 1000
+    if args.show:
+        print("words only")
+    runs["words only"] = (*measure(index, splits, args.show), build_ms)
+
+    embedder = None if args.words_only else paraphrase_model.load()
+    if embedder is not None:
+        start = time.perf_counter()
+        index = bot_index(embedder)
+        build_ms = (time.perf_counter() - start) * 1000
+        if args.show:
+            print(embedder.name)
+        runs[embedder.name] = (*measure(index, splits, args.show), build_ms)
+    elif not args.words_only:
+        print(f"no model: {paraphrase_model.missing_reason() or 'ASK_MODEL is off'}")
 
     print(
-        f"{'set':<6} {'n':>4} {'hit@1':>7} {'hit@3':>7} {'refused answerable':>19} "
-        f"{'refused unanswerable':>21}"
+        f"{'index':<17} {'set':<6} {'n':>4} {'hit@1':>7} {'hit@3':>7} "
+        f"{'refused answerable':>19} {'refused unanswerable':>21}"
     )
-    for split, r in results.items():
+    for name, (results, _, _) in runs.items():
+        for split, r in results.items():
+            print(
+                f"{name:<17} {split:<6} {r.answerable:>4} {r.hit_at_1:>7.1%} {r.hit_at_3:>7.1%} "
+                f"{r.refused_answerable:>19} "
+                f"{r.refused_unanswerable_share:>14.1%} of {r.unanswerable:<3}"
+            )
+    for name, (_, per_query, built) in runs.items():
         print(
-            f"{split:<6} {r.answerable:>4} {r.hit_at_1:>7.1%} {r.hit_at_3:>7.1%} "
-            f"{r.refused_answerable:>19} {r.refused_unanswerable_share:>14.1%} of {r.unanswerable:<3}"
+            f"{name}: index built in {built:.0f} ms (quiz loading included, model loading not); "
+            f"one question: {per_query:.2f} ms (median)"
         )
-    print(
-        f"index built in {build_ms:.0f} ms (quiz loading included); "
-        f"one question: {per_query:.2f} ms (median)"
-    )
-    summary: dict[str, Any] = {}
-    if "test" in results:
-        summary |= results["test"].as_json()
-    summary |= {split: r.as_json() for split, r in results.items() if split != "test"}
-    summary["query_ms"] = round(per_query, 3)
+
+    def figures(results: dict[str, Result], per_query: float) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if "test" in results:
+            out |= results["test"].as_json()
+        out |= {split: r.as_json() for split, r in results.items() if split != "test"}
+        out["query_ms"] = round(per_query, 3)
+        return out
+
+    best = list(runs)[-1]
+    summary = {"index": best} | figures(*runs[best][:2])
+    if best != "words only":
+        summary["words_only"] = figures(*runs["words only"][:2])
     print(json.dumps(summary))
 
 

@@ -41,7 +41,8 @@ if TYPE_CHECKING:
 
     from bot.config import Settings
     from bot.quiz.catalog import Catalog, ReloadReport
-    from bot.quiz.retrieval import SourceIndex
+    from bot.quiz.retrieval import Answer, SourceIndex
+    from bot.quiz.semantic import CachedEmbedder
     from bot.storage.repository import Repository, UploadTurn
 
 log = logging.getLogger(__name__)
@@ -305,6 +306,10 @@ class QuizLibrary:
         self._versions: OrderedDict[tuple[str, str], LoadedQuiz] = OrderedDict()
         self._reloading = asyncio.Lock()
         self._indexes: dict[tuple[tuple[str, str], ...], SourceIndex] = {}
+        # /ask's sentence-embedding model (bot/paraphrase_model.py): loaded once, in a thread.
+        self._embedder: CachedEmbedder | None = None
+        self._embedder_loaded = False
+        self._embedder_lock = asyncio.Lock()
         self._stop_listening: Callable[[], Awaitable[None]] | None = None
         # Told of every reload of the quiz directory (the web preview updates open pages).
         self.reload_listeners: list[Callable[[ReloadReport], None]] = []
@@ -333,11 +338,38 @@ class QuizLibrary:
         if index is None:
             from bot.quiz.retrieval import SourceIndex  # not needed by the checking processes
 
-            index = await asyncio.to_thread(SourceIndex.from_quizzes, quizzes)
+            embedder = await self.paraphrase_embedder()
+            index = await asyncio.to_thread(SourceIndex.from_quizzes, quizzes, embedder)
             if len(self._indexes) > 64:  # a bounded cache: old versions fall out
                 self._indexes.clear()
             self._indexes[key] = index
         return index
+
+    def index_ready(self, guild_id: int | None) -> bool:
+        """Whether `ask` can answer at once (no model to load, no index to build)."""
+        quizzes = [q for q in self.available(guild_id) if q.source is not None]
+        return tuple(sorted((q.id, q.version) for q in quizzes)) in self._indexes
+
+    async def ask(self, guild_id: int | None, question: str) -> Answer:
+        """`/ask`: the passages of this server's sources that answer `question`."""
+        index = await self.source_index(guild_id)
+        if index.understands_paraphrase:  # the model reads the question: a thread
+            return await asyncio.to_thread(index.ask, question)
+        return index.ask(question)
+
+    async def paraphrase_embedder(self) -> CachedEmbedder | None:
+        """The packaged model that reads meaning, once loaded; None when it is not
+        installed, turned off (ASK_MODEL=off) or failed to load: words only then."""
+        async with self._embedder_lock:
+            if not self._embedder_loaded:
+                from bot import paraphrase_model
+
+                try:
+                    self._embedder = await asyncio.to_thread(paraphrase_model.load)
+                except Exception:
+                    log.exception("/ask's model did not load: /ask matches words only")
+                self._embedder_loaded = True
+        return self._embedder
 
     def search(self, guild_id: int | None, text: str, limit: int = 25) -> list[LoadedQuiz]:
         """Quizzes whose id or title looks like `text`, best first (for autocomplete)."""

@@ -109,8 +109,8 @@ class ChatCog(commands.Cog, name="Chat"):
             return {"content": _(HELP)}
         asked = _ASK.match(text.strip())
         if asked and (game is None or game.session.phase != Phase.ASKING):
-            index = await self.bot.library.source_index(guild_id)
-            return {"embed": rendering.ask_embed(asked["question"], index.ask(asked["question"]))}
+            answer = await self.bot.library.ask(guild_id, asked["question"])
+            return {"embed": rendering.ask_embed(asked["question"], answer)}
         if word in ("list", "quizzes"):
             rows = self.bot.library.available(guild_id)
             return {"embed": rendering.quiz_list_embed(rows)}

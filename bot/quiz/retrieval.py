@@ -53,9 +53,12 @@ from bot.quiz.models import ChoiceQuestion, ShortAnswerQuestion
 from bot.quiz.quotes import SourceText, fold
 
 if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
     from rank_bm25 import BM25Plus
 
     from bot.quiz.loader import LoadedQuiz
+    from bot.quiz.semantic import Embedder
 
 MIN_WORDS = 2  # question words one paragraph must hold for "found" ...
 MIN_SHARE = 2 / 3  # ... or this share of the question's weight
@@ -67,6 +70,16 @@ PARAGRAPH_WEIGHT = 0.5
 # A note's score counts beside the paragraph's own: the author's words are a second
 # way in, not a better one than the source's.
 NOTE_WEIGHT = 0.5
+# With an embedder (bot/quiz/semantic.py), a paragraph ranks by its meaning's closeness to
+# the question (the best of itself, its sentences and its notes, a note counting
+# NOTE_SIMILARITY of its closeness) plus LEXICAL_WEIGHT times its word-matching score
+# above, scaled so that the best paragraph's is 1. Tuned on ask_eval.yaml's tune half only.
+NOTE_SIMILARITY = 0.9
+LEXICAL_WEIGHT = 0.2
+# ... and the text "says" something also when some paragraph is this close in meaning.
+# Questions on other subjects stay below 0.35; everyday wordings the article answers,
+# above 0.44 (tune half).
+SIMILARITY_FLOOR = 0.43
 PASSAGE_LIMIT = 1024  # characters per rendered passage: a Discord embed field's limit
 NOT_FOUND = N_("The text does not say.")
 
@@ -179,10 +192,15 @@ class Evidence:
 
     words: int  # question words it contains (as written, or as a name like them)
     share: float  # their share of the question's weight, 0..1
+    similarity: float | None = None  # the closest paragraph's, with an embedder
 
     @property
     def enough(self) -> bool:
-        return self.words >= MIN_WORDS or self.share >= MIN_SHARE
+        return (
+            self.words >= MIN_WORDS
+            or self.share >= MIN_SHARE
+            or (self.similarity is not None and self.similarity >= SIMILARITY_FLOOR)
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,6 +230,19 @@ class _Source:
 @dataclass(frozen=True, slots=True)
 class _Note:
     paragraphs: tuple[int, ...]  # indices into SourceIndex._paragraphs
+    parts: tuple[str, ...] = ()  # its prompt, explanation, feedback...: each one meaning
+
+
+@dataclass(frozen=True, slots=True)
+class _Vectors:
+    """The embeddings of an index's texts in the embedder's languages."""
+
+    paragraphs: NDArray[np.float32]  # one row per paragraph (zeros where not embedded)
+    sentences: NDArray[np.float32]  # one row per sentence (zeros where not embedded)
+    parts: NDArray[np.float32]  # one row per note part ...
+    part_paragraphs: NDArray[np.intp]  # ... repeated for each paragraph it is about
+    part_rows: NDArray[np.intp]  # which row of `parts` each of those stands for
+    sources: frozenset[int]  # the sources embedded
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,6 +273,7 @@ class SourceIndex:
         names: Iterable[str],
         notes: list[_Note] | None = None,
         note_terms: list[list[str]] | None = None,
+        embedder: Embedder | None = None,
     ) -> None:
         self._sources = sources
         self._paragraphs = paragraphs
@@ -279,6 +311,58 @@ class SourceIndex:
                 df[term] = df.get(term, 0) + 1
         self._idf = {term: math.log(1 + (n + 1) / count) for term, count in df.items()}
         self._unknown_idf = math.log(1 + (n + 1) / 0.5)
+        self._embedder = embedder
+        self._vectors = self._embed_texts(embedder) if embedder is not None else None
+
+    @property
+    def understands_paraphrase(self) -> bool:
+        return self._vectors is not None and bool(self._vectors.sources)
+
+    def _embed_texts(self, embedder: Embedder) -> _Vectors:
+        import numpy as np
+
+        from bot.quiz.semantic import is_semantic_language
+
+        sources = frozenset(
+            s for s, source in enumerate(self._sources) if is_semantic_language(source.language)
+        )
+        chosen = [p for p, par in enumerate(self._paragraphs) if par.source in sources]
+        sentences = [s for p in chosen for s in self._paragraphs[p].sentences]
+        notes = [
+            note for note in self._notes if self._paragraphs[note.paragraphs[0]].source in sources
+        ]
+        parts = [part for note in notes for part in note.parts]
+        texts = (
+            [self._paragraphs[p].text for p in chosen]
+            + [self._sentence_text(s) for s in sentences]
+            + parts
+        )
+        matrix = embedder(texts) if texts else np.zeros((0, 1), dtype=np.float32)
+        width = matrix.shape[1] if matrix.size else 1
+        paragraph_rows = np.zeros((len(self._paragraphs), width), dtype=np.float32)
+        sentence_rows = np.zeros((len(self._sentences), width), dtype=np.float32)
+        paragraph_rows[chosen] = matrix[: len(chosen)]
+        sentence_rows[sentences] = matrix[len(chosen) : len(chosen) + len(sentences)]
+        part_paragraphs: list[int] = []
+        part_rows: list[int] = []
+        row = 0
+        for note in notes:
+            for _part in note.parts:
+                part_paragraphs += note.paragraphs
+                part_rows += [row] * len(note.paragraphs)
+                row += 1
+        return _Vectors(
+            paragraphs=paragraph_rows,
+            sentences=sentence_rows,
+            parts=matrix[len(chosen) + len(sentences) :].reshape(-1, width),
+            part_paragraphs=np.array(part_paragraphs, dtype=np.intp),
+            part_rows=np.array(part_rows, dtype=np.intp),
+            sources=sources,
+        )
+
+    def _sentence_text(self, s: int) -> str:
+        sentence = self._sentences[s]
+        return self._paragraphs[sentence.paragraph].text[sentence.start : sentence.end]
 
     @classmethod
     def build(
@@ -286,12 +370,15 @@ class SourceIndex:
         sources: Iterable[tuple[str, SourceText, str | None]],
         notes: Mapping[str, Sequence[Note]] | None = None,
         languages: Mapping[str, str] | None = None,
+        embedder: Embedder | None = None,
     ) -> SourceIndex:
         """Index (key, text, title) triples; a text given under several keys counts once.
 
         The key is what `ask` can filter by (a quiz id); the title is what a passage
         shows (the key when there is none). A shared text keeps its first title and
         language. `notes`: per key, what was written about its paragraphs (`Note`).
+        `embedder`: reads meaning too (bot/quiz/semantic.py); building then embeds every
+        paragraph, sentence and note part of the texts in its languages (slow: a thread).
         """
         at: dict[str, int] = {}
         keys: list[list[str]] = []
@@ -337,7 +424,8 @@ class SourceIndex:
                         if 1 <= n <= count
                     )
                     if at_paragraphs:
-                        indexed_notes.append(_Note(at_paragraphs))
+                        parts = tuple(x for x in note.text.splitlines() if x.strip())
+                        indexed_notes.append(_Note(at_paragraphs, parts))
                         note_terms.append(terms(note.text, language) + acronyms(note.text))
         return cls(
             indexed,
@@ -348,10 +436,13 @@ class SourceIndex:
             names,
             indexed_notes,
             note_terms,
+            embedder,
         )
 
     @classmethod
-    def from_quizzes(cls, quizzes: Iterable[LoadedQuiz]) -> SourceIndex:
+    def from_quizzes(
+        cls, quizzes: Iterable[LoadedQuiz], embedder: Embedder | None = None
+    ) -> SourceIndex:
         """The sources of these quizzes, keyed by quiz id; a quiz without one adds nothing.
 
         Each question of a quiz is also a note on the paragraphs its quotes stand in:
@@ -367,6 +458,7 @@ class SourceIndex:
             ),
             notes={q.id: quiz_notes(q) for q in with_source},
             languages={q.id: q.quiz.language for q in with_source},
+            embedder=embedder,
         )
 
     @property
@@ -414,7 +506,13 @@ class SourceIndex:
                 *(v for v, ok in zip(self._source_vocabulary, allowed, strict=True) if ok)
             )
             query = {w: {t: x for t, x in f.items() if t in known} for w, f in query.items()}
-        if not any(query.values()) or self._paragraph_bm25 is None or self._sentence_bm25 is None:
+        vectors = self._vectors
+        semantic = vectors is not None and all(
+            s in vectors.sources for s, ok in enumerate(allowed) if ok
+        )
+        if self._paragraph_bm25 is None or self._sentence_bm25 is None:
+            return Answer(question, (), False)
+        if not any(query.values()) and not semantic:
             return Answer(question, (), False)
 
         paragraph_scores = _scores(self._paragraph_bm25, self._paragraph_sets, query)
@@ -431,13 +529,17 @@ class SourceIndex:
                 + NOTE_WEIGHT * note_scores[p]
             )
             ranked.append((score, p, best))
+        similarity: float | None = None
+        if semantic:
+            ranked, similarity = self._by_meaning(question, allowed, ranked, sentence_scores)
         if not ranked:
             return Answer(question, (), False)
         ranked.sort(key=lambda r: (-r[0], r[1]))
 
         # Any paragraph may carry the evidence, not only the first one.
         evidence = max(
-            (self._evidence(query, p) for _, p, _ in ranked), key=lambda e: (e.enough, e.share)
+            (self._evidence(query, p, similarity) for _, p, _ in ranked),
+            key=lambda e: (e.enough, e.share),
         )
         if not evidence.enough:
             return Answer(question, (), False, evidence)
@@ -456,7 +558,45 @@ class SourceIndex:
                 best[p] = max(best[p], score)
         return best
 
-    def _evidence(self, query: Query, paragraph: int) -> Evidence:
+    def _by_meaning(
+        self,
+        question: str,
+        allowed: list[bool],
+        lexical: list[tuple[float, int, int]],
+        sentence_scores: list[float],
+    ) -> tuple[list[tuple[float, int, int]], float]:
+        """Every allowed paragraph ranked by closeness in meaning plus its (scaled)
+        word-matching score; and the closest paragraph's closeness."""
+        import numpy as np
+
+        vectors = self._vectors
+        assert vectors is not None and self._embedder is not None
+        asked = self._embedder([question])[0]
+        by_paragraph = vectors.paragraphs @ asked
+        by_sentence = vectors.sentences @ asked
+        if len(vectors.part_rows):
+            by_part = (vectors.parts @ asked)[vectors.part_rows] * NOTE_SIMILARITY
+            np.maximum.at(by_paragraph, vectors.part_paragraphs, by_part)
+        top_lexical = max((score for score, _, _ in lexical), default=0.0)
+        words_of = {p: score / top_lexical for score, p, _ in lexical} if top_lexical else {}
+        top_sentence = max(sentence_scores, default=0.0) or 1.0
+        ranked: list[tuple[float, int, int]] = []
+        closest = -1.0
+        for p, paragraph in enumerate(self._paragraphs):
+            if not allowed[paragraph.source]:
+                continue
+            span = paragraph.sentences
+            sentence_closeness = by_sentence[span.start : span.stop]
+            meaning = float(max(by_paragraph[p], sentence_closeness.max(initial=-1.0)))
+            closest = max(closest, meaning)
+            best = max(
+                span,
+                key=lambda i: by_sentence[i] + LEXICAL_WEIGHT * sentence_scores[i] / top_sentence,
+            )
+            ranked.append((meaning + LEXICAL_WEIGHT * words_of.get(p, 0.0), p, best))
+        return ranked, closest
+
+    def _evidence(self, query: Query, paragraph: int, similarity: float | None = None) -> Evidence:
         held = self._held[paragraph]
         total = found = 0.0
         words = 0
@@ -466,7 +606,7 @@ class SourceIndex:
             here = max((x for term, x in weights.items() if term in held), default=0.0)
             found += here
             words += here > 0
-        return Evidence(words, found / total if total else 0.0)
+        return Evidence(words, found / total if total else 0.0, similarity)
 
     def _passage(
         self, query: Query, p: int, s: int, score: float, keys: Collection[str] | None

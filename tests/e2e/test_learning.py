@@ -142,14 +142,15 @@ async def test_ask_the_source(classroom: Classroom) -> None:
     hit = await fake.slash(
         student, classroom.channel, "ask", question="How many Israeli soldiers died?"
     )
-    text = hit.message.text()
+    # The first /ask may load the model: "thinking", then the answer in its place.
+    text = (await hit.wait_for_original(timeout=60)).text()
     assert hit.response.ephemeral and "67 soldiers and six civilians" in text
     assert "Israel in talks with ICC over Gaza war inquiry, paragraph 6" in text
     assert text.count("\n> ") + text.startswith("> ") >= 1  # quoted as a block quote
     miss = await fake.slash(
         student, classroom.channel, "ask", question="What is the capital of Australia?"
     )
-    assert "The text does not say" in miss.message.text()
+    assert "The text does not say" in (await miss.wait_for_original()).text()
 
 
 async def test_ask_and_review_in_chat(classroom: Classroom) -> None:

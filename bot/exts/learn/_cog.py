@@ -108,11 +108,12 @@ class LearnCog(commands.Cog, name="Learn"):
     async def ask(
         self, interaction: discord.Interaction[Any], question: app_commands.Range[str, 3, 300]
     ) -> None:
-        index = await self.bot.library.source_index(interaction.guild_id)
-        answer = index.ask(question)
-        await interaction.response.send_message(
-            embed=rendering.ask_embed(question, answer), ephemeral=True
-        )
+        library = self.bot.library
+        if not library.index_ready(interaction.guild_id):
+            # Loading the model or indexing new sources can outlast Discord's 3 seconds.
+            await interaction.response.defer(ephemeral=True, thinking=True)
+        answer = await library.ask(interaction.guild_id, question)
+        await reply(interaction, embed=rendering.ask_embed(question, answer), ephemeral=True)
 
     @privacy.command(name="info", description="What Quizbot keeps about you")
     async def privacy_info(self, interaction: discord.Interaction[Any]) -> None:
