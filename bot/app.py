@@ -182,6 +182,7 @@ class QuizBot(commands.AutoShardedBot):
         self.repo = repo
         self.catalog = catalog
         self.library = QuizLibrary(catalog, repo, UploadLimits.from_settings(settings))
+        self.library.read_meaning = settings.ask_model
         self.games = GameService(repo, self.library, clock)
         # Handlers of interactions and messages not finished yet, waited for at a stop.
         self.in_flight: set[asyncio.Task[Any]] = set()

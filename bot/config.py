@@ -51,6 +51,8 @@ EXPECTED = {
     "web_secret": N_("a long random text, such as the output of: openssl rand -hex 32"),
     # Translators: the values a yes/no setting takes: true and false stay as written.
     "web_preview_public": N_("true or false"),
+    # Translators: the values a yes/no setting takes: true and false stay as written.
+    "ask_model": N_("true or false"),
 }
 # Never repeated in a message: a secret.
 SECRET_FIELDS = frozenset({"discord_token", "web_secret"})
@@ -97,6 +99,9 @@ class Settings(BaseSettings):
     web_secret: SecretStr | None = None
     # Serve the preview of QUIZ_DIR's files to other machines, not only this one.
     web_preview_public: bool = False
+    # /ask reads meaning with the packaged model when the extra `paraphrase` is installed
+    # (docs/ask.md); false: words only, and PyTorch is never loaded.
+    ask_model: bool = True
 
     @field_validator("shard_ids", mode="before")
     @classmethod
@@ -160,6 +165,7 @@ class Settings(BaseSettings):
         "upload_versions_kept",
         "web_host",
         "web_preview_public",
+        "ask_model",
         mode="before",
     )
     @classmethod

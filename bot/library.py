@@ -310,6 +310,7 @@ class QuizLibrary:
         self._embedder: CachedEmbedder | None = None
         self._embedder_loaded = False
         self._embedder_lock = asyncio.Lock()
+        self.read_meaning = True  # the setting ASK_MODEL
         self._stop_listening: Callable[[], Awaitable[None]] | None = None
         # Told of every reload of the quiz directory (the web preview updates open pages).
         self.reload_listeners: list[Callable[[ReloadReport], None]] = []
@@ -359,13 +360,15 @@ class QuizLibrary:
 
     async def paraphrase_embedder(self) -> CachedEmbedder | None:
         """The packaged model that reads meaning, once loaded; None when it is not
-        installed, turned off (ASK_MODEL=off) or failed to load: words only then."""
+        installed, turned off (ASK_MODEL=false) or failed to load: words only then."""
         async with self._embedder_lock:
             if not self._embedder_loaded:
                 from bot import paraphrase_model
 
                 try:
-                    self._embedder = await asyncio.to_thread(paraphrase_model.load)
+                    self._embedder = await asyncio.to_thread(
+                        paraphrase_model.load, self.read_meaning
+                    )
                 except Exception:
                     log.exception("/ask's model did not load: /ask matches words only")
                 self._embedder_loaded = True

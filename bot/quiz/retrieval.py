@@ -195,11 +195,13 @@ class Evidence:
     similarity: float | None = None  # the closest paragraph's, with an embedder
 
     @property
+    def by_words(self) -> bool:
+        return self.words >= MIN_WORDS or self.share >= MIN_SHARE
+
+    @property
     def enough(self) -> bool:
-        return (
-            self.words >= MIN_WORDS
-            or self.share >= MIN_SHARE
-            or (self.similarity is not None and self.similarity >= SIMILARITY_FLOOR)
+        return self.by_words or (
+            self.similarity is not None and self.similarity >= SIMILARITY_FLOOR
         )
 
 

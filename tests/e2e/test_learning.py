@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from tests.e2e.conftest import Classroom, right_response, wrong_response
 from tests.e2e.test_chat_and_restart import answer_in_place
+from tests.paraphrase import require_model
 
 
 async def answer(room: Classroom, student, message, game, right: bool) -> None:
@@ -151,6 +152,31 @@ async def test_ask_the_source(classroom: Classroom) -> None:
         student, classroom.channel, "ask", question="What is the capital of Australia?"
     )
     assert "The text does not say" in (await miss.wait_for_original()).text()
+
+
+async def test_ask_in_everyday_words_finds_the_passage_by_meaning(
+    classroom: Classroom,
+) -> None:
+    require_model()
+    await classroom.start_bot()
+    fake, student = classroom.fake, classroom.students[4]
+    asked = await fake.slash(
+        student, classroom.channel, "ask", question="How many Israeli troops lost their lives?"
+    )
+    text = (await asked.wait_for_original(timeout=60)).text()
+    # No word of it holds: the reply says these are the closest in meaning, and quotes
+    # the paragraph with the number of soldiers first.
+    title, warning, first = text.split("\n", 2)
+    assert title == "“How many Israeli troops lost their lives?”"
+    assert warning.startswith("No passage uses your words; these are the closest in meaning.")
+    first = first.split("— ", 1)[0] + first.split("— ", 1)[1].split("\n", 1)[0]
+    assert "67 soldiers and six civilians" in first
+    assert first.endswith("Israel in talks with ICC over Gaza war inquiry, paragraph 6")
+    # A question in the article's own words is answered without that warning.
+    worded = await fake.slash(
+        student, classroom.channel, "ask", question="How many Israeli soldiers died?"
+    )
+    assert "closest in meaning" not in (await worded.wait_for_original()).text()
 
 
 async def test_ask_and_review_in_chat(classroom: Classroom) -> None:

@@ -1,12 +1,10 @@
 """`/ask` with the real packaged model (the optional extra `paraphrase`).
 
-Skips, with the reason, where the extra is not installed, unless QUIZBOT_REQUIRE_MODEL=1
-(CI, which installs it) makes that a failure.
+Skips where the extra is not installed, unless QUIZBOT_REQUIRE_MODEL=1 (tests/paraphrase.py).
 """
 
 from __future__ import annotations
 
-import os
 import socket
 from functools import cache
 from pathlib import Path
@@ -16,14 +14,15 @@ import pytest
 import yaml
 
 from bot import paraphrase_model
+from bot.config import Settings
 from bot.quiz.catalog import Catalog
 from bot.quiz.retrieval import SourceIndex
 from bot.quiz.semantic import CachedEmbedder
+from tests.paraphrase import require_model
 
 ROOT = Path(__file__).resolve().parents[2]
 EVAL_FILE = Path(__file__).with_name("ask_eval.yaml")
 PAIRS_FILE = Path(__file__).with_name("ask_pairs.yaml")
-REQUIRE_MODEL = os.environ.get("QUIZBOT_REQUIRE_MODEL") == "1"
 
 # The test half's figures as measured by bench/ask.py (its targets, hit@3 >= 90%, no
 # answerable question refused, >= 95% of the unanswerable refused, are not met): floors,
@@ -41,11 +40,7 @@ def _model() -> CachedEmbedder | None:
 
 @pytest.fixture
 def model() -> CachedEmbedder:
-    reason = paraphrase_model.missing_reason()
-    if reason is not None:
-        if REQUIRE_MODEL:
-            pytest.fail(f"QUIZBOT_REQUIRE_MODEL=1 but {reason}")
-        pytest.skip(f"{reason}: pip install -e '.[paraphrase]' (docs/ask.md)")
+    require_model()
     loaded = _model()
     assert loaded is not None
     return loaded
@@ -144,8 +139,8 @@ def test_the_model_loads_and_reads_without_the_network(
 
 
 def test_the_operator_can_turn_it_off(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("ASK_MODEL", "off")
-    assert not paraphrase_model.wanted()
-    assert paraphrase_model.load() is None
-    monkeypatch.setenv("ASK_MODEL", "auto")
-    assert paraphrase_model.wanted()
+    assert paraphrase_model.load(wanted=False) is None
+    monkeypatch.setenv("ASK_MODEL", "false")
+    assert Settings().ask_model is False
+    monkeypatch.setenv("ASK_MODEL", "")
+    assert Settings().ask_model is True  # empty: the default
