@@ -40,7 +40,7 @@ if str(ROOT) not in sys.path:  # run as a script: the project's package from the
 from bot import paraphrase_model  # noqa: E402
 from bot.quiz.catalog import Catalog  # noqa: E402
 from bot.quiz.retrieval import SourceIndex  # noqa: E402
-from bot.quiz.semantic import Embedder  # noqa: E402
+from bot.quiz.semantic import CachedEmbedder, Embedder  # noqa: E402
 
 QUIZ_ID = "icc-gaza-2014"
 EVAL_FILE = ROOT / "tests" / "quiz" / "ask_eval.yaml"
@@ -134,20 +134,26 @@ def evaluate(index: SourceIndex, asked: list[Item], show: bool = False) -> Resul
     )
 
 
-def query_time_ms(index: SourceIndex, questions: list[str], repeat: int = 5) -> float:
-    """Median time of one question, in milliseconds, once the index is warm."""
+def query_time_ms(index: SourceIndex, questions: list[str], repeat: int = 5) -> tuple[float, float]:
+    """Median time of one question, in milliseconds: asked for the first time (the model
+    reads it), then asked again (its vector is cached)."""
+    first = []
     for question in questions:
+        start = time.perf_counter()
         index.ask(question)
+        first.append(time.perf_counter() - start)
     times = []
     for _ in range(repeat):
         for question in questions:
             start = time.perf_counter()
             index.ask(question)
             times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
+    return statistics.median(first) * 1000, statistics.median(times) * 1000
 
 
-def measure(index: SourceIndex, splits: list[str], show: bool) -> tuple[dict[str, Result], float]:
+def measure(
+    index: SourceIndex, splits: list[str], show: bool, embedder: CachedEmbedder | None = None
+) -> tuple[dict[str, Result], tuple[float, float]]:
     results: dict[str, Result] = {}
     asked: list[str] = []
     for split in splits:
@@ -156,6 +162,8 @@ def measure(index: SourceIndex, splits: list[str], show: bool) -> tuple[dict[str
         if show:
             print(f"{split}:")
         results[split] = evaluate(index, chosen, show)
+    if embedder is not None:
+        embedder.clear()  # the questions' vectors: timed from the first reading
     return results, query_time_ms(index, asked)
 
 
@@ -167,7 +175,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     splits = args.split or list(SPLITS)
 
-    runs: dict[str, tuple[dict[str, Result], float, float]] = {}
+    runs: dict[str, tuple[dict[str, Result], tuple[float, float], float]] = {}
     start = time.perf_counter()
     index = bot_index()
     build_ms = (time.perf_counter() - start) * 1000
@@ -182,7 +190,7 @@ def main(argv: list[str] | None = None) -> None:
         build_ms = (time.perf_counter() - start) * 1000
         if args.show:
             print(embedder.name)
-        runs[embedder.name] = (*measure(index, splits, args.show), build_ms)
+        runs[embedder.name] = (*measure(index, splits, args.show, embedder), build_ms)
     elif not args.words_only:
         print(f"no model: {paraphrase_model.missing_reason() or 'ASK_MODEL is off'}")
 
@@ -197,18 +205,19 @@ def main(argv: list[str] | None = None) -> None:
                 f"{r.refused_answerable:>19} "
                 f"{r.refused_unanswerable_share:>14.1%} of {r.unanswerable:<3}"
             )
-    for name, (_, per_query, built) in runs.items():
+    for name, (_, (first, again), built) in runs.items():
         print(
             f"{name}: index built in {built:.0f} ms (quiz loading included, model loading not); "
-            f"one question: {per_query:.2f} ms (median)"
+            f"one question: {first:.2f} ms the first time, {again:.2f} ms again (medians)"
         )
 
-    def figures(results: dict[str, Result], per_query: float) -> dict[str, Any]:
+    def figures(results: dict[str, Result], per_query: tuple[float, float]) -> dict[str, Any]:
         out: dict[str, Any] = {}
         if "test" in results:
             out |= results["test"].as_json()
         out |= {split: r.as_json() for split, r in results.items() if split != "test"}
-        out["query_ms"] = round(per_query, 3)
+        out["query_ms"] = round(per_query[0], 3)
+        out["query_ms_again"] = round(per_query[1], 3)
         return out
 
     best = list(runs)[-1]

@@ -31,6 +31,14 @@ nowhere weighing most: "Who is Bensouda?" is answered, "What is the capital of
 Egypt?" is not). A question on another subject shares one word with a text at most,
 by chance ("world"); tests/quiz/ask_pairs.yaml holds the calibration set.
 
+Meaning. Built with an embedder (bot/quiz/semantic.py; the bot's is the packaged model
+of bot/paraphrase_model.py), every paragraph, sentence and note part of the texts in its
+languages is embedded once. A question then ranks every paragraph by its closeness in
+meaning (the best of the paragraph, its sentences and its notes, a note counting 0.9 of
+its closeness) plus 0.2 times its word-matching score scaled to the best one; and the
+text also "says" it when some paragraph is at least 0.43 close (the similarity floor),
+which questions on other subjects stay under. Tuned on ask_eval.yaml's tune half only.
+
 Results are per paragraph, best first, and never list a paragraph twice. Each shows
 its best sentence, or the whole paragraph when the question's words are spread over
 several of its sentences.

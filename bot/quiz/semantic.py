@@ -61,6 +61,11 @@ class CachedEmbedder:
             return np.zeros((0, 0), dtype=np.float32)
         return np.stack(rows).astype(np.float32, copy=False)
 
+    def clear(self) -> None:
+        """Forget every vector (an index keeps those of its texts)."""
+        with self._lock:
+            self._vectors.clear()
+
 
 def is_semantic_language(language: str) -> bool:
     return language.split("-")[0].casefold() in SEMANTIC_LANGUAGES

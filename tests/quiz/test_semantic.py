@@ -159,6 +159,15 @@ def test_the_cache_forgets_the_oldest_texts_beyond_its_capacity() -> None:
     assert inner.calls[-1] == ["troops"]
 
 
+def test_a_cleared_cache_embeds_again() -> None:
+    inner = ConceptEmbedder()
+    cached = CachedEmbedder(inner, "concepts")
+    cached(["troops"])
+    cached.clear()
+    cached(["troops"])
+    assert inner.calls == [["troops"], ["troops"]]
+
+
 def test_the_cache_is_safe_across_threads() -> None:
     inner = ConceptEmbedder()
     cached = CachedEmbedder(inner, "concepts")
