@@ -28,6 +28,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
         (
             "bot.games",
             "bot.library",
+            "bot.paraphrase_model",
             "bot.assignments",
             "bot.reports",
             "bot.importers",
@@ -57,6 +58,7 @@ FORBIDDEN = {
     "bot.storage": ("discord",),
     "bot.games": ("discord",),
     "bot.library": ("discord",),
+    "bot.paraphrase_model": ("discord", "sqlalchemy"),
     "bot.reports": ("discord",),
     "bot.importers": ("discord", "sqlalchemy"),
     "bot.exporters": ("discord", "sqlalchemy"),
