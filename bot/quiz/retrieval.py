@@ -30,6 +30,8 @@ question's words, or at least two thirds of the question's weight (idf, a word f
 nowhere weighing most: "Who is Bensouda?" is answered, "What is the capital of
 Egypt?" is not). A question on another subject shares one word with a text at most,
 by chance ("world"); tests/quiz/ask_pairs.yaml holds the calibration set.
+And in English texts, a question that asks for a number, a month, a day or a time
+(bot/quiz/answer_kinds.py) is said only when a passage it would quote holds one.
 
 Meaning. Built with an embedder (bot/quiz/semantic.py; the bot's is the packaged model
 of bot/paraphrase_model.py), every paragraph, sentence and note part of the texts in its
@@ -56,6 +58,7 @@ from typing import TYPE_CHECKING
 from rapidfuzz import fuzz, process
 
 from bot.i18n import N_, _
+from bot.quiz.answer_kinds import asked_for, holds
 from bot.quiz.lemmas import DEFAULT_LANGUAGE, lemma
 from bot.quiz.models import ChoiceQuestion, ShortAnswerQuestion
 from bot.quiz.quotes import SourceText, fold
@@ -554,7 +557,18 @@ class SourceIndex:
         if not evidence.enough:
             return Answer(question, (), False, evidence)
         passages = tuple(self._passage(query, p, s, score, keys) for score, p, s in ranked[:limit])
+        # "How many ...?" is not answered by passages that hold no number at all.
+        kind = asked_for(question) if self._all_english(allowed) else None
+        if kind is not None and not any(holds(kind, p.paragraph_text) for p in passages):
+            return Answer(question, (), False, evidence)
         return Answer(question, passages, True, evidence)
+
+    def _all_english(self, allowed: list[bool]) -> bool:
+        return all(
+            self._sources[s].language.split("-")[0].casefold() == "en"
+            for s, ok in enumerate(allowed)
+            if ok
+        )
 
     def _note_scores(self, query: Query) -> list[float]:
         """Per paragraph, the best score of a note on it (0 without one)."""
