@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import shutil
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -253,3 +253,79 @@ async def test_the_checking_process_goes_when_idle_and_with_the_bot(
     finally:
         await library.close()
     assert checking_processes() == []  # the bot stopping stops it
+
+
+async def test_ask_loads_the_model_once_and_reads_meaning(
+    database_url: str, catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import numpy as np
+
+    from bot import paraphrase_model
+    from bot.quiz.semantic import CachedEmbedder
+
+    loads: list[bool] = []
+
+    def slow_load(wanted: bool = True) -> CachedEmbedder:
+        loads.append(wanted)
+        time.sleep(0.2)  # in a thread: the event loop keeps turning meanwhile
+
+        def embed(texts: Sequence[str]) -> np.ndarray:
+            # "soldiers" in a text and "troops" in a question mean the same here.
+            same = ("troops", "soldiers")
+            rows = [[1.0, 0.0] if any(w in t for w in same) else [0.0, 1.0] for t in texts]
+            return np.array(rows, dtype=np.float32)
+
+        return CachedEmbedder(embed, "fake")
+
+    monkeypatch.setattr(paraphrase_model, "load", slow_load)
+    repo = await Repository.open(database_url)
+    library = QuizLibrary(catalog, repo)
+    try:
+        assert not library.index_ready(1)
+        ticks = 0
+
+        async def tick() -> None:
+            nonlocal ticks
+            while True:
+                await asyncio.sleep(0.01)
+                ticks += 1
+
+        ticker = asyncio.create_task(tick())
+        first, second = await asyncio.gather(
+            library.ask(1, "How many troops?"), library.ask(1, "How many troops?")
+        )
+        ticker.cancel()
+        assert loads == [True]  # two questions at once: one load
+        assert ticks >= 10  # the loop was not blocked by the 0.2 s load
+        assert library.index_ready(1)
+        assert first.found and first.passages[0].paragraph == 6 and first == second
+    finally:
+        await library.close()
+        await repo.close()
+
+
+async def test_ask_falls_back_to_words_when_the_model_fails_or_is_off(
+    database_url: str, catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot import paraphrase_model
+
+    def broken(wanted: bool = True) -> None:
+        raise OSError("model files unreadable")
+
+    monkeypatch.setattr(paraphrase_model, "load", broken)
+    repo = await Repository.open(database_url)
+    library = QuizLibrary(catalog, repo)
+    off = QuizLibrary(catalog, repo)
+    off.read_meaning = False
+    try:
+        answer = await library.ask(1, "How many Israeli soldiers died?")
+        assert answer.found and answer.passages[0].paragraph == 6
+        assert not (await library.source_index(1)).understands_paraphrase
+        calls: list[bool] = []
+        monkeypatch.setattr(paraphrase_model, "load", lambda wanted=True: calls.append(wanted))
+        assert (await off.ask(1, "How many Israeli soldiers died?")).found
+        assert calls == [False]  # told not to load
+    finally:
+        await library.close()
+        await off.close()
+        await repo.close()
