@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import statistics
 import sys
 import time
@@ -134,6 +135,15 @@ def evaluate(index: SourceIndex, asked: list[Item], show: bool = False) -> Resul
     )
 
 
+def wilson(share: float, n: int, z: float = 1.96) -> tuple[float, float]:
+    """Wilson's score interval for a share measured on n questions."""
+    if n == 0:
+        return 0.0, 1.0
+    centre = (share + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(share * (1 - share) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
 def query_time_ms(index: SourceIndex, questions: list[str], repeat: int = 5) -> tuple[float, float]:
     """Median time of one question, in milliseconds: asked for the first time (the model
     reads it), then asked again (its vector is cached)."""
@@ -204,6 +214,17 @@ def main(argv: list[str] | None = None) -> None:
                 f"{name:<17} {split:<6} {r.answerable:>4} {r.hit_at_1:>7.1%} {r.hit_at_3:>7.1%} "
                 f"{r.refused_answerable:>19} "
                 f"{r.refused_unanswerable_share:>14.1%} of {r.unanswerable:<3}"
+            )
+    # Few questions: how far the test half's figures could be from the rate on questions
+    # like them (Wilson's 95% interval).
+    for name, (results, _, _) in runs.items():
+        if "test" in results:
+            r = results["test"]
+            low3, high3 = wilson(r.hit_at_3, r.answerable)
+            low_u, high_u = wilson(r.refused_unanswerable_share, r.unanswerable)
+            print(
+                f"{name}: test half, 95% intervals: hit@3 {low3:.0%}-{high3:.0%}, "
+                f"unanswerable refused {low_u:.0%}-{high_u:.0%}"
             )
     for name, (_, (first, again), built) in runs.items():
         print(
