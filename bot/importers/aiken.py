@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from string import ascii_uppercase
 
 from bot.i18n import _
-from bot.importers.common import Conversion, QuizBuilder, shorten
-from bot.importers.gift import MAX_CHOICES, _decode
+from bot.importers.common import MAX_CHOICES, Conversion, QuizBuilder, shorten
+from bot.importers.gift import _decode
 
 _OPTION = re.compile(r"^([A-Z])[.)]\s+(.*)$")
 _ANSWER = re.compile(r"^ANSWER\s*:\s*(.*)$", re.IGNORECASE)

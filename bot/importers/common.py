@@ -11,7 +11,7 @@ import functools
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +26,7 @@ from bot.quiz.models import AnyQuestion, Question
 from bot.quiz.rules import check_questions
 
 MAX_QUESTIONS = 500  # per quiz; a longer import is split into parts
+MAX_CHOICES = 10  # per choice question, as the quiz format allows
 MAX_PROMPT = 1500
 MAX_ANSWER = 300
 MAX_FEEDBACK = 1000
@@ -304,9 +305,28 @@ def clip_noted(
     return clip(text, limit)
 
 
+@dataclass(frozen=True, slots=True)
+class Weighted:
+    """An answer as Moodle weighs it (GIFT and Moodle XML alike)."""
+
+    text: str
+    weight: float  # the percentage of the marks it earns
+    feedback: str | None
+
+
+def question_body(
+    kind: str, prompt: str, fields: dict[str, Any], explanation: str | None
+) -> dict[str, Any]:
+    body: dict[str, Any] = {"type": kind, "prompt": prompt, **fields}
+    if explanation:
+        body["explanation"] = explanation
+    return body
+
+
 class QuestionReader:
     """What the readers of one question of another format share: notes and skips under
-    the question's line and subject, one explanation for everyone, clipped feedback."""
+    the question's line and subject, one explanation for everyone, clipped feedback, and
+    Moodle's weighted answers turned into choices or accepted answers."""
 
     builder: QuizBuilder
     line: int | None
@@ -346,6 +366,90 @@ class QuestionReader:
                     )
                 )
         return explanation
+
+    def _choice_body(
+        self,
+        answers: list[Weighted],
+        single: bool,
+        prompt: str,
+        general: str | None,
+        none_right: str,
+        many_right: Callable[[int], str],
+    ) -> dict[str, Any] | None:
+        """A choice question from weighted answers: with `single`, the ones at 100% are
+        right; otherwise every one with a positive weight. `none_right` and `many_right`
+        (given the count) say, in the format's words, why a question is skipped."""
+        if not 2 <= len(answers) <= MAX_CHOICES:
+            self._skip(
+                _("a multiple-choice question needs 2 to {most} answers; it has {count}").format(
+                    most=MAX_CHOICES, count=len(answers)
+                )
+            )
+            return None
+        right = [a.weight >= 100 if single else a.weight > 0 for a in answers]
+        if not any(right):
+            self._skip(none_right)
+            return None
+        if single and sum(right) > 1:
+            self._skip(many_right(sum(right)))
+            return None
+        choices = []
+        for answer, ok in zip(answers, right, strict=True):
+            if single and not ok and answer.weight > 0:
+                self._note(
+                    _(
+                        "`{answer}` earns {weight}% in Moodle; Quizbot has no partial credit, "
+                        "so it counts as wrong"
+                    ).format(answer=answer.text, weight=f"{answer.weight:g}")
+                )
+            item: dict[str, Any] = {"text": answer.text}
+            if ok:
+                item["correct"] = True
+            if answer.feedback:
+                item["feedback"] = self._clip_feedback(answer.feedback)
+            choices.append(item)
+        return question_body("choice", prompt, {"choices": choices}, general)
+
+    def _short_answer_body(
+        self, answers: Iterable[Weighted], prompt: str, general: str | None
+    ) -> dict[str, Any] | None:
+        """A short-answer question from weighted answers: any positive weight is accepted
+        for full points (noted), the others dropped (noted)."""
+        accepted: list[str] = []
+        full_feedback: list[str | None] = []
+        other_feedback: list[tuple[str, str | None]] = []
+        for answer in answers:
+            if answer.weight >= 100:
+                full_feedback.append(answer.feedback)
+            else:
+                other_feedback.append((answer.text, answer.feedback))
+            if answer.weight <= 0:
+                self._note(
+                    _("dropped the answer `{answer}`: it earns {weight}% in Moodle").format(
+                        answer=answer.text, weight=f"{answer.weight:g}"
+                    )
+                )
+                continue
+            if answer.weight < 100:
+                self._note(
+                    _(
+                        "accepted `{answer}` for full points (it earns {weight}% in Moodle; "
+                        "Quizbot has no partial credit)"
+                    ).format(answer=answer.text, weight=f"{answer.weight:g}")
+                )
+            if "*" in answer.text:
+                self._note(
+                    _(
+                        "`{answer}`: `*` is a wildcard in Moodle; here it is an ordinary character"
+                    ).format(answer=answer.text)
+                )
+            accepted.append(answer.text)
+        kept = clean_answers(accepted, self.builder, self.line, self.subject)
+        if not kept:
+            self._skip(_("no usable right answer is left"))
+            return None
+        explanation = self._one_explanation(general, full_feedback, other_feedback)
+        return question_body("short_answer", prompt, {"answers": kept}, explanation)
 
     def _clip_feedback(self, text: str) -> str:
         message = ngettext(

@@ -19,7 +19,6 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -31,8 +30,9 @@ from bot.importers.common import (
     ImportFailure,
     QuestionReader,
     QuizBuilder,
-    clean_answers,
+    Weighted,
     clip_noted,
+    question_body,
     shorten,
     slugify,
 )
@@ -41,7 +41,6 @@ from bot.quiz.yaml_reader import YamlError, decode
 
 MAX_INPUT_BYTES = 16 * 1024 * 1024
 BLANK = "___"
-MAX_CHOICES = 10
 _WEIGHT = re.compile(r"%(-?\d+(?:\.\d*)?)%")
 _NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
 _TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
@@ -115,13 +114,6 @@ def _blocks(text: str) -> Iterator[Block]:
             block = []
     if block:
         yield block
-
-
-@dataclass(frozen=True, slots=True)
-class _Choice:
-    text: str
-    weight: float  # Moodle's percentage
-    feedback: str | None
 
 
 class _Question(QuestionReader):
@@ -231,7 +223,7 @@ class _Question(QuestionReader):
 
     def _choice(self, answer: str, prompt: str, general: str | None) -> dict[str, Any] | None:
         single = "=" in answer  # with `=`, one right answer; without, weights decide
-        choices: list[_Choice] = []
+        choices: list[Weighted] = []
         for piece in re.split(r"(?=[~=])", answer):
             piece = piece.strip()
             if not piece:
@@ -239,46 +231,21 @@ class _Question(QuestionReader):
             marker = piece[0] if piece[0] in "~=" else ""
             text, weight = _weighted(piece[len(marker) :], 100.0 if marker == "=" else 0.0)
             text, _hash, feedback = text.partition("#")
-            choices.append(_Choice(self._part(text) or "", weight, self._feedback(feedback)))
-        if not 2 <= len(choices) <= MAX_CHOICES:
-            self._skip(
-                _("a multiple-choice question needs 2 to {most} answers; it has {count}").format(
-                    most=MAX_CHOICES, count=len(choices)
-                )
-            )
-            return None
-        right = [c.weight >= 100 if single else c.weight > 0 for c in choices]
-        if not any(right):
-            self._skip(_("no answer is right (none has `=` or a positive weight `~%50%`)"))
-            return None
-        if single and sum(right) > 1:
-            self._skip(
-                ngettext(
-                    "{count} answer is marked right with `=`; in Quizbot several right "
-                    "choices make a select-all question, which would change its meaning",
-                    "{count} answers are marked right with `=`; in Quizbot several right "
-                    "choices make a select-all question, which would change its meaning",
-                    sum(right),
-                ).format(count=sum(right))
-            )
-            return None
-        for choice, ok in zip(choices, right, strict=True):
-            if single and not ok and choice.weight > 0:
-                self._note(
-                    _(
-                        "`{answer}` earns {weight}% in Moodle; Quizbot has no partial credit, "
-                        "so it counts as wrong"
-                    ).format(answer=choice.text, weight=f"{choice.weight:g}")
-                )
-        out = []
-        for choice, ok in zip(choices, right, strict=True):
-            item: dict[str, Any] = {"text": choice.text}
-            if ok:
-                item["correct"] = True
-            if choice.feedback:
-                item["feedback"] = choice.feedback
-            out.append(item)
-        return _body("choice", prompt, {"choices": out}, general)
+            choices.append(Weighted(self._part(text) or "", weight, self._feedback(feedback)))
+        return self._choice_body(
+            choices,
+            single,
+            prompt,
+            general,
+            none_right=_("no answer is right (none has `=` or a positive weight `~%50%`)"),
+            many_right=lambda count: ngettext(
+                "{count} answer is marked right with `=`; in Quizbot several right "
+                "choices make a select-all question, which would change its meaning",
+                "{count} answers are marked right with `=`; in Quizbot several right "
+                "choices make a select-all question, which would change its meaning",
+                count,
+            ).format(count=count),
+        )
 
     def _true_false(self, answer: str, prompt: str, general: str | None) -> dict[str, Any]:
         # {T#feedback for a wrong answer#feedback for the right one}
@@ -287,50 +254,18 @@ class _Question(QuestionReader):
         wrong = self._part(bits[1]) if len(bits) > 1 else None
         right = self._part(bits[2]) if len(bits) > 2 else None
         explanation = self._one_explanation(general, [right, wrong], [])
-        return _body("true_false", prompt, {"answer": value}, explanation)
+        return question_body("true_false", prompt, {"answer": value}, explanation)
 
     def _short_answer(self, answer: str, prompt: str, general: str | None) -> dict[str, Any] | None:
-        accepted: list[str] = []
-        full_feedback: list[str | None] = []
-        other_feedback: list[tuple[str, str | None]] = []
+        answers: list[Weighted] = []
         for piece in answer.split("="):
             piece = piece.strip()
             if not piece:
                 continue
             text, weight = _weighted(piece, 100.0)
             text, _hash, comment = text.partition("#")
-            shown = self._part(text) or ""
-            if weight >= 100:
-                full_feedback.append(self._part(comment))
-            else:
-                other_feedback.append((shown, self._part(comment)))
-            if weight <= 0:
-                self._note(
-                    _("dropped the answer `{answer}`: it earns {weight}% in Moodle").format(
-                        answer=shown, weight=f"{weight:g}"
-                    )
-                )
-                continue
-            if weight < 100:
-                self._note(
-                    _(
-                        "accepted `{answer}` for full points (it earns {weight}% in Moodle; "
-                        "Quizbot has no partial credit)"
-                    ).format(answer=shown, weight=f"{weight:g}")
-                )
-            if "*" in shown:
-                self._note(
-                    _(
-                        "`{answer}`: `*` is a wildcard in Moodle; here it is an ordinary character"
-                    ).format(answer=shown)
-                )
-            accepted.append(shown)
-        answers = clean_answers(accepted, self.builder, self.line, self.subject)
-        if not answers:
-            self._skip(_("no usable right answer is left"))
-            return None
-        explanation = self._one_explanation(general, full_feedback, other_feedback)
-        return _body("short_answer", prompt, {"answers": answers}, explanation)
+            answers.append(Weighted(self._part(text) or "", weight, self._part(comment)))
+        return self._short_answer_body(answers, prompt, general)
 
     def _numerical(self, answer: str, prompt: str, general: str | None) -> dict[str, Any] | None:
         wrong = None
@@ -379,7 +314,7 @@ class _Question(QuestionReader):
             fields["tolerance"] = _yaml_number(tolerance)
         other_feedback += [(value, other) for _n, _t, other, value in full[1:]]
         explanation = self._one_explanation(general, [comment, wrong], other_feedback)
-        return _body("number", prompt, fields, explanation)
+        return question_body("number", prompt, fields, explanation)
 
     def _feedback(self, raw: str) -> str | None:
         text = self._part(raw)
@@ -406,15 +341,6 @@ class _Question(QuestionReader):
             count,
         )
         self._note(message.format(count=count))
-
-
-def _body(
-    kind: str, prompt: str, fields: dict[str, Any], explanation: str | None
-) -> dict[str, Any]:
-    body: dict[str, Any] = {"type": kind, "prompt": prompt, **fields}
-    if explanation:
-        body["explanation"] = explanation
-    return body
 
 
 def _weighted(text: str, default: float) -> tuple[str, float]:

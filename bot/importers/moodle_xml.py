@@ -27,11 +27,12 @@ from bot.importers.common import (
     ImportFailure,
     QuestionReader,
     QuizBuilder,
-    clean_answers,
+    Weighted,
     clip_noted,
+    question_body,
     shorten,
 )
-from bot.importers.gift import MAX_CHOICES, MAX_INPUT_BYTES, category_tags
+from bot.importers.gift import MAX_INPUT_BYTES, category_tags
 from bot.importers.gift_text import render
 
 # Quizbot's default points: a question worth them needs no `points` key.
@@ -215,99 +216,39 @@ class _Question(QuestionReader):
     # The four types Quizbot has
 
     def _choice(self, prompt: str, general: str | None) -> dict[str, Any] | None:
-        single = _flag(self.element.findtext("single"), default=True)
-        answers = self._answers()
-        if not 2 <= len(answers) <= MAX_CHOICES:
-            self._skip(
-                _("a multiple-choice question needs 2 to {most} answers; it has {count}").format(
-                    most=MAX_CHOICES, count=len(answers)
-                )
-            )
-            return None
-        right = [a.fraction >= 100 if single else a.fraction > 0 for a in answers]
-        if not any(right):
-            self._skip(_("no answer earns full marks"))
-            return None
-        if single and sum(right) > 1:
-            self._skip(
-                ngettext(
-                    "{count} answer earns 100% in a one-answer question; in Quizbot several "
-                    "right choices make a select-all question, which would change its meaning",
-                    "{count} answers earn 100% in a one-answer question; in Quizbot several "
-                    "right choices make a select-all question, which would change its meaning",
-                    sum(right),
-                ).format(count=sum(right))
-            )
-            return None
-        choices = []
-        for answer, ok in zip(answers, right, strict=True):
-            if single and not ok and answer.fraction > 0:
-                self._note(
-                    _(
-                        "`{answer}` earns {weight}% in Moodle; Quizbot has no partial credit, "
-                        "so it counts as wrong"
-                    ).format(answer=answer.text, weight=f"{answer.fraction:g}")
-                )
-            item: dict[str, Any] = {"text": answer.text}
-            if ok:
-                item["correct"] = True
-            if answer.feedback:
-                item["feedback"] = self._clip_feedback(answer.feedback)
-            choices.append(item)
-        return _body("choice", prompt, {"choices": choices}, general)
+        return self._choice_body(
+            self._answers(),
+            _flag(self.element.findtext("single"), default=True),
+            prompt,
+            general,
+            none_right=_("no answer earns full marks"),
+            many_right=lambda count: ngettext(
+                "{count} answer earns 100% in a one-answer question; in Quizbot several "
+                "right choices make a select-all question, which would change its meaning",
+                "{count} answers earn 100% in a one-answer question; in Quizbot several "
+                "right choices make a select-all question, which would change its meaning",
+                count,
+            ).format(count=count),
+        )
 
     def _true_false(self, prompt: str, general: str | None) -> dict[str, Any] | None:
         answers = self._answers()
-        right = [a for a in answers if a.fraction >= 100]
+        right = [a for a in answers if a.weight >= 100]
         if len(right) != 1 or right[0].text.strip().lower() not in ("true", "false"):
             self._skip(_("a true/false question needs one `true` or `false` answer at 100%"))
             return None
         value = right[0].text.strip().lower() == "true"
         others = [a.feedback for a in answers if a is not right[0]]
         explanation = self._one_explanation(general, [right[0].feedback, *others], [])
-        return _body("true_false", prompt, {"answer": value}, explanation)
+        return question_body("true_false", prompt, {"answer": value}, explanation)
 
     def _short_answer(self, prompt: str, general: str | None) -> dict[str, Any] | None:
         if _flag(self.element.findtext("usecase"), default=False):
             self._note(_("Moodle matches this answer's case; Quizbot ignores case"))
-        accepted: list[str] = []
-        full_feedback: list[str | None] = []
-        other_feedback: list[tuple[str, str | None]] = []
-        for answer in self._answers(plain=True):
-            if answer.fraction >= 100:
-                full_feedback.append(answer.feedback)
-            else:
-                other_feedback.append((answer.text, answer.feedback))
-            if answer.fraction <= 0:
-                self._note(
-                    _("dropped the answer `{answer}`: it earns {weight}% in Moodle").format(
-                        answer=answer.text, weight=f"{answer.fraction:g}"
-                    )
-                )
-                continue
-            if answer.fraction < 100:
-                self._note(
-                    _(
-                        "accepted `{answer}` for full points (it earns {weight}% in Moodle; "
-                        "Quizbot has no partial credit)"
-                    ).format(answer=answer.text, weight=f"{answer.fraction:g}")
-                )
-            if "*" in answer.text:
-                self._note(
-                    _(
-                        "`{answer}`: `*` is a wildcard in Moodle; here it is an ordinary character"
-                    ).format(answer=answer.text)
-                )
-            accepted.append(answer.text)
-        kept = clean_answers(accepted, self.builder, self.line, self.subject)
-        if not kept:
-            self._skip(_("no usable right answer is left"))
-            return None
-        explanation = self._one_explanation(general, full_feedback, other_feedback)
-        return _body("short_answer", prompt, {"answers": kept}, explanation)
+        return self._short_answer_body(self._answers(plain=True), prompt, general)
 
     def _numerical(self, prompt: str, general: str | None) -> dict[str, Any] | None:
-        full: list[tuple[float, float, _Answer]] = []
+        full: list[tuple[float, float, Weighted]] = []
         others: list[tuple[str, str | None]] = []
         for answer, element in zip(self._answers(plain=True), self._answer_elements(), strict=True):
             value = _number(answer.text)
@@ -322,10 +263,10 @@ class _Question(QuestionReader):
                     )
                 )
                 return None
-            if answer.fraction < 100:
+            if answer.weight < 100:
                 self._note(
                     _("dropped the answer `{answer}`: it earns {weight}% in Moodle").format(
-                        answer=answer.text, weight=f"{answer.fraction:g}"
+                        answer=answer.text, weight=f"{answer.weight:g}"
                     )
                 )
                 others.append((answer.text, answer.feedback))
@@ -348,21 +289,23 @@ class _Question(QuestionReader):
         if tolerance:
             fields["tolerance"] = _yaml_number(tolerance)
         explanation = self._one_explanation(general, [first.feedback], others)
-        return _body("number", prompt, fields, explanation)
+        return question_body("number", prompt, fields, explanation)
 
     # The parts of a question
 
     def _answer_elements(self) -> list[Element]:
         return self.element.findall("answer")
 
-    def _answers(self, plain: bool = False) -> list[_Answer]:
+    def _answers(self, plain: bool = False) -> list[Weighted]:
         """Each `<answer>`: its text (HTML reduced unless `plain`: answers typed by
         students are matched as written), fraction and feedback."""
         out = []
         for element in self._answer_elements():
             fraction = _number(element.get("fraction") or "0")
             text = _text_of(element).strip() if plain else self._rich(element, "html") or ""
-            out.append(_Answer(text, fraction or 0.0, self._rich(element.find("feedback"), "html")))
+            out.append(
+                Weighted(text, fraction or 0.0, self._rich(element.find("feedback"), "html"))
+            )
         return out
 
     def _rich(self, element: Element | None, default: str) -> str | None:
@@ -402,24 +345,6 @@ class _Question(QuestionReader):
             if tag and tag not in tags:
                 tags.append(tag)
         return tags
-
-
-class _Answer:
-    __slots__ = ("feedback", "fraction", "text")
-
-    def __init__(self, text: str, fraction: float, feedback: str | None) -> None:
-        self.text = text
-        self.fraction = fraction
-        self.feedback = feedback
-
-
-def _body(
-    kind: str, prompt: str, fields: dict[str, Any], explanation: str | None
-) -> dict[str, Any]:
-    body: dict[str, Any] = {"type": kind, "prompt": prompt, **fields}
-    if explanation:
-        body["explanation"] = explanation
-    return body
 
 
 def _flag(text: str | None, default: bool) -> bool:
