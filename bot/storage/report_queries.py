@@ -247,20 +247,28 @@ def _state_of(
 ) -> AnswerState:
     state = AnswerState(fingerprint, review=review)
     first, scored = state.first, state.scored
-    for id_, user_id, question_id, given, picked, correct, elapsed_ms, answered_at, n in rows:
-        first[(user_id, question_id)] = FirstAnswer(
-            user_id,
-            quiz_id,
-            question_id,
-            given,
-            _picked(picked),
-            bool(correct),
-            elapsed_ms,
-            as_utc(answered_at),
-            id_,
-        )
-        scored[question_id] += n
+    for row in rows:  # the answer's columns, then how many scored answers it stands for
+        answer = _first_answer(quiz_id, row, True)
+        first[(answer.user_id, answer.question_id)] = answer
+        scored[answer.question_id] += row[8]
     return state
+
+
+def _first_answer(quiz_id: str, row: Sequence[Any], scored: bool) -> FirstAnswer:
+    """An answer from the columns that _first_answers_query and _newer_query both begin with."""
+    id_, user_id, question_id, given, picked, correct, elapsed_ms, answered_at = row[:8]
+    return FirstAnswer(
+        user_id,
+        quiz_id,
+        question_id,
+        given,
+        _picked(picked),
+        bool(correct),
+        elapsed_ms,
+        as_utc(answered_at),
+        id_,
+        scored,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,24 +298,7 @@ async def read_newer(
             return None
         params |= {"after": state.newest, "upto": fingerprint[0]}
         rows = (await conn.execute(_newer_query(), params)).all()
-    return NewAnswers(
-        fingerprint,
-        [
-            FirstAnswer(
-                user_id,
-                quiz_id,
-                question_id,
-                given,
-                _picked(picked),
-                bool(correct),
-                elapsed_ms,
-                as_utc(answered_at),
-                id_,
-                bool(scored),
-            )
-            for id_, user_id, question_id, given, picked, correct, elapsed_ms, answered_at, scored in rows
-        ],
-    )
+    return NewAnswers(fingerprint, [_first_answer(quiz_id, row, bool(row[8])) for row in rows])
 
 
 async def quiz_answers(engine: AsyncEngine, guild_id: int, quiz_id: str) -> QuizAnswers:
