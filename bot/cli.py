@@ -16,6 +16,7 @@ import click
 from bot import i18n
 from bot.config import Settings
 from bot.database_cli import require_database, upgrade_database
+from bot.exporters.formats import FORMATS
 from bot.i18n import N_, _
 
 if TYPE_CHECKING:
@@ -525,7 +526,7 @@ def import_(kind: str, file: Path, output: Path | None) -> None:
 @click.option(
     "--format",
     "format_name",
-    type=click.Choice(["gift", "moodle-xml", "aiken", "qti", "anki"]),
+    type=click.Choice(list(FORMATS)),
     required=True,
     help="The file format.",
 )

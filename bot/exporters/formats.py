@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import importlib
+from typing import TYPE_CHECKING
 
-from bot.exporters.common import Export
-from bot.quiz.models import Quiz
+if TYPE_CHECKING:  # the command line reads FORMATS at start: nothing more is loaded
+    from bot.exporters.common import Export
+    from bot.quiz.models import Quiz
 
 # name -> (module, function)
 FORMATS: dict[str, tuple[str, str]] = {

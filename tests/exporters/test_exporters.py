@@ -319,6 +319,16 @@ def test_every_format_has_a_file_name_of_its_quiz() -> None:
         assert export_quiz(EVERY_TYPE, name).filename.startswith("every-type.")
 
 
+def test_discord_and_the_command_line_offer_every_format() -> None:
+    from bot.exts.quiz._cog import QuizCog
+
+    command = QuizCog.export_quiz
+    [parameter] = [p for p in command.parameters if p.name == "format"]
+    assert [choice.value for choice in parameter.choices] == list(FORMATS)
+    result = CliRunner().invoke(main, ["export-quiz", "--help"])
+    assert "[gift|moodle-xml|aiken|qti|anki]" in result.output
+
+
 def test_the_command_writes_the_file_and_lists_the_notes(tmp_path: Path) -> None:
     target = tmp_path / "out.txt"
     result = CliRunner().invoke(
