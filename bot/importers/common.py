@@ -24,9 +24,11 @@ from bot.quiz.matching import normalize_answer
 from bot.quiz.messages import translate
 from bot.quiz.models import AnyQuestion, Question
 from bot.quiz.rules import check_questions
+from bot.quiz.yaml_reader import YamlError, decode
 
 MAX_QUESTIONS = 500  # per quiz; a longer import is split into parts
 MAX_CHOICES = 10  # per choice question, as the quiz format allows
+MAX_INPUT_BYTES = 16 * 1024 * 1024  # a file to import
 MAX_PROMPT = 1500
 MAX_ANSWER = 300
 MAX_FEEDBACK = 1000
@@ -123,6 +125,30 @@ class Conversion:
             quiz["settings"] = dict(self.settings)
         quiz["questions"] = questions
         return quiz
+
+
+def check_size(data: bytes) -> None:
+    """ImportFailure for a file past MAX_INPUT_BYTES, before anything reads it."""
+    if len(data) > MAX_INPUT_BYTES:
+        raise ImportFailure(
+            ngettext(
+                "the file is {size} byte; the limit is 16 MiB",
+                "the file is {size} bytes; the limit is 16 MiB",
+                len(data),
+            ).format(size=format_number(len(data)))
+        )
+
+
+def read_text(data: bytes | str) -> str:
+    """A file's text: bytes checked for size, then decoded as quiz files are (UTF-8 or
+    UTF-16 with its byte-order mark); ImportFailure when they cannot be."""
+    if isinstance(data, str):
+        return data
+    check_size(data)
+    try:
+        return decode(data)
+    except YamlError as exc:
+        raise ImportFailure(exc.message) from None
 
 
 def slugify(text: str, limit: int = MAX_ID) -> str:

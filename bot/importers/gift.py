@@ -22,24 +22,22 @@ from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from bot.i18n import _, format_number, ngettext
+from bot.i18n import _, ngettext
 from bot.importers.common import (
     MAX_EXPLANATION,
     MAX_TAG,
     Conversion,
-    ImportFailure,
     QuestionReader,
     QuizBuilder,
     Weighted,
     clip_noted,
     question_body,
+    read_text,
     shorten,
     slugify,
 )
 from bot.importers.gift_text import protect, render, restore, split_format
-from bot.quiz.yaml_reader import YamlError, decode
 
-MAX_INPUT_BYTES = 16 * 1024 * 1024
 BLANK = "___"
 _WEIGHT = re.compile(r"%(-?\d+(?:\.\d*)?)%")
 _NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
@@ -80,20 +78,7 @@ def category_tags(path: str) -> list[str]:
 
 
 def _decode(data: bytes | str) -> str:
-    if isinstance(data, bytes):
-        if len(data) > MAX_INPUT_BYTES:
-            raise ImportFailure(
-                ngettext(
-                    "the file is {size} byte; the limit is 16 MiB",
-                    "the file is {size} bytes; the limit is 16 MiB",
-                    len(data),
-                ).format(size=format_number(len(data)))
-            )
-        try:
-            data = decode(data)
-        except YamlError as exc:
-            raise ImportFailure(exc.message) from None
-    return data.replace("\r\n", "\n").replace("\r", "\n")
+    return read_text(data).replace("\r\n", "\n").replace("\r", "\n")
 
 
 Block = list[tuple[int, str]]  # (line number, line) of one question, comments left out

@@ -20,7 +20,7 @@ import math
 from typing import Any
 from xml.etree.ElementTree import Element, ParseError, TreeBuilder
 
-from bot.i18n import _, format_number, ngettext
+from bot.i18n import _, ngettext
 from bot.importers.common import (
     MAX_EXPLANATION,
     Conversion,
@@ -28,11 +28,12 @@ from bot.importers.common import (
     QuestionReader,
     QuizBuilder,
     Weighted,
+    check_size,
     clip_noted,
     question_body,
     shorten,
 )
-from bot.importers.gift import MAX_INPUT_BYTES, category_tags
+from bot.importers.gift import category_tags
 from bot.importers.gift_text import render
 
 # Quizbot's default points: a question worth them needs no `points` key.
@@ -86,14 +87,7 @@ def _parse(data: bytes | str) -> tuple[Element, dict[Element, int]]:
     from defusedxml.ElementTree import DefusedXMLParser
 
     raw = data.encode("utf-8") if isinstance(data, str) else data
-    if len(raw) > MAX_INPUT_BYTES:
-        raise ImportFailure(
-            ngettext(
-                "the file is {size} byte; the limit is 16 MiB",
-                "the file is {size} bytes; the limit is 16 MiB",
-                len(raw),
-            ).format(size=format_number(len(raw)))
-        )
+    check_size(raw)
     builder = _LinedTreeBuilder()
     parser = DefusedXMLParser(target=builder, forbid_dtd=True)
     builder.expat = parser.parser

@@ -26,12 +26,11 @@ from bot.importers.common import (
     clean_answers,
     clip,
     clip_noted,
+    read_text,
     shorten,
 )
-from bot.quiz.yaml_reader import YamlError, decode
 
 META_KEYS = ("AUTHOR", "DESCRIPTION", "CONFIG", "$schema")
-MAX_INPUT_BYTES = 16 * 1024 * 1024
 _NULL = "tag:yaml.org,2002:null"
 
 
@@ -73,19 +72,7 @@ def convert_red(data: bytes | str, name: str) -> Conversion:
 
 
 def _compose(data: bytes | str) -> MappingNode:
-    if isinstance(data, bytes):
-        if len(data) > MAX_INPUT_BYTES:
-            raise ImportFailure(
-                ngettext(
-                    "the file is {size} byte; the limit is 16 MiB",
-                    "the file is {size} bytes; the limit is 16 MiB",
-                    len(data),
-                ).format(size=format_number(len(data)))
-            )
-        try:
-            data = decode(data)
-        except YamlError as exc:
-            raise ImportFailure(exc.message) from None
+    data = read_text(data)
     loader = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
     try:
         root = yaml.compose(data, Loader=loader)
