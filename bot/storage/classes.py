@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.sql import ColumnElement
 
 from bot.storage.dialect import insert_for
+from bot.storage.guild_settings import read_setting, write_settings
 from bot.storage.records import utcnow
 from bot.storage.tables import Accommodation, ClassMember, GuildSettings, SchoolClass
 
@@ -210,21 +211,7 @@ class Classes:
         return {user: float(factor) for user, factor in rows}
 
     async def timezone(self, guild_id: int) -> str | None:
-        async with self.engine.connect() as conn:
-            return (
-                await conn.execute(
-                    select(GuildSettings.timezone).where(GuildSettings.guild_id == guild_id)
-                )
-            ).scalar()
+        return await read_setting(self.engine, guild_id, GuildSettings.timezone)
 
     async def set_timezone(self, guild_id: int, timezone: str | None) -> None:
-        async with self.engine.begin() as conn:
-            stmt = insert_for(conn.dialect)(GuildSettings).values(
-                guild_id=guild_id, timezone=timezone, updated_at=utcnow()
-            )
-            await conn.execute(
-                stmt.on_conflict_do_update(
-                    index_elements=["guild_id"],
-                    set_={"timezone": timezone, "updated_at": utcnow()},
-                )
-            )
+        await write_settings(self.engine, guild_id, timezone=timezone)

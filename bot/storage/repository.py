@@ -30,6 +30,7 @@ from bot.storage.assignments import Assignments
 from bot.storage.classes import Classes
 from bot.storage.dialect import insert_for
 from bot.storage.engine import create_engine
+from bot.storage.guild_settings import read_setting, write_settings
 from bot.storage.records import (
     ALL_QUIZZES,
     AnswerRecord,
@@ -618,48 +619,17 @@ class Repository:
     # -- guild settings ------------------------------------------------------------------
 
     async def teacher_role(self, guild_id: int) -> int | None:
-        async with self.engine.connect() as conn:
-            return (
-                await conn.execute(
-                    select(GuildSettings.teacher_role_id).where(GuildSettings.guild_id == guild_id)
-                )
-            ).scalar()
+        return await read_setting(self.engine, guild_id, GuildSettings.teacher_role_id)
 
     async def set_teacher_role(self, guild_id: int, role_id: int | None) -> None:
-        async with self.engine.begin() as conn:
-            stmt = insert_for(conn.dialect)(GuildSettings).values(
-                guild_id=guild_id, teacher_role_id=role_id, updated_at=utcnow()
-            )
-            await conn.execute(
-                stmt.on_conflict_do_update(
-                    index_elements=["guild_id"],
-                    set_={"teacher_role_id": role_id, "updated_at": utcnow()},
-                )
-            )
+        await write_settings(self.engine, guild_id, teacher_role_id=role_id)
 
     async def public_leaderboard(self, guild_id: int) -> bool:
         """Whether the server shows its ranking on a public page (off unless turned on)."""
-        async with self.engine.connect() as conn:
-            on = (
-                await conn.execute(
-                    select(GuildSettings.public_leaderboard).where(
-                        GuildSettings.guild_id == guild_id
-                    )
-                )
-            ).scalar()
-        return bool(on)
+        return bool(await read_setting(self.engine, guild_id, GuildSettings.public_leaderboard))
 
     async def set_public_leaderboard(self, guild_id: int, on: bool) -> None:
-        async with self.engine.begin() as conn:
-            stmt = insert_for(conn.dialect)(GuildSettings).values(
-                guild_id=guild_id, public_leaderboard=on, updated_at=utcnow()
-            )
-            await conn.execute(
-                stmt.on_conflict_do_update(
-                    index_elements=["guild_id"],
-                    set_={"public_leaderboard": on, "updated_at": utcnow()},
-                )
-            )
+        await write_settings(self.engine, guild_id, public_leaderboard=on)
 
     # -- maintenance ---------------------------------------------------------------------
 
