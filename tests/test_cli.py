@@ -20,7 +20,6 @@ from click.testing import CliRunner
 
 from bot.cli import cli_language, main
 from bot.i18n import current_language
-from bot.quiz.catalog import Catalog
 from bot.quiz.models import ChoiceQuestion, NumberQuestion, Quiz, TrueFalseQuestion
 from bot.quiz.presentation import letter
 from bot.storage.migrate import head_revision, upgrade
@@ -28,6 +27,7 @@ from tests.conftest import _create_database
 from tests.pg_server import PostgresServer
 from tests.quiz.conftest import BASE
 from tests.quizbot_process import environment, run_quizbot
+from tests.shipped import icc_quiz
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -473,14 +473,6 @@ def test_play_help_shows_seed_and_no_shuffle() -> None:
     )
 
 
-def _icc_quiz() -> Quiz:
-    catalog = Catalog(ROOT / "quizzes")
-    catalog.reload()
-    loaded = catalog.get("icc-gaza-2014")
-    assert loaded is not None
-    return loaded.quiz
-
-
 def _any_answer(question: object) -> str:
     """An answer of the right kind (right or wrong does not matter here)."""
     if isinstance(question, ChoiceQuestion):
@@ -513,7 +505,7 @@ def _shown_in_file_order(out: str, quiz: Quiz, count: int) -> bool:
 
 
 def test_play_no_shuffle_keeps_the_file_order(tmp_path: Path) -> None:
-    quiz = _icc_quiz()
+    quiz = icc_quiz()
     stdin = "".join(f"{_any_answer(q)}\n" for q in quiz.questions[:3])
     env = _fresh_env(tmp_path, COLUMNS="250")
     common = ("play", "icc-gaza-2014", "--count", "3", "--seed", "1", "--user", "Ana")

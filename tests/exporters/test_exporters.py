@@ -18,7 +18,6 @@ from click.testing import CliRunner
 from bot.cli import main
 from bot.exporters.formats import FORMATS, export_quiz
 from bot.importers.gift import convert_gift
-from bot.quiz.catalog import Catalog
 from bot.quiz.models import (
     ChoiceQuestion,
     NumberQuestion,
@@ -26,6 +25,7 @@ from bot.quiz.models import (
     ShortAnswerQuestion,
     TrueFalseQuestion,
 )
+from tests.shipped import icc_quiz
 
 ROOT = Path(__file__).resolve().parents[2]
 QTI = "{http://www.imsglobal.org/xsd/ims_qtiasiv1p2}"
@@ -90,14 +90,6 @@ EVERY_TYPE = Quiz.model_validate(
         ],
     }
 )
-
-
-def icc_quiz() -> Quiz:
-    catalog = Catalog(ROOT / "quizzes")
-    catalog.reload()
-    loaded = catalog.get("icc-gaza-2014")
-    assert loaded is not None
-    return loaded.quiz
 
 
 @pytest.fixture(params=["every-type", "icc"])

@@ -29,7 +29,6 @@ from bot.importers.aiken import convert_aiken
 from bot.importers.common import Conversion, slugify
 from bot.importers.gift import convert_gift
 from bot.importers.moodle_xml import convert_moodle_xml
-from bot.quiz.catalog import Catalog
 from bot.quiz.models import (
     AnyQuestion,
     ChoiceQuestion,
@@ -38,6 +37,7 @@ from bot.quiz.models import (
     ShortAnswerQuestion,
     TrueFalseQuestion,
 )
+from tests.shipped import icc_quiz
 
 ROOT = Path(__file__).resolve().parents[2]
 IMPORTERS = {"gift": convert_gift, "moodle-xml": convert_moodle_xml, "aiken": convert_aiken}
@@ -50,14 +50,6 @@ _NUMBER = st.one_of(
     st.integers(-10_000, 10_000), st.integers(-(10**6), 10**6).map(lambda n: n / 100)
 )
 _AIKEN_LINE = re.compile(r"^([A-Z][.)]\s|ANSWER\s*:)", re.IGNORECASE)
-
-
-def icc_quiz() -> Quiz:
-    catalog = Catalog(ROOT / "quizzes")
-    catalog.reload()
-    loaded = catalog.get("icc-gaza-2014")
-    assert loaded is not None
-    return loaded.quiz
 
 
 @st.composite

@@ -15,10 +15,10 @@ import yaml
 
 from bot import paraphrase_model
 from bot.config import Settings
-from bot.quiz.catalog import Catalog
 from bot.quiz.retrieval import SourceIndex
 from bot.quiz.semantic import CachedEmbedder
 from tests.paraphrase import require_model
+from tests.shipped import icc_loaded
 
 ROOT = Path(__file__).resolve().parents[2]
 EVAL_FILE = Path(__file__).with_name("ask_eval.yaml")
@@ -48,11 +48,7 @@ def model() -> CachedEmbedder:
 
 @cache
 def _bot_index(embedder: CachedEmbedder) -> SourceIndex:
-    catalog = Catalog(ROOT / "quizzes")
-    catalog.reload()
-    loaded = catalog.get("icc-gaza-2014")
-    assert loaded is not None
-    return SourceIndex.from_quizzes([loaded], embedder)
+    return SourceIndex.from_quizzes([icc_loaded()], embedder)
 
 
 # The questions a new student asked, in the issue that asked for this: each was "the

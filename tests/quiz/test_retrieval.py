@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.quiz.catalog import Catalog
 from bot.quiz.loader import SourceCache, load_quiz
 from bot.quiz.quotes import SourceText
 from bot.quiz.retrieval import (
@@ -23,6 +22,7 @@ from bot.quiz.retrieval import (
     sentence_spans,
     terms,
 )
+from tests.shipped import icc_loaded
 
 from .conftest import BASE, variant
 
@@ -439,7 +439,6 @@ def test_render_keeps_a_very_long_title_from_crowding_out_the_quote() -> None:
 # unanswerable refused) are not met yet: these floors are the measured figures
 # (bench/ask.py), so that a regression fails.
 EVAL_FILE = Path(__file__).with_name("ask_eval.yaml")
-QUIZ_DIR = Path(__file__).resolve().parents[2] / "quizzes"
 EVAL_HIT3_FLOOR = 0.61
 EVAL_HIT1_FLOOR = 0.45
 EVAL_REFUSED_ANSWERABLE_CEILING = 5
@@ -448,18 +447,11 @@ EVAL_REFUSED_UNANSWERABLE_FLOOR = 0.25
 
 @cache
 def _bot_index() -> SourceIndex:
-    catalog = Catalog(QUIZ_DIR)
-    catalog.reload()
-    loaded = catalog.get("icc-gaza-2014")
-    assert loaded is not None
-    return SourceIndex.from_quizzes([loaded])
+    return SourceIndex.from_quizzes([icc_loaded()])
 
 
 def test_the_quiz_questions_are_notes_on_the_paragraphs_they_quote() -> None:
-    catalog = Catalog(QUIZ_DIR)
-    catalog.reload()
-    loaded = catalog.get("icc-gaza-2014")
-    assert loaded is not None
+    loaded = icc_loaded()
     notes = quiz_notes(loaded)
     assert len(notes) == len(loaded.quiz.questions)
     assert {n for note in notes for n in note.paragraphs} == set(range(1, 14))

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from bot.games import LOCAL_GUILD
-from bot.quiz.catalog import Catalog
 from bot.quiz.models import (
     ChoiceQuestion,
     NumberQuestion,
@@ -27,6 +26,7 @@ from bot.storage.repository import Repository
 from tests.quizbot_process import environment, run_quizbot
 from tests.reports.data import START, answer
 from tests.reports.test_chart import PNG_SIGNATURE, png_size
+from tests.shipped import icc_quiz
 
 ROOT = Path(__file__).resolve().parents[2]
 QUIZ_ID = "icc-gaza-2014"
@@ -41,14 +41,6 @@ def _run(*args: str, cwd: Path, database: Path) -> subprocess.CompletedProcess[s
         COLUMNS="200",
     )
     return run_quizbot(*args, cwd=cwd, env=env)
-
-
-def icc_quiz() -> Quiz:
-    catalog = Catalog(ROOT / "quizzes")
-    catalog.reload()
-    loaded = catalog.get(QUIZ_ID)
-    assert loaded is not None
-    return loaded.quiz
 
 
 def _response(q: object, right: bool) -> tuple[str, tuple[int, ...]]:
