@@ -333,8 +333,7 @@ class QuizLibrary:
     async def source_index(self, guild_id: int | None) -> SourceIndex:
         """The retrieval index over the sources of the quizzes this server can see; built
         once per set of quiz versions (off the event loop: a large library takes a moment)."""
-        quizzes = [q for q in self.available(guild_id) if q.source is not None]
-        key = tuple(sorted((q.id, q.version) for q in quizzes))
+        quizzes, key = self._indexed(guild_id)
         index = self._indexes.get(key)
         if index is None:
             from bot.quiz.retrieval import SourceIndex  # not needed by the checking processes
@@ -348,8 +347,15 @@ class QuizLibrary:
 
     def index_ready(self, guild_id: int | None) -> bool:
         """Whether `ask` can answer at once (no model to load, no index to build)."""
+        return self._indexed(guild_id)[1] in self._indexes
+
+    def _indexed(
+        self, guild_id: int | None
+    ) -> tuple[list[LoadedQuiz], tuple[tuple[str, str], ...]]:
+        """The quizzes with a source this server sees, and their index's key: their
+        versions."""
         quizzes = [q for q in self.available(guild_id) if q.source is not None]
-        return tuple(sorted((q.id, q.version) for q in quizzes)) in self._indexes
+        return quizzes, tuple(sorted((q.id, q.version) for q in quizzes))
 
     async def ask(self, guild_id: int | None, question: str) -> Answer:
         """`/ask`: the passages of this server's sources that answer `question`."""

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from enum import Enum
 
+from bot.quiz.lemmas import primary_subtag
+
 
 class Kind(Enum):
     NUMBER = "number"
@@ -62,6 +64,11 @@ _WORDS_OF = {
     Kind.DAY: frozenset(_DAYS.split()),
     Kind.NUMBER: frozenset(_NUMBER_WORDS.split()),
 }
+
+
+def applies_to(language: str) -> bool:
+    """Whether a text in this language (a BCP 47 tag) is checked: the words are English."""
+    return primary_subtag(language) == "en"
 
 
 def asked_for(question: str) -> Kind | None:

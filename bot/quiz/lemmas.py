@@ -13,10 +13,15 @@ from importlib import resources
 DEFAULT_LANGUAGE = "en"
 
 
+def primary_subtag(language: str) -> str:
+    """A BCP 47 tag's language alone: "en-GB" -> "en"."""
+    return language.split("-")[0].casefold()
+
+
 @cache
 def supported(language: str) -> str | None:
     """The simplemma code for a BCP 47 tag ("en-GB" -> "en"), or None if it has none."""
-    code = language.split("-")[0].casefold()
+    code = primary_subtag(language)
     data = resources.files("simplemma.strategies.dictionaries") / "data" / f"{code}.plzma"
     return code if data.is_file() else None
 

@@ -58,7 +58,7 @@ from typing import TYPE_CHECKING
 from rapidfuzz import fuzz, process
 
 from bot.i18n import N_, _
-from bot.quiz.answer_kinds import asked_for, holds
+from bot.quiz.answer_kinds import applies_to, asked_for, holds
 from bot.quiz.lemmas import DEFAULT_LANGUAGE, lemma
 from bot.quiz.models import ChoiceQuestion, ShortAnswerQuestion
 from bot.quiz.quotes import SourceText, fold
@@ -543,32 +543,30 @@ class SourceIndex:
             )
             ranked.append((score, p, best))
         similarity: float | None = None
+        # Any paragraph may carry the evidence, not only the first one; one that holds
+        # no question word carries none but the closeness in meaning, which all share.
+        holding_words = [p for _, p, _ in ranked]
         if semantic:
             ranked, similarity = self._by_meaning(question, allowed, ranked, sentence_scores)
         if not ranked:
             return Answer(question, (), False)
         ranked.sort(key=lambda r: (-r[0], r[1]))
-
-        # Any paragraph may carry the evidence, not only the first one.
         evidence = max(
-            (self._evidence(query, p, similarity) for _, p, _ in ranked),
+            (self._evidence(query, p, similarity) for p in holding_words),
             key=lambda e: (e.enough, e.share),
+            default=Evidence(0, 0.0, similarity),
         )
         if not evidence.enough:
             return Answer(question, (), False, evidence)
         passages = tuple(self._passage(query, p, s, score, keys) for score, p, s in ranked[:limit])
         # "How many ...?" is not answered by passages that hold no number at all.
-        kind = asked_for(question) if self._all_english(allowed) else None
+        kind = asked_for(question) if self._kinds_apply(allowed) else None
         if kind is not None and not any(holds(kind, p.paragraph_text) for p in passages):
             return Answer(question, (), False, evidence)
         return Answer(question, passages, True, evidence)
 
-    def _all_english(self, allowed: list[bool]) -> bool:
-        return all(
-            self._sources[s].language.split("-")[0].casefold() == "en"
-            for s, ok in enumerate(allowed)
-            if ok
-        )
+    def _kinds_apply(self, allowed: list[bool]) -> bool:
+        return all(applies_to(self._sources[s].language) for s, ok in enumerate(allowed) if ok)
 
     def _note_scores(self, query: Query) -> list[float]:
         """Per paragraph, the best score of a note on it (0 without one)."""

@@ -18,6 +18,8 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
 
+from bot.quiz.lemmas import primary_subtag
+
 if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
@@ -68,4 +70,4 @@ class CachedEmbedder:
 
 
 def is_semantic_language(language: str) -> bool:
-    return language.split("-")[0].casefold() in SEMANTIC_LANGUAGES
+    return primary_subtag(language) in SEMANTIC_LANGUAGES
