@@ -6,6 +6,7 @@ import cProfile
 import io
 import os
 import pstats
+import sqlite3
 import sys
 from collections.abc import Sequence
 from datetime import datetime
@@ -53,6 +54,22 @@ def sqlite_time_format():  # -> Callable[[datetime], str]
     sample = process(datetime(2026, 11, 29, 1, 2, 3, 45))
     assert sample == "2026-11-29 01:02:03.000045", sample
     return process
+
+
+def drop_secondary_indexes(
+    con: sqlite3.Connection, tables: Sequence[str] = ("answers", "scores")
+) -> list[str]:
+    """Drop these tables' secondary indexes before a bulk load; returns the statements
+    that build them again (the schema's own), to run once the rows are in."""
+    marks = ", ".join("?" for _ in tables)
+    indexes = con.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+        f"AND tbl_name IN ({marks})",
+        tuple(tables),
+    ).fetchall()
+    for name, _ in indexes:
+        con.execute(f"DROP INDEX {name}")
+    return [sql for _, sql in indexes]
 
 
 def percentile(values: Sequence[float], q: float) -> float:

@@ -45,6 +45,7 @@ from bench._common import (
     asyncpg_dsn,
     backend,
     database_url,
+    drop_secondary_indexes,
     percentile,
     print_profile,
     sqlite_path,
@@ -265,13 +266,8 @@ def build_sqlite(path: Path, p: Params) -> str:
         con.execute("PRAGMA cache_size=-1000000")
         con.execute("PRAGMA temp_store=MEMORY")
         # Bulk load without the secondary indexes, then build them once (same DDL).
-        indexes = con.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-            "AND tbl_name IN ('answers', 'scores')"
-        ).fetchall()
         con.execute("BEGIN")
-        for name, _ in indexes:
-            con.execute(f"DROP INDEX {name}")
+        indexes = drop_secondary_indexes(con)
         con.executemany(
             f"INSERT INTO game_sessions ({', '.join(SESSION_COLUMNS)}) "
             f"VALUES ({', '.join('?' for _ in SESSION_COLUMNS)})",
@@ -297,7 +293,7 @@ def build_sqlite(path: Path, p: Params) -> str:
             "FROM answers GROUP BY guild_id, user_id"
         )
         clock.lap("members")
-        for _, sql in indexes:
+        for sql in indexes:
             con.execute(sql)
         clock.lap("indexes")
         con.execute(f"CREATE TABLE {META} (params TEXT NOT NULL)")

@@ -35,7 +35,7 @@ from typing import Any
 
 import aiohttp
 
-from bench._common import percentile, sqlite_time_format
+from bench._common import drop_secondary_indexes, percentile, sqlite_time_format
 from bot.config import Settings
 from bot.exts.scores import PAGE_SIZE
 from bot.library import QuizLibrary, UploadLimits
@@ -73,13 +73,8 @@ def build(path: Path, answers: int, questions: list[tuple[str, int, bool]]) -> f
     con = sqlite3.connect(path, isolation_level=None)
     con.execute("PRAGMA journal_mode=WAL")
     con.execute("PRAGMA synchronous=OFF")
-    indexes = con.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-        "AND tbl_name IN ('answers', 'scores')"
-    ).fetchall()
     con.execute("BEGIN")
-    for name, _ in indexes:
-        con.execute(f"DROP INDEX {name}")
+    indexes = drop_secondary_indexes(con)
     q = len(questions)
     games = -(-answers // (q * STUDENTS))
     totals: dict[tuple[str, str, int], list[int]] = defaultdict(lambda: [0, 0, 0])
@@ -137,7 +132,7 @@ def build(path: Path, answers: int, questions: list[tuple[str, int, bool]]) -> f
         "INSERT INTO members (guild_id, user_id, display_name, updated_at) VALUES (?, ?, ?, ?)",
         ((GUILD, USER_BASE + s, f"Student {s}", fmt(END)) for s in range(STUDENTS)),
     )
-    for _, sql in indexes:
+    for sql in indexes:
         con.execute(sql)
     con.execute("COMMIT")
     con.execute("ANALYZE")
